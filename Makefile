@@ -1,0 +1,156 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make          pocvm: native on an arm64 host, else a static aarch64 cross build
+# make unit     Check unit tests (native, and arm64-only code under qemu-user)
+# make boot     the nested boot tests (tests/boot/run)
+# make check    unit + boot
+# make deps     install every package the build and the tests need
+# make demo     boot the bundled guest with pocvm
+
+HOST_ARCH := $(shell uname -m)
+BUILD := build
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
+
+# Debian packages the build and the tests need (host architecture).
+DEB_PKGS := gcc make pkg-config check libfdt-dev libaio-dev zlib1g-dev \
+	device-tree-compiler ccache bc bison flex libssl-dev libelf-dev cpio \
+	kmod xz-utils qemu-system-arm qemu-user-static linux-source-6.12 \
+	e2fsprogs gdb-multiarch
+ifneq ($(HOST_ARCH),aarch64)
+DEB_PKGS += gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+endif
+# arm64 packages unpacked into the sysroot for the static cross build.
+SYSROOT_DEBS := libfdt-dev libaio-dev zlib1g-dev check libsubunit-dev
+
+WARN := -Wall -Wextra -Werror -Wno-unused-parameter
+BASE_CFLAGS := -std=gnu11 -O2 -g -D_GNU_SOURCE $(WARN) -Iinclude -Iarm64 \
+	-MMD -MP
+LIBS := -lfdt -laio -lz -lpthread
+
+ifeq ($(HOST_ARCH),aarch64)
+TCC := gcc
+T_CFLAGS := $(BASE_CFLAGS)
+T_LDFLAGS :=
+SYSROOT_STAMP :=
+ARM64_RUN :=
+else
+TCC := aarch64-linux-gnu-gcc
+SYSROOT := $(BUILD)/sysroot
+SYSROOT_STAMP := $(SYSROOT)/.stamp
+T_CFLAGS := $(BASE_CFLAGS) -I$(SYSROOT)/usr/include
+T_LDFLAGS := -static -L$(SYSROOT)/usr/lib/aarch64-linux-gnu
+ARM64_RUN := qemu-aarch64-static
+endif
+
+# Sources. Every .c is picked up: adding a module never edits this file.
+SRCS := $(wildcard vmm/*.c hw/*.c hw/virtio/*.c arm64/*.c)
+# Code that needs aarch64 or arm64 KVM structures: built for the target
+# only. Everything else is also built natively for the unit tests.
+ARM64_ONLY := $(wildcard arm64/vcpu.c arm64/gic.c arm64/cpu.c \
+	arm64/poc-clean.c arm64/sysregs.c)
+HOST_SRCS := $(filter-out vmm/main.c $(ARM64_ONLY),$(SRCS))
+UNIT_SRCS := $(wildcard tests/unit/test-*.c)
+UNIT_ARM64_SRCS := $(wildcard tests/unit/arm64/test-*.c)
+
+T_OBJS := $(SRCS:%.c=$(BUILD)/aarch64/%.o)
+H_OBJS := $(HOST_SRCS:%.c=$(BUILD)/host/%.o)
+
+.PHONY: all deps check-deps unit boot check demo clean sysroot
+all: pocvm
+
+# 'make deps' installs; every other target only checks and says what to do.
+deps:
+	$(Q)missing=; \
+	for p in $(DEB_PKGS); do \
+		dpkg-query -W -f '$${Status}\n' $$p 2>/dev/null | \
+			grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	need_arm64=; \
+	if [ "$(HOST_ARCH)" != aarch64 ] && \
+	   ! dpkg --print-foreign-architectures | grep -qx arm64; then \
+		need_arm64=1; \
+	fi; \
+	if [ -n "$$missing$$need_arm64" ]; then \
+		echo "deps: installing$$missing"; \
+		SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		[ -z "$$need_arm64" ] || $$SUDO dpkg --add-architecture arm64; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+			--no-install-recommends $$missing >/dev/null || exit 1; \
+	fi
+	$(Q)$(MAKE) -s sysroot
+
+check-deps:
+	$(Q)for c in $(TCC) gcc pkg-config $(ARM64_RUN); do \
+		command -v $$c >/dev/null || \
+		{ echo "$$c not found: run 'make deps' first" >&2; exit 1; }; \
+	done; \
+	pkg-config --exists check || \
+		{ echo "Check not installed: run 'make deps' first" >&2; exit 1; }
+
+sysroot: $(SYSROOT_STAMP)
+
+ifneq ($(SYSROOT_STAMP),)
+$(SYSROOT_STAMP):
+	$(Q)command -v $(TCC) >/dev/null || \
+		{ echo "$(TCC) not found: run 'make deps' first" >&2; exit 1; }
+	$(Q)dpkg --print-foreign-architectures | grep -qx arm64 || \
+		{ echo "no arm64 packages in apt: run 'make deps' first" >&2; exit 1; }
+	$(Q)rm -rf $(SYSROOT) $(BUILD)/debs && mkdir -p $(BUILD)/debs $(SYSROOT)
+	$(Q)cd $(BUILD)/debs && apt-get download -qq \
+		-o APT::Sandbox::User=root \
+		$(SYSROOT_DEBS:%=%:arm64) >/dev/null || \
+		{ echo "cannot download arm64 packages: run 'make deps'" >&2; exit 1; }
+	$(Q)for d in $(BUILD)/debs/*.deb; do dpkg-deb -x $$d $(SYSROOT); done
+	$(Q)touch $@
+endif
+
+pocvm: $(T_OBJS) | check-deps
+	@echo "  LD      $@"
+	$(Q)$(TCC) $(T_LDFLAGS) -o $@ $(T_OBJS) $(LIBS)
+
+$(BUILD)/aarch64/%.o: %.c | check-deps $(SYSROOT_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(TCC) $(T_CFLAGS) -c -o $@ $<
+
+$(BUILD)/host/%.o: %.c | check-deps
+	@mkdir -p $(dir $@)
+	$(Q)gcc $(BASE_CFLAGS) $(shell pkg-config --cflags check) -c -o $@ $<
+
+# Unit tests: arch-neutral code natively, arm64-only code under qemu-user.
+# An archive, so a test pulls in only the modules it uses.
+$(BUILD)/host/libpocvm.a: $(H_OBJS)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/host/unit-tests: $(UNIT_SRCS:%.c=$(BUILD)/host/%.o) \
+		$(BUILD)/host/tests/unit/unit-main.o $(BUILD)/host/libpocvm.a
+	@echo "  LD      $@"
+	$(Q)gcc -o $@ $^ $(shell pkg-config --libs check) $(LIBS)
+
+UNIT_T_OBJS := $(filter-out $(BUILD)/aarch64/vmm/main.o,$(T_OBJS))
+$(BUILD)/aarch64/unit-tests: $(UNIT_ARM64_SRCS:%.c=$(BUILD)/aarch64/%.o) \
+		$(BUILD)/aarch64/tests/unit/unit-main.o $(UNIT_T_OBJS)
+	@echo "  LD      $@"
+	$(Q)$(TCC) $(T_LDFLAGS) -o $@ $^ -lcheck -lsubunit -lm -lrt $(LIBS)
+
+unit: $(BUILD)/host/unit-tests $(BUILD)/aarch64/unit-tests
+	@echo "unit tests ($(shell uname -m)):"
+	$(Q)$(BUILD)/host/unit-tests
+	@echo "unit tests (aarch64$(if $(ARM64_RUN), under $(ARM64_RUN))):"
+	$(Q)$(ARM64_RUN) $(BUILD)/aarch64/unit-tests
+
+boot: pocvm
+	$(Q)tests/boot/run $(BOOT_ARGS)
+
+check: unit
+	$(Q)$(MAKE) -s boot
+
+demo: pocvm
+	$(Q)tests/boot/demo
+
+clean:
+	rm -rf $(BUILD) pocvm
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

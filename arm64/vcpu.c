@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: GPL-2.0
+/* VCPUs: creation, reset to the boot state, the KVM_RUN loop, dumps. */
+#include <errno.h>
+#include <linux/kvm.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
+#include "arm64.h"
+#include "log.h"
+#include "vm.h"
+
+#define CORE_REG(x)	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | \
+			 KVM_REG_ARM_CORE | KVM_REG_ARM_CORE_REG(x))
+#define SYS_REG(...)	ARM64_SYS_REG(__VA_ARGS__)
+#define REG_SCTLR_EL1	SYS_REG(3, 0, 1, 0, 0)
+#define REG_ESR_EL1	SYS_REG(3, 0, 5, 2, 0)
+#define REG_FAR_EL1	SYS_REG(3, 0, 6, 0, 0)
+#define REG_VBAR_EL1	SYS_REG(3, 0, 12, 0, 0)
+#define REG_MMFR0_EL1	SYS_REG(3, 0, 0, 7, 0)
+
+/* EL1h with D, A, I and F masked: what booting.rst asks of the loader. */
+#define PSTATE_BOOT	0x3c5
+
+static int get_reg(int fd, uint64_t id, uint64_t *val)
+{
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)val };
+
+	return ioctl(fd, KVM_GET_ONE_REG, &reg) < 0 ? -errno : 0;
+}
+
+static int set_reg(int fd, uint64_t id, uint64_t val)
+{
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)&val };
+
+	return ioctl(fd, KVM_SET_ONE_REG, &reg) < 0 ? -errno : 0;
+}
+
+int arm64_vm_type(struct vm *vm, uint64_t top)
+{
+	int limit = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION,
+			  KVM_CAP_ARM_VM_IPA_SIZE);
+	unsigned int bits = 32;
+
+	while (bits < 64 && (top - 1) >> bits)
+		bits++;
+	if (limit <= 0) {
+		/* Old kernels: a fixed 40-bit IPA space. */
+		if (bits > 40)
+			return err_set(-E2BIG, "--mem: RAM ends at 0x%llx, "
+				       "beyond this host's 40-bit IPA space",
+				       (unsigned long long)top);
+		vm->ipa_bits = 40;
+		return 0;
+	}
+	if (bits > (unsigned int)limit)
+		return err_set(-E2BIG, "--mem: RAM ends at 0x%llx, beyond "
+			       "this host's %d-bit IPA space",
+			       (unsigned long long)top, limit);
+	vm->ipa_bits = bits;
+	return KVM_VM_TYPE_ARM_IPA_SIZE(bits);
+}
+
+static int vcpu_init(struct vm *vm, struct vcpu *vcpu)
+{
+	struct kvm_vcpu_init init;
+
+	memset(&init, 0, sizeof(init));
+	if (ioctl(vm->vm_fd, KVM_ARM_PREFERRED_TARGET, &init) < 0)
+		return err_set(-errno, "KVM_ARM_PREFERRED_TARGET: %s",
+			       strerror(errno));
+	init.features[0] |= 1U << KVM_ARM_VCPU_PSCI_0_2;
+	/* Secondaries wait for PSCI CPU_ON, as on real hardware. */
+	if (vcpu->index)
+		init.features[0] |= 1U << KVM_ARM_VCPU_POWER_OFF;
+	if (vm->cfg->pmu)
+		init.features[0] |= 1U << KVM_ARM_VCPU_PMU_V3;
+	if (ioctl(vcpu->fd, KVM_ARM_VCPU_INIT, &init) < 0)
+		return err_set(-errno, "VCPU %u: KVM_ARM_VCPU_INIT: %s",
+			       vcpu->index, strerror(errno));
+	return 0;
+}
+
+int arm64_vcpus_create(struct vm *vm)
+{
+	unsigned int i;
+	int ret;
+
+	vm->nr_vcpus = vm->cfg->nr_cpus;
+	vm->vcpus = calloc(vm->nr_vcpus, sizeof(*vm->vcpus));
+	if (!vm->vcpus)
+		return -ENOMEM;
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *vcpu = &vm->vcpus[i];
+
+		vcpu->vm = vm;
+		vcpu->index = i;
+		vcpu->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, i);
+		if (vcpu->fd < 0)
+			return err_set(-errno, "KVM_CREATE_VCPU %u: %s", i,
+				       strerror(errno));
+		vcpu->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE,
+				 MAP_SHARED, vcpu->fd, 0);
+		if (vcpu->run == MAP_FAILED) {
+			vcpu->run = NULL;
+			return err_set(-errno, "VCPU %u: mmap kvm_run: %s", i,
+				       strerror(errno));
+		}
+		ret = vcpu_init(vm, vcpu);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int arm64_vcpus_reset(struct vm *vm)
+{
+	struct vcpu *boot = &vm->vcpus[0];
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		ret = vcpu_init(vm, &vm->vcpus[i]);
+		if (ret)
+			return ret;
+		vm->vcpus[i].run->immediate_exit = 0;
+		vm->vcpus[i].error = 0;
+	}
+	ret = set_reg(boot->fd, CORE_REG(regs.pstate), PSTATE_BOOT);
+	ret = ret ?: set_reg(boot->fd, CORE_REG(regs.pc), vm->boot.entry);
+	ret = ret ?: set_reg(boot->fd, CORE_REG(regs.regs[0]), vm->boot.dtb_gpa);
+	for (i = 1; i < 4 && !ret; i++)
+		ret = set_reg(boot->fd, CORE_REG(regs.regs[i]), 0);
+	if (ret)
+		return err_set(ret, "VCPU 0: setting boot registers: %s",
+			       strerror(-ret));
+	return 0;
+}
+
+int arm64_guest_granules(struct vm *vm, uint64_t *granules)
+{
+	uint64_t mmfr0;
+	int ret = get_reg(vm->vcpus[0].fd, REG_MMFR0_EL1, &mmfr0);
+
+	if (ret)
+		return err_set(ret, "reading ID_AA64MMFR0_EL1: %s",
+			       strerror(-ret));
+	*granules = arm64_granules_from_mmfr0(mmfr0);
+	return 0;
+}
+
+static void vcpu_fail(struct vcpu *vcpu, int error)
+{
+	vcpu->error = error;
+	vcpu->exit_reason = vcpu->run->exit_reason;
+	vm_request_stop(vcpu->vm, VM_FAILURE, vcpu->index);
+}
+
+static void handle_mmio(struct vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+
+	if (vm_mmio_access(vcpu->vm, run->mmio.phys_addr, run->mmio.data,
+			   run->mmio.len, run->mmio.is_write))
+		return;
+	/* Like a bus with nothing behind it: reads as zero, writes vanish. */
+	if (!run->mmio.is_write)
+		memset(run->mmio.data, 0, sizeof(run->mmio.data));
+	pr_debug("VCPU %u: %s of %u bytes at 0x%llx: no device there",
+		 vcpu->index, run->mmio.is_write ? "write" : "read",
+		 run->mmio.len, (unsigned long long)run->mmio.phys_addr);
+}
+
+static void handle_system_event(struct vcpu *vcpu)
+{
+	switch (vcpu->run->system_event.type) {
+	case KVM_SYSTEM_EVENT_SHUTDOWN:
+		vm_request_stop(vcpu->vm, VM_POWEROFF, vcpu->index);
+		break;
+	case KVM_SYSTEM_EVENT_RESET:
+		vm_request_stop(vcpu->vm, VM_RESET, vcpu->index);
+		break;
+	default:
+		pr_err("VCPU %u: unexpected system event %u", vcpu->index,
+		       vcpu->run->system_event.type);
+		vcpu_fail(vcpu, -EIO);
+		break;
+	}
+}
+
+void *arm64_vcpu_thread(void *arg)
+{
+	struct vcpu *vcpu = arg;
+	struct vm *vm = vcpu->vm;
+	struct kvm_run *run = vcpu->run;
+
+	while (__atomic_load_n(&vm->stop, __ATOMIC_ACQUIRE) == VM_RUNNING) {
+		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			vcpu_fail(vcpu, -errno);
+			break;
+		}
+		switch (run->exit_reason) {
+		case KVM_EXIT_MMIO:
+			handle_mmio(vcpu);
+			break;
+		case KVM_EXIT_SYSTEM_EVENT:
+			handle_system_event(vcpu);
+			break;
+		case KVM_EXIT_INTR:
+			break;
+		default:
+			vcpu_fail(vcpu, -EIO);
+			break;
+		}
+	}
+	return NULL;
+}
+
+static const char *const exit_names[] = {
+	[KVM_EXIT_UNKNOWN] = "UNKNOWN",
+	[KVM_EXIT_EXCEPTION] = "EXCEPTION",
+	[KVM_EXIT_MMIO] = "MMIO",
+	[KVM_EXIT_SHUTDOWN] = "SHUTDOWN",
+	[KVM_EXIT_FAIL_ENTRY] = "FAIL_ENTRY",
+	[KVM_EXIT_INTR] = "INTR",
+	[KVM_EXIT_INTERNAL_ERROR] = "INTERNAL_ERROR",
+	[KVM_EXIT_SYSTEM_EVENT] = "SYSTEM_EVENT",
+	[KVM_EXIT_ARM_NISV] = "ARM_NISV",
+};
+
+void arm64_vcpu_dump(struct vcpu *vcpu, FILE *out)
+{
+	uint64_t pc = 0, pstate = 0, sp_el1 = 0, sp_el0 = 0, elr = 0;
+	uint64_t sctlr = 0, esr = 0, far = 0, vbar = 0, x[31];
+	unsigned int i;
+	int fd = vcpu->fd;
+
+	get_reg(fd, CORE_REG(regs.pc), &pc);
+	get_reg(fd, CORE_REG(regs.pstate), &pstate);
+	get_reg(fd, CORE_REG(sp_el1), &sp_el1);
+	get_reg(fd, CORE_REG(regs.sp), &sp_el0);
+	get_reg(fd, CORE_REG(elr_el1), &elr);
+	get_reg(fd, REG_SCTLR_EL1, &sctlr);
+	get_reg(fd, REG_ESR_EL1, &esr);
+	get_reg(fd, REG_FAR_EL1, &far);
+	get_reg(fd, REG_VBAR_EL1, &vbar);
+	for (i = 0; i < 31; i++) {
+		x[i] = 0;
+		get_reg(fd, CORE_REG(regs.regs[i]), &x[i]);
+	}
+	fprintf(out, "VCPU %u: exit %s (%u), error %d\n", vcpu->index,
+		vcpu->exit_reason < sizeof(exit_names) / sizeof(exit_names[0]) &&
+		exit_names[vcpu->exit_reason] ?
+		exit_names[vcpu->exit_reason] : "?", vcpu->exit_reason,
+		vcpu->error);
+	fprintf(out, " PC     %016llx  PSTATE %016llx  (EL%llu%s)\n",
+		(unsigned long long)pc, (unsigned long long)pstate,
+		(unsigned long long)((pstate >> 2) & 3),
+		pstate & 1 ? "h" : "t");
+	fprintf(out, " SP_EL1 %016llx  SP_EL0 %016llx  ELR_EL1 %016llx\n",
+		(unsigned long long)sp_el1, (unsigned long long)sp_el0,
+		(unsigned long long)elr);
+	fprintf(out, " SCTLR_EL1 %016llx (M=%llu C=%llu I=%llu)  "
+		"VBAR_EL1 %016llx\n", (unsigned long long)sctlr,
+		(unsigned long long)(sctlr & 1),
+		(unsigned long long)((sctlr >> 2) & 1),
+		(unsigned long long)((sctlr >> 12) & 1),
+		(unsigned long long)vbar);
+	fprintf(out, " ESR_EL1 %016llx  FAR_EL1 %016llx\n",
+		(unsigned long long)esr, (unsigned long long)far);
+	for (i = 0; i < 31; i++)
+		fprintf(out, " x%-2u %016llx%s", i, (unsigned long long)x[i],
+			i % 4 == 3 || i == 30 ? "\n" : "");
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef POCVM_CONFIG_H
+#define POCVM_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "log.h"
+
+#define CONFIG_MAX_CPUS		8
+#define CONFIG_DEFAULT_RAM	(256ULL << 20)
+
+enum irqchip_kind {
+	IRQCHIP_AUTO,
+	IRQCHIP_GICV2,
+	IRQCHIP_GICV3,
+	IRQCHIP_GICV3_ITS,
+};
+
+enum console_kind {
+	CONSOLE_SERIAL,
+	CONSOLE_VIRTIO,
+};
+
+/*
+ * Everything `pocvm run` was asked to do, as plain validated data. Parsing
+ * opens no file: checks that need the files or /dev/kvm come later.
+ */
+struct config {
+	const char *kernel;
+	const char *initrd;
+	const char *firmware;
+	const char *dtb;
+	const char *dump_dtb;
+	const char *params;
+	const char *name;
+	uint64_t ram_base;
+	uint64_t ram_size;
+	unsigned int nr_cpus;
+	enum irqchip_kind irqchip;
+	enum console_kind console;
+	enum log_level loglevel;
+	bool pmu;
+	bool reboot;
+	bool nodefaults;
+};
+
+/* Fill defaults, parse `run` arguments (argv[0] is "run"), validate. */
+int config_parse_run(struct config *cfg, int argc, char **argv);
+const char *irqchip_name(enum irqchip_kind kind);
+
+#endif

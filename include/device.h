@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef POCVM_DEVICE_H
+#define POCVM_DEVICE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vm;
+struct device;
+
+/*
+ * One emulated device: an MMIO window, an SPI and a DT node. Nothing
+ * outside the device's own file knows what is behind priv.
+ */
+struct device_ops {
+	const char *name;
+	/* Add the device's node under the root of fdt (libfdt sw tree). */
+	int (*fdt_node)(const struct device *dev, void *fdt,
+			uint32_t gic_phandle);
+	/* data is little-endian, len 1, 2, 4 or 8; off is within the window */
+	void (*mmio)(struct device *dev, uint64_t off, void *data,
+		     unsigned int len, bool is_write);
+	/* Called before the first run and on an in-place reboot. */
+	void (*reset)(struct device *dev);
+	/* Called once the VM is up (KVM fds exist): irqfd, ioeventfd... */
+	int (*start)(struct device *dev);
+	void (*teardown)(struct device *dev);
+};
+
+struct device {
+	const struct device_ops *ops;
+	struct vm *vm;
+	uint64_t base;
+	uint64_t size;
+	unsigned int spi;	/* SPI number: INTID - 32 */
+	void *priv;
+	/* Held by the bus around mmio(); devices take it for other work. */
+	pthread_mutex_t lock;
+};
+
+/*
+ * A kind of device. create() looks at the VM's config and adds zero or
+ * more instances with vm_add_device(). The list of kinds lives in
+ * hw/devices.c: adding a device is one new file plus one line there.
+ */
+struct device_type {
+	const char *name;
+	int (*create)(struct vm *vm);
+};
+
+extern const struct device_type *const device_types[];
+
+#endif

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef POCVM_FDT_BUILD_H
+#define POCVM_FDT_BUILD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+struct device;
+
+/* What the device tree must describe; all of it known before KVM runs. */
+struct fdt_params {
+	uint64_t ram_base;
+	uint64_t ram_size;
+	uint64_t initrd_gpa;
+	uint64_t initrd_size;		/* 0: no initrd */
+	const char *bootargs;		/* final command line, may be "" */
+	const char *stdout_path;	/* e.g. "/uart@1000000", or NULL */
+	unsigned int nr_cpus;
+	uint64_t mpidr[CONFIG_MAX_CPUS];
+	enum irqchip_kind gic;		/* resolved: never IRQCHIP_AUTO */
+	bool pmu;
+	/* /chosen/pocvm,boot-count: which boot this is (1, 2, ...) */
+	uint32_t boot_count;
+	struct device *const *devices;
+	unsigned int nr_devices;
+};
+
+/*
+ * Generate a complete tree into buf. Returns the tree's total size or a
+ * negative errno (with err_set()).
+ */
+int fdt_generate(void *buf, size_t bufsize, const struct fdt_params *p);
+
+/*
+ * Copy the user's tree into buf, write /chosen (bootargs, initrd range)
+ * and /memory, and check that what the tree describes matches what pocvm
+ * emulates (GIC model, CPU count). name is the file name for messages.
+ */
+int fdt_patch_user(void *buf, size_t bufsize, const void *user,
+		   size_t user_size, const char *name,
+		   const struct fdt_params *p);
+
+/*
+ * Node helpers for devices (libfdt sequential-write mode, called between
+ * fdt_begin_node of the root and its end).
+ * A simple MMIO device: reg = <base size>, one level-high SPI.
+ */
+int fdt_mmio_device_node(void *fdt, const char *node_name,
+			 const char *compatible, uint64_t base, uint64_t size,
+			 unsigned int spi, uint32_t gic_phandle,
+			 bool dma_coherent);
+
+#endif

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef POCVM_LOADER_H
+#define POCVM_LOADER_H
+
+#include <stdint.h>
+
+#include "guest-mem.h"
+
+enum kernel_format {
+	KERNEL_NONE,
+	KERNEL_IMAGE,		/* arm64 Image with its 64-byte header */
+	KERNEL_IMAGE_GZIP,	/* the same, gzip-compressed (vmlinuz) */
+	KERNEL_FLAT,		/* no header: a bare-metal payload */
+};
+
+struct load_request {
+	const char *kernel;	/* may be NULL with firmware */
+	const char *initrd;	/* may be NULL */
+	const char *firmware;	/* may be NULL */
+	uint64_t ram_base;
+	uint64_t ram_size;
+	/*
+	 * Translation granules the CPU supports, as a mask of
+	 * (1 << 12) | (1 << 14) | (1 << 16) bits; see arm64_granules().
+	 */
+	uint64_t granules;
+};
+
+struct load_result {
+	enum kernel_format format;
+	uint64_t entry;		/* PC of the boot VCPU */
+	uint64_t kernel_gpa;
+	uint64_t kernel_end;	/* kernel_gpa + image_size (incl. bss) */
+	uint64_t initrd_gpa;
+	uint64_t initrd_size;	/* 0: no initrd */
+	uint64_t firmware_gpa;
+	uint64_t firmware_size;	/* 0: no firmware */
+	uint64_t dtb_gpa;	/* where the DTB goes, 2 MiB aligned */
+	uint64_t dtb_max;	/* room for it */
+};
+
+/*
+ * Load kernel, initrd and firmware into guest RAM through
+ * guest_mem_claim()/guest_mem_write() and decide where the DTB goes.
+ * Returns 0 or a negative errno after err_set() with a one-line message
+ * naming the file, e.g. "Image: not an arm64 Image (bad magic)".
+ */
+int loader_load(struct guest_mem *mem, const struct load_request *req,
+		struct load_result *res);
+
+const char *kernel_format_name(enum kernel_format f);
+
+#endif

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef POCVM_VM_H
+#define POCVM_VM_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "device.h"
+#include "guest-mem.h"
+#include "loader.h"
+
+#define VM_MAX_DEVICES	48
+
+struct event_loop;
+struct kvm_run;
+
+struct vcpu {
+	struct vm *vm;
+	unsigned int index;
+	int fd;
+	struct kvm_run *run;
+	pthread_t thread;
+	bool thread_started;
+	/* what ended this VCPU's run loop, for the failure report */
+	int error;
+	uint32_t exit_reason;
+};
+
+/* Why the guest stopped; exit.c maps these to pocvm's exit status. */
+enum vm_stop {
+	VM_RUNNING = 0,
+	VM_POWEROFF,
+	VM_RESET,
+	VM_FAILURE,
+	VM_PANIC,
+	VM_TIMEOUT,
+	VM_SIGINT,
+	VM_SIGTERM,
+};
+
+struct vm {
+	const struct config *cfg;
+	int kvm_fd;
+	int vm_fd;
+	unsigned int ipa_bits;
+	long run_size;
+	struct guest_mem mem;
+
+	struct device devices[VM_MAX_DEVICES];
+	unsigned int nr_devices;
+	const char *stdout_path;	/* set by the console device */
+
+	struct vcpu *vcpus;
+	unsigned int nr_vcpus;
+
+	uint64_t granules;		/* page sizes the guest CPU can use */
+	enum irqchip_kind gic;		/* resolved */
+	int gic_fd;
+	int its_fd;
+
+	struct load_result boot;
+	size_t dtb_size;
+	uint32_t boot_count;		/* 1, then +1 per in-place reboot */
+	int signal_fd;
+	struct event_loop *loop;
+
+	pthread_mutex_t stop_lock;
+	pthread_cond_t stop_cond;
+	enum vm_stop stop;		/* first reason wins */
+	int failed_vcpu;		/* -1: none */
+};
+
+/* Records why the VM stops (first caller wins) and wakes everyone up. */
+void vm_request_stop(struct vm *vm, enum vm_stop why, int vcpu_index);
+enum vm_stop vm_stop_reason(struct vm *vm);
+
+/* Devices: claim an MMIO window; returns the device slot or NULL. */
+struct device *vm_add_device(struct vm *vm, const struct device_ops *ops,
+			     uint64_t base, uint64_t size, unsigned int spi,
+			     void *priv);
+/* Route a trapped access to its device; false if nothing is there. */
+bool vm_mmio_access(struct vm *vm, uint64_t gpa, void *data,
+		    unsigned int len, bool is_write);
+int vm_set_irq(struct vm *vm, unsigned int spi, int level);
+
+/* Set up guest RAM from the config and register it with KVM. */
+int vm_init_memory(struct vm *vm);
+
+#endif

@@ -1,0 +1,32 @@
+# Helpers for boot-test cases; sourced inside the L1 host before a case.
+# A case passes when it exits 0.
+# shellcheck shell=sh
+
+POCVM=/rig/bin/pocvm
+GUEST=/rig/guest
+IMAGE=$GUEST/Image
+INITRD=$GUEST/guest.cpio
+STOCK_IMAGE=$GUEST/stock-Image
+STOCK_INITRD=$GUEST/stock.cpio
+
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+# expect_exit CODE LOG cmd...: run cmd with its output in LOG (and shown),
+# fail unless it exits with CODE.
+expect_exit() {
+	want=$1 log=$2
+	shift 2
+	echo "+ $*"
+	"$@" > "$log" 2>&1
+	got=$?
+	cat "$log"
+	[ "$got" = "$want" ] || fail "exit status $got, expected $want: $*"
+}
+
+# expect_line LOG PATTERN: LOG has a line matching the extended regex.
+expect_line() {
+	grep -Eq "$2" "$1" || fail "no line matching '$2' in $1"
+}

@@ -1,0 +1,107 @@
+# Shared helpers for the boot-test rig. Sourced, never run.
+# shellcheck shell=bash
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BOOT_DIR="$ROOT/tests/boot"
+CACHE="${POCVM_CACHE:-$HOME/.cache/pocvm}"
+CROSS=aarch64-linux-gnu-
+
+say() { printf '%s\n' "rig: $*" >&2; }
+die() { printf '%s\n' "rig: error: $*" >&2; exit 1; }
+
+need_cmd() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 ||
+			die "'$c' not found; run 'make deps' first"
+	done
+}
+
+# Print the newest arm64 Debian package matching an extended regex.
+newest_pkg() {
+	apt-cache search --names-only "$1" 2>/dev/null | awk '{print $1}' |
+		grep -E "^$1\$" | sort -V | tail -n 1
+}
+
+# Download one arm64 .deb into $CACHE/debs (once) and print its path.
+fetch_deb() {
+	local pkg=$1 dir="$CACHE/debs" f
+	mkdir -p "$dir"
+	f=$(ls "$dir/${pkg}_"*_arm64.deb 2>/dev/null | sort -V | tail -n 1)
+	if [ -z "$f" ]; then
+		(cd "$dir" && apt-get download -qq -o APT::Sandbox::User=root "$pkg:arm64" >/dev/null) ||
+			die "cannot download $pkg:arm64 (run 'make deps')"
+		f=$(ls "$dir/${pkg}_"*_arm64.deb | sort -V | tail -n 1)
+	fi
+	printf '%s\n' "$f"
+}
+
+# The kernel's gen_init_cpio builds archives holding device nodes without
+# root. Compiled once from the linux-source tarball.
+gen_init_cpio() {
+	local tool="$CACHE/tools/gen_init_cpio" tmp
+	if [ ! -x "$tool" ]; then
+		mkdir -p "$CACHE/tools"
+		tmp=$(mktemp -d)
+		tar -xf /usr/src/linux-source-6.12.tar.xz -C "$tmp" \
+			linux-source-6.12/usr/gen_init_cpio.c ||
+			die "cannot unpack gen_init_cpio.c (run 'make deps')"
+		cc -O2 -o "$tool.tmp" "$tmp/linux-source-6.12/usr/gen_init_cpio.c" ||
+			die "cannot build gen_init_cpio"
+		mv "$tool.tmp" "$tool"
+		rm -rf "$tmp"
+	fi
+	"$tool" "$@"
+}
+
+# A static arm64 busybox from Debian; prints its path.
+busybox_path() {
+	local d="$CACHE/busybox" deb
+	if [ ! -x "$d/bin/busybox" ]; then
+		deb=$(fetch_deb busybox-static)
+		rm -rf "$d" && mkdir -p "$d"
+		dpkg-deb -x "$deb" "$d"
+	fi
+	printf '%s\n' "$d/bin/busybox"
+}
+
+# Debian's stock arm64 cloud kernel (unpatched, KVM built in, virtio as
+# modules); prints the directory with Image and the unpacked package.
+stock_kernel_dir() {
+	local pkg ver d deb
+	pkg=$(apt-cache depends linux-image-cloud-arm64:arm64 2>/dev/null |
+		awk '/Depends: linux-image-/{print $2; exit}')
+	pkg=${pkg%:arm64}
+	[ -n "$pkg" ] || die "no linux-image-cloud-arm64:arm64 in apt (run 'make deps')"
+	d="$CACHE/stock/$pkg"
+	if [ ! -f "$d/Image" ]; then
+		deb=$(fetch_deb "$pkg")
+		rm -rf "$d" && mkdir -p "$d/pkg"
+		dpkg-deb -x "$deb" "$d/pkg"
+		cp "$d/pkg/boot/vmlinuz-"* "$d/Image"
+	fi
+	printf '%s\n' "$d"
+}
+
+# Append the lines gen_init_cpio needs for a busybox userland to $1.
+cpio_busybox_base() {
+	local list=$1 bb
+	bb=$(busybox_path)
+	cat >> "$list" <<EOL
+dir /dev 755 0 0
+nod /dev/console 600 0 0 c 5 1
+nod /dev/null 666 0 0 c 1 3
+dir /proc 755 0 0
+dir /sys 755 0 0
+dir /tmp 1777 0 0
+dir /run 755 0 0
+dir /bin 755 0 0
+dir /sbin 755 0 0
+dir /usr 755 0 0
+dir /usr/bin 755 0 0
+dir /usr/sbin 755 0 0
+dir /mnt 755 0 0
+file /bin/busybox $bb 755 0 0
+slink /bin/sh busybox 777 0 0
+EOL
+}

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <string.h>
+
+#include "config.h"
+#include "unit.h"
+
+static struct config cfg;
+
+/* Parse a NULL-terminated list of words after "run". */
+#define PARSE(...) parse((const char *[]){ "run", __VA_ARGS__, NULL })
+
+static int parse(const char **words)
+{
+	int argc = 0;
+
+	while (words[argc])
+		argc++;
+	err_clear();
+	return config_parse_run(&cfg, argc, (char **)words);
+}
+
+static void assert_error(int ret, const char *words)
+{
+	ck_assert_int_lt(ret, 0);
+	ck_assert_msg(strstr(err_message(ret), words),
+		      "message '%s' lacks '%s'", err_message(ret), words);
+}
+
+START_TEST(defaults)
+{
+	ck_assert_int_eq(PARSE("-k", "Image"), 0);
+	ck_assert_str_eq(cfg.kernel, "Image");
+	ck_assert_uint_eq(cfg.ram_size, 256ULL << 20);
+	ck_assert_uint_eq(cfg.ram_base, 0x80000000ULL);
+	ck_assert_uint_eq(cfg.nr_cpus, 1);
+	ck_assert_int_eq(cfg.irqchip, IRQCHIP_AUTO);
+	ck_assert(!cfg.reboot && !cfg.pmu && !cfg.nodefaults);
+}
+END_TEST
+
+START_TEST(long_and_short)
+{
+	ck_assert_int_eq(PARSE("--kernel", "K", "-i", "I", "--params", "quiet",
+			       "-c", "4", "--mem", "1G", "--irqchip", "gicv2",
+			       "--pmu", "--reboot", "--nodefaults",
+			       "--dtb", "b.dtb", "--name", "vm1",
+			       "--loglevel", "debug", "--firmware", "fw"), 0);
+	ck_assert_str_eq(cfg.kernel, "K");
+	ck_assert_str_eq(cfg.initrd, "I");
+	ck_assert_str_eq(cfg.params, "quiet");
+	ck_assert_str_eq(cfg.dtb, "b.dtb");
+	ck_assert_str_eq(cfg.name, "vm1");
+	ck_assert_str_eq(cfg.firmware, "fw");
+	ck_assert_uint_eq(cfg.nr_cpus, 4);
+	ck_assert_uint_eq(cfg.ram_size, 1ULL << 30);
+	ck_assert_int_eq(cfg.irqchip, IRQCHIP_GICV2);
+	ck_assert_int_eq(cfg.loglevel, LOG_DEBUG);
+	ck_assert(cfg.reboot && cfg.pmu && cfg.nodefaults);
+}
+END_TEST
+
+START_TEST(mem_sizes)
+{
+	ck_assert_int_eq(PARSE("-k", "K", "-m", "512"), 0);
+	ck_assert_uint_eq(cfg.ram_size, 512ULL << 20);
+	ck_assert_int_eq(PARSE("-k", "K", "-m", "64M@0x40000000"), 0);
+	ck_assert_uint_eq(cfg.ram_size, 64ULL << 20);
+	ck_assert_uint_eq(cfg.ram_base, 0x40000000ULL);
+	ck_assert_int_eq(PARSE("-k", "K", "-m", "2GiB"), 0);
+	ck_assert_uint_eq(cfg.ram_size, 2ULL << 30);
+	ck_assert_int_eq(PARSE("-k", "K", "-m", "4096K"), 0);
+	ck_assert_uint_eq(cfg.ram_size, 4ULL << 20);
+}
+END_TEST
+
+START_TEST(errors)
+{
+	assert_error(PARSE("-i", "initrd"), "no kernel");
+	assert_error(PARSE("-k", "K", "-m", "0"), "--mem");
+	assert_error(PARSE("-k", "K", "-m", "lots"), "bad size");
+	assert_error(PARSE("-k", "K", "-m", "1M"), "multiple of 2 MiB");
+	assert_error(PARSE("-k", "K", "-m", "64M@0x1000"), "2 MiB aligned");
+	assert_error(PARSE("-k", "K", "-m", "64M@zz"), "bad address");
+	assert_error(PARSE("-k", "K", "-c", "0"), "--cpus");
+	assert_error(PARSE("-k", "K", "-c", "1000"), "--cpus");
+	assert_error(PARSE("-k", "K", "-c", "2x"), "--cpus");
+	assert_error(PARSE("-k", "K", "--irqchip", "gicv4"), "--irqchip");
+	assert_error(PARSE("-k", "K", "--loglevel", "loud"), "--loglevel");
+	assert_error(PARSE("-k", "K", "--console", "pigeon"), "--console");
+	assert_error(PARSE("-k", "K", "--frobnicate"), "unknown option '--frobnicate'");
+	assert_error(PARSE("-k", "K", "-z"), "unknown option '-z'");
+	assert_error(PARSE("-k"), "needs a value");
+	assert_error(PARSE("-k", "K", "stray"), "unexpected argument 'stray'");
+	assert_error(PARSE("-k", "K", "--dtb", "a", "--dump-dtb", "b"),
+		     "--dump-dtb");
+}
+END_TEST
+
+static Suite *config_suite(void)
+{
+	Suite *s = suite_create("config");
+	TCase *tc = tcase_create("run options");
+
+	tcase_add_test(tc, defaults);
+	tcase_add_test(tc, long_and_short);
+	tcase_add_test(tc, mem_sizes);
+	tcase_add_test(tc, errors);
+	suite_add_tcase(s, tc);
+	return s;
+}
+UNIT_SUITE(config_suite)

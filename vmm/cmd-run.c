@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `pocvm run`: config -> VM -> RAM -> VCPUs -> GIC -> devices -> images
+ * and device tree -> run -> exit status. Errors come back up here as
+ * negative errno values and are reported once.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "arch.h"
+#include "arm64.h"
+#include "event-loop.h"
+#include "exit-codes.h"
+#include "fdt-build.h"
+#include "layout.h"
+#include "loader.h"
+#include "log.h"
+#include "term.h"
+#include "vm.h"
+
+#define BOOTARGS_MAX	2048
+#define ALL_GRANULES	((1ULL << 12) | (1ULL << 14) | (1ULL << 16))
+
+/* A failed step: what to report and which exit status it earns. */
+static int fail(int ret, int code)
+{
+	pr_err("%s", err_message(ret));
+	return code;
+}
+
+static int kvm_open(struct vm *vm)
+{
+	const struct config *cfg = vm->cfg;
+	int type;
+
+	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (vm->kvm_fd < 0)
+		return err_set(-errno, "/dev/kvm: %s", strerror(errno));
+	if (ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION)
+		return err_set(-EINVAL, "/dev/kvm: unsupported KVM API version");
+	if (cfg->pmu && ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION,
+			      KVM_CAP_ARM_PMU_V3) <= 0)
+		return err_set(-ENODEV, "--pmu: this host cannot give guests "
+			       "a PMU");
+	type = arm64_vm_type(vm, cfg->ram_base + cfg->ram_size);
+	if (type < 0)
+		return type;
+	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, type);
+	if (vm->vm_fd < 0)
+		return err_set(-errno, "KVM_CREATE_VM (%u-bit IPA): %s",
+			       vm->ipa_bits, strerror(errno));
+	vm->run_size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (vm->run_size < (long)sizeof(struct kvm_run))
+		return err_set(-EINVAL, "KVM_GET_VCPU_MMAP_SIZE: %ld",
+			       vm->run_size);
+	return 0;
+}
+
+static int create_devices(struct vm *vm)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; device_types[i]; i++) {
+		ret = device_types[i]->create(vm);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static void make_bootargs(const struct config *cfg, char *buf, size_t len)
+{
+	if (cfg->nodefaults)
+		snprintf(buf, len, "%s", cfg->params ? cfg->params : "");
+	else
+		snprintf(buf, len, "console=ttyS0 earlycon%s%s",
+			 cfg->params ? " " : "", cfg->params ? cfg->params : "");
+}
+
+static int read_user_dtb(const char *path, void **buf, size_t *len)
+{
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(-errno, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) || st.st_size <= 0 ||
+	    (uint64_t)st.st_size > LAYOUT_DTB_MAX) {
+		close(fd);
+		return err_set(-EINVAL, "%s: not a device tree blob (size)",
+			       path);
+	}
+	*buf = malloc(st.st_size);
+	if (!*buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	n = pread(fd, *buf, st.st_size, 0);
+	close(fd);
+	if (n != st.st_size) {
+		free(*buf);
+		return err_set(-EIO, "%s: short read", path);
+	}
+	*len = st.st_size;
+	return 0;
+}
+
+static int write_dump(const char *path, const void *dtb, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ssize_t n;
+
+	if (fd < 0)
+		return err_set(-errno, "--dump-dtb: %s: %s", path,
+			       strerror(errno));
+	n = write(fd, dtb, len);
+	if (n != (ssize_t)len || close(fd))
+		return err_set(-EIO, "--dump-dtb: %s: write failed", path);
+	return 0;
+}
+
+/*
+ * Images, then the device tree, into guest RAM: the part of a boot that
+ * an in-place reboot repeats.
+ */
+static int load_boot_images(struct vm *vm, uint64_t granules)
+{
+	const struct config *cfg = vm->cfg;
+	struct load_request req = {
+		.kernel = cfg->kernel,
+		.initrd = cfg->initrd,
+		.firmware = cfg->firmware,
+		.ram_base = cfg->ram_base,
+		.ram_size = cfg->ram_size,
+		.granules = granules,
+	};
+	struct device *devs[VM_MAX_DEVICES];
+	struct fdt_params p = { 0 };
+	char bootargs[BOOTARGS_MAX];
+	void *dtb, *user = NULL;
+	size_t user_len = 0;
+	unsigned int i;
+	int ret;
+
+	ret = loader_load(&vm->mem, &req, &vm->boot);
+	if (ret)
+		return ret;
+
+	make_bootargs(cfg, bootargs, sizeof(bootargs));
+	for (i = 0; i < vm->nr_devices; i++)
+		devs[i] = &vm->devices[i];
+	p.ram_base = cfg->ram_base;
+	p.ram_size = cfg->ram_size;
+	p.initrd_gpa = vm->boot.initrd_gpa;
+	p.initrd_size = vm->boot.initrd_size;
+	p.bootargs = bootargs;
+	p.stdout_path = vm->stdout_path;
+	p.nr_cpus = cfg->nr_cpus;
+	for (i = 0; i < cfg->nr_cpus; i++)
+		p.mpidr[i] = arm64_vcpu_mpidr(i);
+	p.gic = vm->gic;
+	p.pmu = cfg->pmu;
+	p.devices = devs;
+	p.nr_devices = vm->nr_devices;
+	p.boot_count = vm->boot_count;
+
+	dtb = calloc(1, vm->boot.dtb_max);
+	if (!dtb)
+		return -ENOMEM;
+	if (cfg->dtb) {
+		ret = read_user_dtb(cfg->dtb, &user, &user_len);
+		if (!ret)
+			ret = fdt_patch_user(dtb, vm->boot.dtb_max, user,
+					     user_len, cfg->dtb, &p);
+		free(user);
+	} else {
+		ret = fdt_generate(dtb, vm->boot.dtb_max, &p);
+	}
+	if (ret > 0) {
+		vm->dtb_size = ret;
+		ret = guest_mem_write(&vm->mem, vm->boot.dtb_gpa, dtb, ret);
+		if (ret)
+			err_set(ret, "device tree does not fit in RAM");
+	}
+	if (!ret && cfg->dump_dtb)
+		ret = write_dump(cfg->dump_dtb, dtb, vm->dtb_size);
+	free(dtb);
+	return ret;
+}
+
+static void kick_handler(int sig)
+{
+	/* Only here to make KVM_RUN return -EINTR. */
+}
+
+static void on_signal(void *arg, uint32_t events)
+{
+	struct vm *vm = arg;
+	struct signalfd_siginfo si;
+	int fd = vm->signal_fd;
+
+	if (read(fd, &si, sizeof(si)) != sizeof(si))
+		return;
+	vm_request_stop(vm, si.ssi_signo == SIGINT ? VM_SIGINT : VM_SIGTERM,
+			-1);
+}
+
+/* Signals reach pocvm through the event loop, never mid-ioctl. */
+static int setup_signals(struct vm *vm)
+{
+	struct sigaction sa = { .sa_handler = kick_handler };
+	sigset_t set;
+
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: a kicked KVM_RUN must come back. */
+	sigaction(SIGUSR1, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	vm->signal_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (vm->signal_fd < 0)
+		return err_set(-errno, "signalfd: %s", strerror(errno));
+	return event_loop_add(vm->loop, vm->signal_fd, EPOLLIN, on_signal, vm);
+}
+
+static int start_vcpus(struct vm *vm)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		ret = pthread_create(&vm->vcpus[i].thread, NULL,
+				     arm64_vcpu_thread, &vm->vcpus[i]);
+		if (ret) {
+			vm_request_stop(vm, VM_FAILURE, -1);
+			return err_set(-ret, "cannot start VCPU %u thread", i);
+		}
+		vm->vcpus[i].thread_started = true;
+	}
+	return 0;
+}
+
+static enum vm_stop wait_for_stop(struct vm *vm)
+{
+	unsigned int i;
+	enum vm_stop why;
+
+	pthread_mutex_lock(&vm->stop_lock);
+	while (vm->stop == VM_RUNNING)
+		pthread_cond_wait(&vm->stop_cond, &vm->stop_lock);
+	why = vm->stop;
+	pthread_mutex_unlock(&vm->stop_lock);
+
+	/* immediate_exit first, so a kick that lands early is not lost. */
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		if (!vm->vcpus[i].thread_started)
+			continue;
+		vm->vcpus[i].run->immediate_exit = 1;
+		pthread_kill(vm->vcpus[i].thread, SIGUSR1);
+	}
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		if (!vm->vcpus[i].thread_started)
+			continue;
+		pthread_join(vm->vcpus[i].thread, NULL);
+		vm->vcpus[i].thread_started = false;
+	}
+	return why;
+}
+
+static void reset_devices(struct vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_devices; i++)
+		if (vm->devices[i].ops->reset)
+			vm->devices[i].ops->reset(&vm->devices[i]);
+}
+
+static int start_devices(struct vm *vm)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < vm->nr_devices; i++) {
+		if (!vm->devices[i].ops->start)
+			continue;
+		ret = vm->devices[i].ops->start(&vm->devices[i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static void vm_destroy(struct vm *vm)
+{
+	unsigned int i;
+
+	if (vm->loop)
+		event_loop_destroy(vm->loop);
+	for (i = 0; i < vm->nr_devices; i++)
+		if (vm->devices[i].ops->teardown)
+			vm->devices[i].ops->teardown(&vm->devices[i]);
+	for (i = 0; vm->vcpus && i < vm->nr_vcpus; i++) {
+		if (vm->vcpus[i].run)
+			munmap(vm->vcpus[i].run, vm->run_size);
+		if (vm->vcpus[i].fd > 0)
+			close(vm->vcpus[i].fd);
+	}
+	free(vm->vcpus);
+	for (i = 0; i < vm->mem.nr_regions; i++)
+		munmap(vm->mem.regions[i].host, vm->mem.regions[i].size);
+	guest_mem_release(&vm->mem);
+	if (vm->signal_fd > 0)
+		close(vm->signal_fd);
+	if (vm->its_fd > 0)
+		close(vm->its_fd);
+	if (vm->gic_fd > 0)
+		close(vm->gic_fd);
+	if (vm->vm_fd > 0)
+		close(vm->vm_fd);
+	if (vm->kvm_fd > 0)
+		close(vm->kvm_fd);
+}
+
+/* --dump-dtb: the tree the guest would get, with no /dev/kvm needed. */
+static int dump_dtb_only(struct vm *vm)
+{
+	int ret;
+
+	vm->gic = vm->cfg->irqchip == IRQCHIP_AUTO ? IRQCHIP_GICV3 :
+		  vm->cfg->irqchip;
+	ret = guest_mem_add_region(&vm->mem, vm->cfg->ram_base,
+				   vm->cfg->ram_size);
+	ret = ret ?: create_devices(vm);
+	ret = ret ?: load_boot_images(vm, ALL_GRANULES);
+	return ret ? fail(ret, EXIT_USAGE) : 0;
+}
+
+/* Everything up to the first KVM_RUN; returns an exit status or -1. */
+static int prepare(struct vm *vm)
+{
+	int ret;
+
+	ret = kvm_open(vm);
+	if (ret)
+		return fail(ret, ret == -ENODEV || ret == -E2BIG ?
+			    EXIT_USAGE : EXIT_VMM_FAILURE);
+	ret = arm64_gic_probe(vm);
+	if (ret)
+		return fail(ret, EXIT_USAGE);
+	ret = vm_init_memory(vm);
+	ret = ret ?: arm64_vcpus_create(vm);
+	ret = ret ?: arm64_guest_granules(vm, &vm->granules);
+	if (ret)
+		return fail(ret, EXIT_VMM_FAILURE);
+	ret = create_devices(vm);
+	if (ret)
+		return fail(ret, EXIT_VMM_FAILURE);
+	ret = load_boot_images(vm, vm->granules);
+	if (ret)
+		return fail(ret, EXIT_USAGE);
+	ret = arm64_gic_create(vm);
+	ret = ret ?: arm64_pmu_init(vm);
+	if (ret)
+		return fail(ret, EXIT_VMM_FAILURE);
+	vm->loop = event_loop_create();
+	if (!vm->loop)
+		return fail(-ENOMEM, EXIT_VMM_FAILURE);
+	ret = setup_signals(vm);
+	ret = ret ?: start_devices(vm);
+	if (ret)
+		return fail(ret, EXIT_VMM_FAILURE);
+	return -1;
+}
+
+/* The run loop, again after each in-place reboot; returns exit status. */
+static int run(struct vm *vm)
+{
+	enum vm_stop why;
+	int ret;
+
+	ret = event_loop_start(vm->loop);
+	if (ret)
+		return fail(ret, EXIT_VMM_FAILURE);
+	for (;;) {
+		reset_devices(vm);
+		ret = arm64_vcpus_reset(vm);
+		if (ret)
+			return fail(ret, EXIT_VMM_FAILURE);
+		ret = start_vcpus(vm);
+		why = wait_for_stop(vm);
+		if (ret)
+			return fail(ret, EXIT_VMM_FAILURE);
+		if (why != VM_RESET || !vm->cfg->reboot)
+			break;
+		pr_info("guest reset: rebooting in place");
+		vm->boot_count++;
+		vm->stop = VM_RUNNING;
+		guest_mem_forget_writes(&vm->mem);
+		ret = load_boot_images(vm, vm->granules);
+		if (ret)
+			return fail(ret, EXIT_USAGE);
+	}
+	term_restore();
+	if (why == VM_FAILURE) {
+		pr_err("%s", vm_stop_name(why));
+		if (vm->failed_vcpu >= 0)
+			arm64_vcpu_dump(&vm->vcpus[vm->failed_vcpu], stderr);
+	} else {
+		pr_info("%s", vm_stop_name(why));
+	}
+	return exit_code_for(why);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct config cfg;
+	struct vm vm = {
+		.cfg = &cfg,
+		.kvm_fd = -1, .vm_fd = -1, .gic_fd = -1, .its_fd = -1,
+		.signal_fd = -1,
+		.failed_vcpu = -1,
+		.boot_count = 1,
+		.stop_lock = PTHREAD_MUTEX_INITIALIZER,
+		.stop_cond = PTHREAD_COND_INITIALIZER,
+	};
+	int status, ret;
+
+	ret = config_parse_run(&cfg, argc, argv);
+	if (ret) {
+		pr_err("%s", err_message(ret));
+		return EXIT_USAGE;
+	}
+	log_threshold = cfg.loglevel;
+
+	if (cfg.dump_dtb) {
+		status = dump_dtb_only(&vm);
+	} else {
+		status = prepare(&vm);
+		if (status < 0) {
+			term_raw(STDIN_FILENO);
+			status = run(&vm);
+			term_restore();
+		}
+	}
+	vm_destroy(&vm);
+	return status;
+}

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0
+/* `pocvm run` options to a validated struct config; opens no file. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "log.h"
+
+#define RAM_ALIGN	(2ULL << 20)
+
+enum {
+	OPT_DTB = 0x100,
+	OPT_DUMP_DTB,
+	OPT_FIRMWARE,
+	OPT_IRQCHIP,
+	OPT_PMU,
+	OPT_REBOOT,
+	OPT_NODEFAULTS,
+	OPT_LOGLEVEL,
+	OPT_CONSOLE,
+};
+
+static const struct option run_options[] = {
+	{ "kernel", required_argument, NULL, 'k' },
+	{ "initrd", required_argument, NULL, 'i' },
+	{ "params", required_argument, NULL, 'p' },
+	{ "cpus", required_argument, NULL, 'c' },
+	{ "mem", required_argument, NULL, 'm' },
+	{ "name", required_argument, NULL, 'n' },
+	{ "dtb", required_argument, NULL, OPT_DTB },
+	{ "dump-dtb", required_argument, NULL, OPT_DUMP_DTB },
+	{ "firmware", required_argument, NULL, OPT_FIRMWARE },
+	{ "irqchip", required_argument, NULL, OPT_IRQCHIP },
+	{ "pmu", no_argument, NULL, OPT_PMU },
+	{ "reboot", no_argument, NULL, OPT_REBOOT },
+	{ "nodefaults", no_argument, NULL, OPT_NODEFAULTS },
+	{ "loglevel", required_argument, NULL, OPT_LOGLEVEL },
+	{ "console", required_argument, NULL, OPT_CONSOLE },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char *const irqchip_names[] = {
+	[IRQCHIP_AUTO] = "auto",
+	[IRQCHIP_GICV2] = "gicv2",
+	[IRQCHIP_GICV3] = "gicv3",
+	[IRQCHIP_GICV3_ITS] = "gicv3-its",
+};
+
+const char *irqchip_name(enum irqchip_kind kind)
+{
+	return irqchip_names[kind];
+}
+
+/* "256" (MiB, as kvmtool), "512K", "256M", "4G"; 0 on bad input. */
+static uint64_t parse_size(const char *s, uint64_t default_unit)
+{
+	uint64_t v, unit = default_unit;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return 0;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno)
+		return 0;
+	switch (*end) {
+	case 'k': case 'K': unit = 1ULL << 10; end++; break;
+	case 'm': case 'M': unit = 1ULL << 20; end++; break;
+	case 'g': case 'G': unit = 1ULL << 30; end++; break;
+	case 't': case 'T': unit = 1ULL << 40; end++; break;
+	}
+	if (*end == 'i' || *end == 'B')	/* "MiB", "MB" */
+		end += (*end == 'i' && end[1] == 'B') ? 2 : 1;
+	if (*end || v > UINT64_MAX / unit)
+		return 0;
+	return v * unit;
+}
+
+static int parse_mem(struct config *cfg, const char *arg)
+{
+	char buf[64], *at;
+	uint64_t base;
+
+	if (strlen(arg) >= sizeof(buf))
+		return err_set(-EINVAL, "--mem: '%s' is too long", arg);
+	strcpy(buf, arg);
+	at = strchr(buf, '@');
+	if (at) {
+		char *end;
+
+		*at++ = '\0';
+		errno = 0;
+		base = strtoull(at, &end, 0);
+		if (errno || *end || end == at)
+			return err_set(-EINVAL, "--mem: bad address '%s'", at);
+		if (base % RAM_ALIGN)
+			return err_set(-EINVAL, "--mem: address 0x%llx is not "
+				       "2 MiB aligned", (unsigned long long)base);
+		cfg->ram_base = base;
+	}
+	cfg->ram_size = parse_size(buf, 1ULL << 20);
+	if (!cfg->ram_size)
+		return err_set(-EINVAL, "--mem: bad size '%s' (e.g. 256, 512M, 2G)",
+			       buf);
+	if (cfg->ram_size % RAM_ALIGN)
+		return err_set(-EINVAL, "--mem: size must be a multiple of 2 MiB");
+	if (cfg->ram_base + cfg->ram_size < cfg->ram_base)
+		return err_set(-EINVAL, "--mem: RAM wraps the address space");
+	return 0;
+}
+
+static int parse_cpus(struct config *cfg, const char *arg)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (errno || *end || end == arg || n < 1 || n > CONFIG_MAX_CPUS)
+		return err_set(-EINVAL, "--cpus: '%s' is not a CPU count "
+			       "from 1 to %d", arg, CONFIG_MAX_CPUS);
+	cfg->nr_cpus = n;
+	return 0;
+}
+
+static int parse_irqchip(struct config *cfg, const char *arg)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(irqchip_names) / sizeof(irqchip_names[0]); i++) {
+		if (!strcmp(arg, irqchip_names[i])) {
+			cfg->irqchip = i;
+			return 0;
+		}
+	}
+	return err_set(-EINVAL, "--irqchip: '%s' is not one of auto, gicv2, "
+		       "gicv3, gicv3-its", arg);
+}
+
+static int parse_one(struct config *cfg, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'k': cfg->kernel = arg; return 0;
+	case 'i': cfg->initrd = arg; return 0;
+	case 'p': cfg->params = arg; return 0;
+	case 'n': cfg->name = arg; return 0;
+	case 'c': return parse_cpus(cfg, arg);
+	case 'm': return parse_mem(cfg, arg);
+	case OPT_DTB: cfg->dtb = arg; return 0;
+	case OPT_DUMP_DTB: cfg->dump_dtb = arg; return 0;
+	case OPT_FIRMWARE: cfg->firmware = arg; return 0;
+	case OPT_IRQCHIP: return parse_irqchip(cfg, arg);
+	case OPT_PMU: cfg->pmu = true; return 0;
+	case OPT_REBOOT: cfg->reboot = true; return 0;
+	case OPT_NODEFAULTS: cfg->nodefaults = true; return 0;
+	case OPT_LOGLEVEL:
+		if (log_level_parse(arg, &cfg->loglevel))
+			return err_set(-EINVAL, "--loglevel: '%s' is not one of "
+				       "error, warning, info, debug", arg);
+		return 0;
+	case OPT_CONSOLE:
+		if (!strcmp(arg, "serial")) {
+			cfg->console = CONSOLE_SERIAL;
+			return 0;
+		}
+		return err_set(-EINVAL, "--console: '%s' is not supported "
+			       "(serial)", arg);
+	}
+	return err_set(-EINVAL, "unknown option");
+}
+
+int config_parse_run(struct config *cfg, int argc, char **argv)
+{
+	int opt, ret;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->ram_base = 0x80000000ULL;
+	cfg->ram_size = CONFIG_DEFAULT_RAM;
+	cfg->nr_cpus = 1;
+	cfg->loglevel = LOG_WARN;
+
+	/* getopt keeps state across calls; unit tests parse many times. */
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":k:i:p:c:m:n:", run_options,
+				  NULL)) != -1) {
+		if (opt == '?') {
+			if (optopt)
+				return err_set(-EINVAL, "unknown option '-%c'",
+					       optopt);
+			return err_set(-EINVAL, "unknown option '%s'",
+				       argv[optind - 1]);
+		}
+		if (opt == ':')
+			return err_set(-EINVAL, "option '%s' needs a value",
+				       argv[optind - 1]);
+		ret = parse_one(cfg, opt, optarg);
+		if (ret)
+			return ret;
+	}
+	if (optind < argc)
+		return err_set(-EINVAL, "unexpected argument '%s'",
+			       argv[optind]);
+	if (!cfg->kernel && !cfg->firmware)
+		return err_set(-EINVAL, "no kernel: give -k/--kernel IMAGE "
+			       "(or --firmware FILE)");
+	if (cfg->dtb && cfg->dump_dtb)
+		return err_set(-EINVAL, "--dump-dtb writes the generated tree; "
+			       "it does not go with --dtb");
+	return 0;
+}

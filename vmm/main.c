@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+/* pocvm's entry: one subcommand per file, dispatched from here. */
+#include <stdio.h>
+#include <string.h>
+
+#include "exit-codes.h"
+
+#ifndef POCVM_VERSION
+#define POCVM_VERSION "0.1"
+#endif
+
+int cmd_run(int argc, char **argv);
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: pocvm <command> [options]\n"
+		"\n"
+		"commands:\n"
+		"  run       boot a guest: pocvm run -k Image [-i initrd] ...\n"
+		"  version   print pocvm's version\n"
+		"  help      this text; 'pocvm run --help' for run's options\n");
+}
+
+static void run_usage(void)
+{
+	printf("usage: pocvm run -k IMAGE [options]\n"
+	       "\n"
+	       "  -k, --kernel FILE     arm64 Image, gzip'd Image or flat binary\n"
+	       "  -i, --initrd FILE     initial ramdisk\n"
+	       "  -p, --params TEXT     kernel command line (added to the defaults)\n"
+	       "  -c, --cpus N          VCPUs, 1..8 (default 1)\n"
+	       "  -m, --mem SIZE[@ADDR] guest RAM, MiB or K/M/G suffix (default 256M@0x80000000)\n"
+	       "      --dtb FILE        use this device tree (pocvm sets /chosen and /memory)\n"
+	       "      --dump-dtb FILE   write the device tree and exit (needs no /dev/kvm)\n"
+	       "      --firmware FILE   load FILE at the start of RAM and boot it\n"
+	       "      --irqchip KIND    auto, gicv2, gicv3 or gicv3-its (default auto: the best)\n"
+	       "      --pmu             give the guest a PMU\n"
+	       "      --reboot          on a guest reset, reboot in place instead of exiting 32\n"
+	       "      --nodefaults      bootargs are exactly -p (no console=, earlycon)\n"
+	       "      --console serial  the guest console (8250 UART, ttyS0)\n"
+	       "      --loglevel LEVEL  error, warning, info or debug (default warning)\n"
+	       "  -n, --name NAME       the guest's name\n"
+	       "\n"
+	       "exit status: 0 guest powered off, 32 guest reset, 33 VMM/KVM failure,\n"
+	       "2 bad option or input file, 130/143 on SIGINT/SIGTERM\n");
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+
+	if (!cmd || !strcmp(cmd, "help") || !strcmp(cmd, "--help") ||
+	    !strcmp(cmd, "-h")) {
+		usage(cmd ? stdout : stderr);
+		return cmd ? 0 : EXIT_USAGE;
+	}
+	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+		printf("pocvm %s\n", POCVM_VERSION);
+		return 0;
+	}
+	if (!strcmp(cmd, "run")) {
+		if (argc > 2 && (!strcmp(argv[2], "--help") ||
+				 !strcmp(argv[2], "-h"))) {
+			run_usage();
+			return 0;
+		}
+		return cmd_run(argc - 1, argv + 1);
+	}
+	fprintf(stderr, "pocvm: unknown command '%s' (try 'pocvm help')\n",
+		cmd);
+	return EXIT_USAGE;
+}

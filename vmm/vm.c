@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The VM: its RAM slots, its MMIO bus, its interrupt lines, its stop. */
+#include <errno.h>
+#include <linux/kvm.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "arm64.h"
+#include "log.h"
+#include "vm.h"
+
+void vm_request_stop(struct vm *vm, enum vm_stop why, int vcpu_index)
+{
+	pthread_mutex_lock(&vm->stop_lock);
+	if (vm->stop == VM_RUNNING) {
+		vm->stop = why;
+		vm->failed_vcpu = vcpu_index;
+	}
+	pthread_cond_broadcast(&vm->stop_cond);
+	pthread_mutex_unlock(&vm->stop_lock);
+}
+
+enum vm_stop vm_stop_reason(struct vm *vm)
+{
+	enum vm_stop s;
+
+	pthread_mutex_lock(&vm->stop_lock);
+	s = vm->stop;
+	pthread_mutex_unlock(&vm->stop_lock);
+	return s;
+}
+
+struct device *vm_add_device(struct vm *vm, const struct device_ops *ops,
+			     uint64_t base, uint64_t size, unsigned int spi,
+			     void *priv)
+{
+	struct device *dev;
+	unsigned int i;
+
+	if (vm->nr_devices == VM_MAX_DEVICES) {
+		err_set(-ENOSPC, "%s: too many devices", ops->name);
+		return NULL;
+	}
+	for (i = 0; i < vm->nr_devices; i++) {
+		dev = &vm->devices[i];
+		if (base < dev->base + dev->size && dev->base < base + size) {
+			err_set(-EBUSY, "%s: MMIO window 0x%llx overlaps %s",
+				ops->name, (unsigned long long)base,
+				dev->ops->name);
+			return NULL;
+		}
+	}
+	dev = &vm->devices[vm->nr_devices++];
+	memset(dev, 0, sizeof(*dev));
+	dev->ops = ops;
+	dev->vm = vm;
+	dev->base = base;
+	dev->size = size;
+	dev->spi = spi;
+	dev->priv = priv;
+	pthread_mutex_init(&dev->lock, NULL);
+	return dev;
+}
+
+bool vm_mmio_access(struct vm *vm, uint64_t gpa, void *data,
+		    unsigned int len, bool is_write)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_devices; i++) {
+		struct device *dev = &vm->devices[i];
+
+		if (gpa < dev->base || gpa - dev->base >= dev->size)
+			continue;
+		/* An access straddling the window's end is not the device's. */
+		if (len > dev->size - (gpa - dev->base))
+			return false;
+		pthread_mutex_lock(&dev->lock);
+		dev->ops->mmio(dev, gpa - dev->base, data, len, is_write);
+		pthread_mutex_unlock(&dev->lock);
+		return true;
+	}
+	return false;
+}
+
+int vm_set_irq(struct vm *vm, unsigned int spi, int level)
+{
+	return arm64_irq_line(vm, spi, level);
+}
+
+int vm_init_memory(struct vm *vm)
+{
+	const struct config *cfg = vm->cfg;
+	unsigned int i;
+	int ret;
+
+	ret = guest_mem_add_region(&vm->mem, cfg->ram_base, cfg->ram_size);
+	if (ret)
+		return ret;
+	for (i = 0; i < vm->mem.nr_regions; i++) {
+		const struct mem_region *r = &vm->mem.regions[i];
+		struct kvm_userspace_memory_region slot = {
+			.slot = i,
+			.guest_phys_addr = r->gpa,
+			.memory_size = r->size,
+			.userspace_addr = (uintptr_t)r->host,
+		};
+
+		if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot) < 0)
+			return err_set(-errno, "KVM_SET_USER_MEMORY_REGION "
+				       "(%llu MiB at 0x%llx): %s",
+				       (unsigned long long)(r->size >> 20),
+				       (unsigned long long)r->gpa,
+				       strerror(errno));
+	}
+	return 0;
+}
