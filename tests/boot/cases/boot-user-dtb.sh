@@ -1,0 +1,15 @@
+# A user's device tree boots: pocvm writes /chosen and /memory into it and
+# refuses one that does not match the VM.
+# matrix: hosts=patched cpus=max gics=3
+# timeout: 180
+expect_exit 0 dump.log $POCVM run -k $IMAGE -i $INITRD -c 2 \
+	--dump-dtb board.dtb
+[ -s board.dtb ] || fail "--dump-dtb wrote nothing"
+# Different RAM and command line than the dump: both must be patched in.
+expect_exit 0 dtb.log $POCVM run -k $IMAGE -i $INITRD -c 2 -m 384 \
+	--dtb board.dtb -p "quiet pocvm_marker=user-dtb"
+expect_line dtb.log '^POCVM-GUEST-UP .* cpus=2 '
+expect_exit 2 bad.log $POCVM run -k $IMAGE -i $INITRD -c 1 --dtb board.dtb
+expect_line bad.log '^pocvm: .*board\.dtb.*CPU'
+expect_exit 2 junk.log $POCVM run -k $IMAGE --dtb $IMAGE
+expect_line junk.log '^pocvm: .*not a device tree'
