@@ -24,7 +24,7 @@ endif
 SYSROOT_DEBS := libfdt-dev libaio-dev zlib1g-dev check libsubunit-dev
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter
-BASE_CFLAGS := -std=gnu11 -O2 -g -D_GNU_SOURCE $(WARN) -Iinclude -Iarm64 \
+BASE_CFLAGS := -std=gnu11 -O2 -g -D_GNU_SOURCE $(WARN) -Iinclude -Iarm64 -Itests/unit \
 	-MMD -MP
 LIBS := -lfdt -laio -lz -lpthread
 

@@ -21,6 +21,7 @@
 
 #define UART_CLOCK	1843200
 #define RX_FIFO_SIZE	64
+#define CTRL_A		0x01
 
 /* Register offsets (reg-shift 0) and bits. */
 #define UART_RX		0	/* RBR; THR on write; DLL with DLAB */
@@ -56,6 +57,8 @@ struct serial8250 {
 	unsigned int rx_head, rx_count;
 	int in_fd;		/* -1: no input */
 	bool in_paused;
+	bool in_tty;		/* interactive: ^A is an escape */
+	bool escape;
 	int out_fd;
 	char path[32];		/* DT path, for /chosen/stdout-path */
 };
@@ -220,8 +223,22 @@ static void serial8250_input(void *arg, uint32_t events)
 		pthread_mutex_unlock(&dev->lock);
 		return;
 	}
-	for (i = 0; i < (unsigned int)n; i++)
+	for (i = 0; i < (unsigned int)n; i++) {
+		/* Raw mode keeps ^C for the guest: ^A x is the way out. */
+		if (u->in_tty && u->escape) {
+			u->escape = false;
+			if (buf[i] == 'x') {
+				vm_request_stop(dev->vm, VM_SIGINT, -1);
+				break;
+			}
+			if (buf[i] != CTRL_A)
+				continue;
+		} else if (u->in_tty && buf[i] == CTRL_A) {
+			u->escape = true;
+			continue;
+		}
 		u->rx[(u->rx_head + u->rx_count++) % RX_FIFO_SIZE] = buf[i];
+	}
 	uart_update_irq(u);
 	pthread_mutex_unlock(&dev->lock);
 }
@@ -308,6 +325,7 @@ static int serial8250_create(struct vm *vm)
 	}
 	u->dev = dev;
 	u->in_fd = STDIN_FILENO;
+	u->in_tty = isatty(STDIN_FILENO);
 	u->out_fd = STDOUT_FILENO;
 	snprintf(u->path, sizeof(u->path), "/uart@%llx",
 		 (unsigned long long)dev->base);
