@@ -281,15 +281,11 @@ static int serial8250_fdt_node(const struct device *dev, void *fdt,
 
 	snprintf(name, sizeof(name), "uart@%llx",
 		 (unsigned long long)dev->base);
-	ret = fdt_mmio_device_node(fdt, name, "ns16550a", dev->base,
-				   dev->size, dev->spi, gic_phandle, false);
-	if (ret)
-		return ret;
-	/* Called inside the node: fdt_mmio_device_node leaves it open. */
-	ret = fdt_property_u32(fdt, "clock-frequency", UART_CLOCK);
+	ret = fdt_begin_mmio_device(fdt, name, "ns16550a", dev->base,
+				    dev->size, dev->spi, gic_phandle, false);
+	ret = ret ?: fdt_property_u32(fdt, "clock-frequency", UART_CLOCK);
 	ret = ret ?: fdt_property_u32(fdt, "reg-io-width", 1);
-	ret = ret ?: fdt_end_node(fdt);
-	return ret ? -EINVAL : 0;
+	return ret ?: fdt_end_node(fdt);
 }
 
 static void serial8250_teardown(struct device *dev)

@@ -37,17 +37,22 @@ int fdt_generate(void *buf, size_t bufsize, const struct fdt_params *p);
 /*
  * Copy the user's tree into buf, write /chosen (bootargs, initrd range)
  * and /memory, and check that what the tree describes matches what pocvm
- * emulates (GIC model, CPU count). name is the file name for messages.
+ * emulates (GIC model, CPU count). path names the file in messages.
  */
 int fdt_patch_user(void *buf, size_t bufsize, const void *user,
-		   size_t user_size, const char *name,
+		   size_t user_size, const char *path,
 		   const struct fdt_params *p);
 
 /*
- * Node helpers for devices (libfdt sequential-write mode, called between
- * fdt_begin_node of the root and its end).
- * A simple MMIO device: reg = <base size>, one level-high SPI.
+ * Node helpers for devices (libfdt sequential-write mode, called inside
+ * the root node). A simple MMIO device: reg = <base size>, one level-high
+ * SPI. fdt_begin_mmio_device() leaves the node open for more properties:
+ * the caller ends it with fdt_end_node().
  */
+int fdt_begin_mmio_device(void *fdt, const char *node_name,
+			  const char *compatible, uint64_t base, uint64_t size,
+			  unsigned int spi, uint32_t gic_phandle,
+			  bool dma_coherent);
 int fdt_mmio_device_node(void *fdt, const char *node_name,
 			 const char *compatible, uint64_t base, uint64_t size,
 			 unsigned int spi, uint32_t gic_phandle,

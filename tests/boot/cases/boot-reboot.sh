@@ -6,5 +6,5 @@ expect_exit 32 reset.log $POCVM run -k $IMAGE -i $INITRD -p "quiet guest_action=
 expect_line reset.log '^POCVM-GUEST-REBOOTING'
 expect_exit 0 reboot.log $POCVM run -k $IMAGE -i $INITRD -c 2 --reboot \
 	-p "quiet guest_action=reboot-once"
-expect_line reboot.log '^POCVM-GUEST-UP .* boot=1$'
-expect_line reboot.log '^POCVM-GUEST-UP .* boot=2$'
+expect_line reboot.log '^POCVM-GUEST-UP .* boot=1[[:space:]]*$'
+expect_line reboot.log '^POCVM-GUEST-UP .* boot=2[[:space:]]*$'
