@@ -128,6 +128,7 @@ int arm64_vcpus_reset(struct vm *vm)
 			return ret;
 		vm->vcpus[i].run->immediate_exit = 0;
 		vm->vcpus[i].error = 0;
+		vm->vcpus[i].run_failed = false;
 	}
 	ret = set_reg(boot->fd, CORE_REG(regs.pstate), PSTATE_BOOT);
 	ret = ret ?: set_reg(boot->fd, CORE_REG(regs.pc), vm->boot.entry);
@@ -201,6 +202,7 @@ void *arm64_vcpu_thread(void *arg)
 		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
+			vcpu->run_failed = true;
 			vcpu_fail(vcpu, -errno);
 			break;
 		}
@@ -253,11 +255,16 @@ void arm64_vcpu_dump(struct vcpu *vcpu, FILE *out)
 		x[i] = 0;
 		get_reg(fd, CORE_REG(regs.regs[i]), &x[i]);
 	}
-	fprintf(out, "VCPU %u: exit %s (%u), error %d\n", vcpu->index,
-		vcpu->exit_reason < sizeof(exit_names) / sizeof(exit_names[0]) &&
-		exit_names[vcpu->exit_reason] ?
-		exit_names[vcpu->exit_reason] : "?", vcpu->exit_reason,
-		vcpu->error);
+	if (vcpu->run_failed)
+		fprintf(out, "VCPU %u: KVM_RUN failed: %s%s\n", vcpu->index,
+			strerror(-vcpu->error), vcpu->error == -ENOSYS ?
+			" (an MMIO access KVM cannot decode, e.g. a load or "
+			"store pair to a device)" : "");
+	else
+		fprintf(out, "VCPU %u: unhandled exit %s (%u)\n", vcpu->index,
+			vcpu->exit_reason < sizeof(exit_names) /
+			sizeof(exit_names[0]) && exit_names[vcpu->exit_reason] ?
+			exit_names[vcpu->exit_reason] : "?", vcpu->exit_reason);
 	fprintf(out, " PC     %016llx  PSTATE %016llx  (EL%llu%s)\n",
 		(unsigned long long)pc, (unsigned long long)pstate,
 		(unsigned long long)((pstate >> 2) & 3),

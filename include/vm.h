@@ -25,6 +25,7 @@ struct vcpu {
 	bool thread_started;
 	/* what ended this VCPU's run loop, for the failure report */
 	int error;
+	bool run_failed;	/* KVM_RUN itself returned an error */
 	uint32_t exit_reason;
 };
 
