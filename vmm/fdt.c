@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The guest's device tree: generated with libfdt, or the user's own with
- * /chosen and /memory written in and checked against the VM.
+ * /chosen and /memory written in and checked against the VM. What is
+ * arm64 (CPUs, GIC, timer) lives in arm64/fdt-arm64.c.
  */
 #include <errno.h>
 #include <libfdt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,14 +15,21 @@
 #include "fdt-build.h"
 #include "log.h"
 
+/* Interrupt specifier cells of the GIC bindings, for device nodes. */
 #define GIC_SPI			0
-#define IRQ_LEVEL_HIGH		4
+#define IRQ_TYPE_LEVEL_HIGH	4
 
-static int fdt_fail(int fdt_err, const char *what)
+/* libfdt sizes are ints; a bigger buffer is simply not used in full. */
+static int fdt_bufsize(size_t bufsize)
+{
+	return bufsize > INT_MAX ? INT_MAX : (int)bufsize;
+}
+
+static int fdt_fail(int fdt_err, const char *what, size_t bufsize)
 {
 	if (fdt_err == -FDT_ERR_NOSPACE)
-		return err_set(-ENOSPC, "%s: device tree larger than its "
-			       "%u KiB slot", what, 2048);
+		return err_set(-ENOSPC, "%s: does not fit in %zu bytes", what,
+			       bufsize);
 	return err_set(-EINVAL, "%s: %s", what, fdt_strerror(fdt_err));
 }
 
@@ -31,15 +40,25 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+static int check_params(const struct fdt_params *p)
+{
+	if (!p->nr_cpus || p->nr_cpus > CONFIG_MAX_CPUS)
+		return err_set(-EINVAL, "device tree: %u CPUs, not 1 to %u",
+			       p->nr_cpus, CONFIG_MAX_CPUS);
+	if (p->gic == IRQCHIP_AUTO)
+		return err_set(-EINVAL, "device tree: GIC model not resolved");
+	return 0;
+}
+
 int fdt_begin_mmio_device(void *fdt, const char *node_name,
 			  const char *compatible, uint64_t base, uint64_t size,
 			  unsigned int spi, uint32_t gic_phandle,
 			  bool dma_coherent)
 {
-	fdt64_t reg[2] = { cpu_to_fdt64(base), cpu_to_fdt64(size) };
-	fdt32_t irq[3] = {
+	const fdt64_t reg[2] = { cpu_to_fdt64(base), cpu_to_fdt64(size) };
+	const fdt32_t irq[3] = {
 		cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(spi),
-		cpu_to_fdt32(IRQ_LEVEL_HIGH),
+		cpu_to_fdt32(IRQ_TYPE_LEVEL_HIGH),
 	};
 	int ret;
 
@@ -47,6 +66,7 @@ int fdt_begin_mmio_device(void *fdt, const char *node_name,
 	ret = ret ?: fdt_property_string(fdt, "compatible", compatible);
 	ret = ret ?: fdt_property(fdt, "reg", reg, sizeof(reg));
 	ret = ret ?: fdt_property(fdt, "interrupts", irq, sizeof(irq));
+	/* Explicit, so the node stays right if moved under another parent. */
 	ret = ret ?: fdt_property_u32(fdt, "interrupt-parent", gic_phandle);
 	if (!ret && dma_coherent)
 		ret = fdt_property(fdt, "dma-coherent", NULL, 0);
@@ -58,9 +78,11 @@ int fdt_mmio_device_node(void *fdt, const char *node_name,
 			 unsigned int spi, uint32_t gic_phandle,
 			 bool dma_coherent)
 {
-	return fdt_begin_mmio_device(fdt, node_name, compatible, base, size,
-				     spi, gic_phandle, dma_coherent) ?:
-	       fdt_end_node(fdt);
+	int ret;
+
+	ret = fdt_begin_mmio_device(fdt, node_name, compatible, base, size,
+				    spi, gic_phandle, dma_coherent);
+	return ret ?: fdt_end_node(fdt);
 }
 
 static int chosen_node(void *fdt, const struct fdt_params *p)
@@ -73,7 +95,8 @@ static int chosen_node(void *fdt, const struct fdt_params *p)
 	if (!ret && p->stdout_path)
 		ret = fdt_property_string(fdt, "stdout-path", p->stdout_path);
 	if (!ret && p->initrd_size) {
-		ret = fdt_property_u64(fdt, "linux,initrd-start", p->initrd_gpa);
+		ret = fdt_property_u64(fdt, "linux,initrd-start",
+				       p->initrd_gpa);
 		ret = ret ?: fdt_property_u64(fdt, "linux,initrd-end",
 					      p->initrd_gpa + p->initrd_size);
 	}
@@ -81,66 +104,95 @@ static int chosen_node(void *fdt, const struct fdt_params *p)
 	return ret ?: fdt_end_node(fdt);
 }
 
+static void memory_node_name(char *name, size_t size,
+			     const struct fdt_params *p)
+{
+	snprintf(name, size, "memory@%llx", (unsigned long long)p->ram_base);
+}
+
 static int memory_node(void *fdt, const struct fdt_params *p)
 {
-	fdt64_t reg[2] = { cpu_to_fdt64(p->ram_base), cpu_to_fdt64(p->ram_size) };
+	const fdt64_t reg[2] = {
+		cpu_to_fdt64(p->ram_base), cpu_to_fdt64(p->ram_size),
+	};
 	char name[32];
 	int ret;
 
-	snprintf(name, sizeof(name), "memory@%llx",
-		 (unsigned long long)p->ram_base);
+	memory_node_name(name, sizeof(name), p);
 	ret = fdt_begin_node(fdt, name);
 	ret = ret ?: fdt_property_string(fdt, "device_type", "memory");
 	ret = ret ?: fdt_property(fdt, "reg", reg, sizeof(reg));
 	return ret ?: fdt_end_node(fdt);
 }
 
-int fdt_generate(void *buf, size_t bufsize, const struct fdt_params *p)
+static int device_nodes(void *fdt, size_t bufsize,
+			const struct fdt_params *p)
 {
 	unsigned int i;
 	int ret;
 
-	ret = fdt_create(buf, bufsize);
-	ret = ret ?: fdt_finish_reservemap(buf);
-	ret = ret ?: fdt_begin_node(buf, "");
-	ret = ret ?: fdt_property_string(buf, "compatible", "linux,dummy-virt");
-	ret = ret ?: fdt_property_string(buf, "model", "pocvm");
-	ret = ret ?: fdt_property_u32(buf, "#address-cells", 2);
-	ret = ret ?: fdt_property_u32(buf, "#size-cells", 2);
-	ret = ret ?: fdt_property_u32(buf, "interrupt-parent", FDT_GIC_PHANDLE);
-	ret = ret ?: chosen_node(buf, p);
-	ret = ret ?: memory_node(buf, p);
-	ret = ret ?: fdt_arm64_nodes(buf, p);
-	if (ret)
-		return fdt_fail(ret, "generating the device tree");
 	for (i = 0; i < p->nr_devices; i++) {
 		const struct device *dev = p->devices[i];
 
 		if (!dev->ops->fdt_node)
 			continue;
-		ret = dev->ops->fdt_node(dev, buf, FDT_GIC_PHANDLE);
+		ret = dev->ops->fdt_node(dev, fdt, FDT_GIC_PHANDLE);
+		if (ret == -FDT_ERR_NOSPACE)
+			return fdt_fail(ret, "device tree", bufsize);
 		if (ret)
-			return fdt_fail(ret, dev->ops->name);
+			return err_set(-EINVAL, "%s: device tree node: %s",
+				       dev->ops->name, fdt_strerror(ret));
 	}
+	return 0;
+}
+
+int fdt_generate(void *buf, size_t bufsize, const struct fdt_params *p)
+{
+	int ret;
+
+	ret = check_params(p);
+	if (ret)
+		return ret;
+	ret = fdt_create(buf, fdt_bufsize(bufsize));
+	ret = ret ?: fdt_finish_reservemap(buf);
+	ret = ret ?: fdt_begin_node(buf, "");
+	ret = ret ?: fdt_property_u32(buf, "#address-cells", 2);
+	ret = ret ?: fdt_property_u32(buf, "#size-cells", 2);
+	ret = ret ?: fdt_property_string(buf, "compatible", "linux,dummy-virt");
+	ret = ret ?: fdt_property_string(buf, "model", "pocvm");
+	ret = ret ?: fdt_property_u32(buf, "interrupt-parent",
+				      FDT_GIC_PHANDLE);
+	ret = ret ?: chosen_node(buf, p);
+	ret = ret ?: memory_node(buf, p);
+	ret = ret ?: fdt_arm64_nodes(buf, p);
+	if (ret)
+		return fdt_fail(ret, "device tree", bufsize);
+	ret = device_nodes(buf, bufsize, p);
+	if (ret)
+		return ret;
 	ret = fdt_end_node(buf);
 	ret = ret ?: fdt_finish(buf);
 	if (ret)
-		return fdt_fail(ret, "generating the device tree");
+		return fdt_fail(ret, "device tree", bufsize);
 	return fdt_totalsize(buf);
 }
 
 /* Put val into n big-endian cells; false if it does not fit. */
 static bool put_cells(fdt32_t *cells, int n, uint64_t val)
 {
-	if (n == 1 && val > UINT32_MAX)
-		return false;
-	if (n == 2)
-		*cells++ = cpu_to_fdt32(val >> 32);
-	*cells = cpu_to_fdt32(val);
-	return n == 1 || n == 2;
+	if (n == 1 && val <= UINT32_MAX) {
+		cells[0] = cpu_to_fdt32(val);
+		return true;
+	}
+	if (n == 2) {
+		cells[0] = cpu_to_fdt32(val >> 32);
+		cells[1] = cpu_to_fdt32(val);
+		return true;
+	}
+	return false;
 }
 
-static int patch_memory(void *fdt, const char *name,
+static int patch_memory(void *fdt, const char *name, size_t bufsize,
 			const struct fdt_params *p)
 {
 	int ac = fdt_address_cells(fdt, 0), sc = fdt_size_cells(fdt, 0);
@@ -148,38 +200,41 @@ static int patch_memory(void *fdt, const char *name,
 	fdt32_t reg[4];
 	int off, ret;
 
-	/* Whatever RAM the tree described, the VM has exactly this. */
+	/*
+	 * Whatever RAM the tree described, the VM has exactly this: a
+	 * leftover bank would send the guest to memory nobody backs.
+	 */
 	while ((off = fdt_node_offset_by_prop_value(fdt, -1, "device_type",
-						    "memory", 7)) >= 0) {
+						    "memory",
+						    sizeof("memory"))) >= 0) {
 		ret = fdt_del_node(fdt, off);
 		if (ret)
-			return fdt_fail(ret, name);
+			return fdt_fail(ret, name, bufsize);
 	}
 	if (!put_cells(reg, ac, p->ram_base) ||
 	    !put_cells(reg + ac, sc, p->ram_size))
 		return err_set(-EINVAL, "%s: RAM at 0x%llx does not fit the "
 			       "root's #address-cells/#size-cells", name,
 			       (unsigned long long)p->ram_base);
-	snprintf(node, sizeof(node), "memory@%llx",
-		 (unsigned long long)p->ram_base);
+	memory_node_name(node, sizeof(node), p);
 	off = fdt_add_subnode(fdt, 0, node);
 	ret = off < 0 ? off : fdt_setprop_string(fdt, off, "device_type",
 						 "memory");
 	ret = ret ?: fdt_setprop(fdt, off, "reg", reg,
 				 (ac + sc) * sizeof(fdt32_t));
-	return ret ? fdt_fail(ret, name) : 0;
+	return ret ? fdt_fail(ret, name, bufsize) : 0;
 }
 
-static int patch_chosen(void *fdt, const char *name,
+static int patch_chosen(void *fdt, const char *name, size_t bufsize,
 			const struct fdt_params *p)
 {
 	int off = fdt_path_offset(fdt, "/chosen");
 	int ret;
 
-	if (off < 0)
+	if (off == -FDT_ERR_NOTFOUND)
 		off = fdt_add_subnode(fdt, 0, "chosen");
 	if (off < 0)
-		return fdt_fail(off, name);
+		return fdt_fail(off, name, bufsize);
 	ret = fdt_setprop_string(fdt, off, "bootargs",
 				 p->bootargs ? p->bootargs : "");
 	if (!ret && p->initrd_size) {
@@ -194,57 +249,25 @@ static int patch_chosen(void *fdt, const char *name,
 	}
 	ret = ret ?: fdt_setprop_u32(fdt, off, "pocvm,boot-count",
 				     p->boot_count);
-	return ret ? fdt_fail(ret, name) : 0;
+	return ret ? fdt_fail(ret, name, bufsize) : 0;
 }
 
-static const char *const gicv2_compatibles[] = {
-	"arm,cortex-a15-gic", "arm,gic-400", "arm,cortex-a9-gic",
-	"arm,cortex-a7-gic", NULL,
-};
-
-/* The first GIC compatible the tree has, or NULL. */
-static const char *tree_gic(const void *fdt, bool *is_v3)
+static int check_user_blob(const void *user, size_t user_size,
+			   const char *name)
 {
-	unsigned int i;
+	int ret;
 
-	*is_v3 = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3") >= 0;
-	if (*is_v3)
-		return "arm,gic-v3";
-	for (i = 0; gicv2_compatibles[i]; i++)
-		if (fdt_node_offset_by_compatible(fdt, -1,
-						  gicv2_compatibles[i]) >= 0)
-			return gicv2_compatibles[i];
-	return NULL;
-}
-
-static int check_matches(const void *fdt, const char *name,
-			 const struct fdt_params *p)
-{
-	bool want_v3 = p->gic != IRQCHIP_GICV2, is_v3;
-	const char *gic = tree_gic(fdt, &is_v3);
-	unsigned int cpus = 0;
-	int off, node;
-
-	if (!gic)
-		return err_set(-EINVAL, "%s: no GIC interrupt controller in "
-			       "the tree", name);
-	if (is_v3 != want_v3)
-		return err_set(-EINVAL, "%s: interrupt controller is %s but "
-			       "the VM has a %s (see --irqchip)", name, gic,
-			       want_v3 ? "GICv3" : "GICv2");
-	off = fdt_path_offset(fdt, "/cpus");
-	if (off >= 0) {
-		fdt_for_each_subnode(node, fdt, off) {
-			const char *type = fdt_getprop(fdt, node,
-						       "device_type", NULL);
-
-			if (type && !strcmp(type, "cpu"))
-				cpus++;
-		}
-	}
-	if (cpus != p->nr_cpus)
-		return err_set(-EINVAL, "%s: describes %u CPU(s) but the VM "
-			       "has %u (see -c)", name, cpus, p->nr_cpus);
+	if (user_size < sizeof(struct fdt_header) || fdt_check_header(user))
+		return err_set(-EINVAL, "%s: not a device tree blob", name);
+	if (fdt_totalsize(user) > user_size)
+		return err_set(-EINVAL, "%s: truncated device tree blob (%zu "
+			       "of %u bytes)", name, user_size,
+			       fdt_totalsize(user));
+	/* libfdt trusts offsets inside the structure block: check them. */
+	ret = fdt_check_full(user, user_size);
+	if (ret)
+		return err_set(-EINVAL, "%s: corrupt device tree blob: %s",
+			       name, fdt_strerror(ret));
 	return 0;
 }
 
@@ -255,19 +278,20 @@ int fdt_patch_user(void *buf, size_t bufsize, const void *user,
 	const char *name = base_name(path);
 	int ret;
 
-	if (user_size < sizeof(struct fdt_header) || fdt_check_header(user) ||
-	    fdt_totalsize(user) > user_size)
-		return err_set(-EINVAL, "%s: not a device tree blob", name);
-	ret = fdt_open_into(user, buf, bufsize);
+	ret = check_params(p);
+	ret = ret ?: check_user_blob(user, user_size, name);
 	if (ret)
-		return fdt_fail(ret, name);
-	ret = check_matches(buf, name, p);
-	ret = ret ?: patch_chosen(buf, name, p);
-	ret = ret ?: patch_memory(buf, name, p);
+		return ret;
+	ret = fdt_open_into(user, buf, fdt_bufsize(bufsize));
+	if (ret)
+		return fdt_fail(ret, name, bufsize);
+	ret = fdt_arm64_check_user(buf, name, p);
+	ret = ret ?: patch_chosen(buf, name, bufsize, p);
+	ret = ret ?: patch_memory(buf, name, bufsize, p);
 	if (ret)
 		return ret;
 	ret = fdt_pack(buf);
 	if (ret)
-		return fdt_fail(ret, name);
+		return fdt_fail(ret, name, bufsize);
 	return fdt_totalsize(buf);
 }
