@@ -17,6 +17,13 @@ enum irqchip_kind {
 	IRQCHIP_GICV3_ITS,
 };
 
+enum flush_method {
+	FLUSH_AUTO,	/* the ioctl when the kernel has it, else EL0 */
+	FLUSH_IOCTL,	/* KVM_ARM_FLUSH_RANGE or fail */
+	FLUSH_USER,	/* EL0 DC CIVAC over what pocvm wrote */
+	FLUSH_NONE,	/* reproduce stale-data boots on real hardware */
+};
+
 enum console_kind {
 	CONSOLE_SERIAL,
 	CONSOLE_VIRTIO,
@@ -40,6 +47,8 @@ struct config {
 	enum irqchip_kind irqchip;
 	enum console_kind console;
 	enum log_level loglevel;
+	enum flush_method flush;
+	bool debug_flush;
 	bool pmu;
 	bool reboot;
 	bool nodefaults;

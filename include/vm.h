@@ -10,6 +10,7 @@
 #include "device.h"
 #include "guest-mem.h"
 #include "loader.h"
+#include "poc-clean.h"
 
 #define VM_MAX_DEVICES	48
 
@@ -60,6 +61,11 @@ struct vm {
 	enum irqchip_kind gic;		/* resolved */
 	int gic_fd;
 	int its_fd;
+
+	/* KVM_ARM_FLUSH_RANGE: 1 works, 0 absent (why says why) */
+	int flush_ioctl;
+	const char *flush_ioctl_why;
+	struct flush_report flush;	/* the last PoC clean */
 
 	struct load_result boot;
 	size_t dtb_size;

@@ -364,6 +364,7 @@ static int prepare(struct vm *vm)
 		return fail(ret, ret == -ENODEV || ret == -E2BIG ?
 			    EXIT_USAGE : EXIT_VMM_FAILURE);
 	ret = arm64_gic_probe(vm);
+	ret = ret ?: poc_clean_probe(vm);
 	if (ret)
 		return fail(ret, EXIT_USAGE);
 	ret = vm_init_memory(vm);
@@ -403,6 +404,8 @@ static int run(struct vm *vm)
 	for (;;) {
 		reset_devices(vm);
 		ret = arm64_vcpus_reset(vm);
+		/* Last thing before KVM_RUN: nothing may write RAM after it. */
+		ret = ret ?: poc_clean(vm);
 		if (ret)
 			return fail(ret, EXIT_VMM_FAILURE);
 		ret = start_vcpus(vm);
@@ -414,7 +417,6 @@ static int run(struct vm *vm)
 		pr_info("guest reset: rebooting in place");
 		vm->boot_count++;
 		vm->stop = VM_RUNNING;
-		guest_mem_forget_writes(&vm->mem);
 		ret = load_boot_images(vm, vm->granules);
 		if (ret)
 			return fail(ret, EXIT_USAGE);

@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "poc-clean.h"
 
 #define RAM_ALIGN	(2ULL << 20)
 
@@ -21,6 +22,8 @@ enum {
 	OPT_NODEFAULTS,
 	OPT_LOGLEVEL,
 	OPT_CONSOLE,
+	OPT_FLUSH,
+	OPT_DEBUG_FLUSH,
 };
 
 static const struct option run_options[] = {
@@ -39,6 +42,8 @@ static const struct option run_options[] = {
 	{ "nodefaults", no_argument, NULL, OPT_NODEFAULTS },
 	{ "loglevel", required_argument, NULL, OPT_LOGLEVEL },
 	{ "console", required_argument, NULL, OPT_CONSOLE },
+	{ "flush", required_argument, NULL, OPT_FLUSH },
+	{ "debug-flush", no_argument, NULL, OPT_DEBUG_FLUSH },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -160,6 +165,14 @@ static int parse_one(struct config *cfg, int opt, const char *arg)
 		if (log_level_parse(arg, &cfg->loglevel))
 			return err_set(-EINVAL, "--loglevel: '%s' is not one of "
 				       "error, warning, info, debug", arg);
+		return 0;
+	case OPT_FLUSH:
+		if (flush_method_parse(arg, &cfg->flush))
+			return err_set(-EINVAL, "--flush: '%s' is not one of "
+				       "auto, ioctl, user, none", arg);
+		return 0;
+	case OPT_DEBUG_FLUSH:
+		cfg->debug_flush = true;
 		return 0;
 	case OPT_CONSOLE:
 		if (!strcmp(arg, "serial")) {
