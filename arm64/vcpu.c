@@ -21,6 +21,7 @@
 #define REG_FAR_EL1	SYS_REG(3, 0, 6, 0, 0)
 #define REG_VBAR_EL1	SYS_REG(3, 0, 12, 0, 0)
 #define REG_MMFR0_EL1	SYS_REG(3, 0, 0, 7, 0)
+#define REG_TIMER_CNT	SYS_REG(3, 3, 14, 3, 2)	/* KVM_REG_ARM_TIMER_CNT */
 
 /* EL1h with D, A, I and F masked: what booting.rst asks of the loader. */
 #define PSTATE_BOOT	0x3c5
@@ -141,6 +142,23 @@ int arm64_vcpus_reset(struct vm *vm)
 	return 0;
 }
 
+int arm64_counter_save(struct vm *vm)
+{
+	return get_reg(vm->vcpus[0].fd, REG_TIMER_CNT, &vm->paused_counter);
+}
+
+int arm64_counter_restore(struct vm *vm)
+{
+	unsigned int i;
+	int ret = 0;
+
+	/* Writing the counter moves the VM's offset: time did not pass. */
+	for (i = 0; i < vm->nr_vcpus && !ret; i++)
+		ret = set_reg(vm->vcpus[i].fd, REG_TIMER_CNT,
+			      vm->paused_counter);
+	return ret;
+}
+
 int arm64_guest_granules(struct vm *vm, uint64_t *granules)
 {
 	uint64_t mmfr0;
@@ -199,6 +217,7 @@ void *arm64_vcpu_thread(void *arg)
 	struct kvm_run *run = vcpu->run;
 
 	while (__atomic_load_n(&vm->stop, __ATOMIC_ACQUIRE) == VM_RUNNING) {
+		vm_vcpu_checkpoint(vcpu);
 		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
@@ -255,7 +274,14 @@ void arm64_vcpu_dump(struct vcpu *vcpu, FILE *out)
 		x[i] = 0;
 		get_reg(fd, CORE_REG(regs.regs[i]), &x[i]);
 	}
-	if (vcpu->run_failed)
+	if (!vcpu->error)
+		fprintf(out, "VCPU %u: last exit %s (%u)\n", vcpu->index,
+			vcpu->run->exit_reason < sizeof(exit_names) /
+			sizeof(exit_names[0]) &&
+			exit_names[vcpu->run->exit_reason] ?
+			exit_names[vcpu->run->exit_reason] : "?",
+			vcpu->run->exit_reason);
+	else if (vcpu->run_failed)
 		fprintf(out, "VCPU %u: KVM_RUN failed: %s%s\n", vcpu->index,
 			strerror(-vcpu->error), vcpu->error == -ENOSYS ?
 			" (an MMIO access KVM cannot decode, e.g. a load or "

@@ -18,6 +18,9 @@ int arm64_vcpus_reset(struct vm *vm);
 /* KVM_RUN loop of one VCPU thread. */
 void *arm64_vcpu_thread(void *arg);
 void arm64_vcpu_dump(struct vcpu *vcpu, FILE *out);
+/* The guest's virtual counter, frozen across a pause. */
+int arm64_counter_save(struct vm *vm);
+int arm64_counter_restore(struct vm *vm);
 /* Page granules the guest CPU supports (from ID_AA64MMFR0_EL1). */
 int arm64_guest_granules(struct vm *vm, uint64_t *granules);
 

@@ -9,6 +9,7 @@
 
 #define CONFIG_MAX_CPUS		8
 #define CONFIG_DEFAULT_RAM	(256ULL << 20)
+#define CONFIG_NAME_MAX		64
 
 enum irqchip_kind {
 	IRQCHIP_AUTO,
@@ -52,10 +53,13 @@ struct config {
 	bool pmu;
 	bool reboot;
 	bool nodefaults;
+	bool rng;		/* a virtio-rng device */
 };
 
 /* Fill defaults, parse `run` arguments (argv[0] is "run"), validate. */
 int config_parse_run(struct config *cfg, int argc, char **argv);
 const char *irqchip_name(enum irqchip_kind kind);
+/* 0 if name can name a guest (and its control socket), else -EINVAL. */
+int config_name_valid(const char *name);
 
 #endif

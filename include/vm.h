@@ -40,6 +40,7 @@ enum vm_stop {
 	VM_TIMEOUT,
 	VM_SIGINT,
 	VM_SIGTERM,
+	VM_STOPPED,		/* `pocvm stop` */
 };
 
 struct vm {
@@ -77,11 +78,31 @@ struct vm {
 	pthread_cond_t stop_cond;
 	enum vm_stop stop;		/* first reason wins */
 	int failed_vcpu;		/* -1: none */
+	/* `pocvm pause`: VCPU threads park outside KVM_RUN (stop_lock) */
+	bool paused;
+	unsigned int nr_parked;
+	uint64_t paused_counter;	/* guest counter when paused */
+
+	const char *name;
+	char socket_path[108];
+	int control_fd;
 };
 
 /* Records why the VM stops (first caller wins) and wakes everyone up. */
 void vm_request_stop(struct vm *vm, enum vm_stop why, int vcpu_index);
 enum vm_stop vm_stop_reason(struct vm *vm);
+
+/*
+ * Pause parks every VCPU thread outside KVM_RUN and freezes the guest's
+ * counter; resume restores it, so the guest sees no time pass. Called from
+ * the event loop (the control socket); VCPU threads call
+ * vm_vcpu_checkpoint() before each KVM_RUN.
+ */
+int vm_pause(struct vm *vm);
+int vm_resume(struct vm *vm);
+bool vm_is_paused(struct vm *vm);
+void vm_vcpu_checkpoint(struct vcpu *vcpu);
+void vm_kick_vcpus(struct vm *vm);
 
 /* Devices: claim an MMIO window; returns the device slot or NULL. */
 struct device *vm_add_device(struct vm *vm, const struct device_ops *ops,

@@ -20,6 +20,7 @@
 
 #include "arch.h"
 #include "arm64.h"
+#include "control.h"
 #include "event-loop.h"
 #include "exit-codes.h"
 #include "fdt-build.h"
@@ -269,13 +270,7 @@ static enum vm_stop wait_for_stop(struct vm *vm)
 	why = vm->stop;
 	pthread_mutex_unlock(&vm->stop_lock);
 
-	/* immediate_exit first, so a kick that lands early is not lost. */
-	for (i = 0; i < vm->nr_vcpus; i++) {
-		if (!vm->vcpus[i].thread_started)
-			continue;
-		vm->vcpus[i].run->immediate_exit = 1;
-		pthread_kill(vm->vcpus[i].thread, SIGUSR1);
-	}
+	vm_kick_vcpus(vm);
 	for (i = 0; i < vm->nr_vcpus; i++) {
 		if (!vm->vcpus[i].thread_started)
 			continue;
@@ -315,6 +310,7 @@ static void vm_destroy(struct vm *vm)
 
 	if (vm->loop)
 		event_loop_destroy(vm->loop);
+	control_close(vm);
 	for (i = 0; i < vm->nr_devices; i++)
 		if (vm->devices[i].ops->teardown)
 			vm->devices[i].ops->teardown(&vm->devices[i]);
@@ -386,7 +382,16 @@ static int prepare(struct vm *vm)
 	if (!vm->loop)
 		return fail(-ENOMEM, EXIT_VMM_FAILURE);
 	ret = setup_signals(vm);
-	ret = ret ?: start_devices(vm);
+	if (ret)
+		return fail(ret, EXIT_VMM_FAILURE);
+	ret = control_listen(vm);
+	if (ret == -EEXIST || (ret && vm->cfg->name))
+		return fail(ret, EXIT_USAGE);
+	/* A guest nobody named runs without a socket rather than not at all. */
+	if (ret)
+		pr_warn("%s; 'pocvm list' will not see this guest",
+			err_message(ret));
+	ret = start_devices(vm);
 	if (ret)
 		return fail(ret, EXIT_VMM_FAILURE);
 	return -1;
@@ -438,12 +443,13 @@ int cmd_run(int argc, char **argv)
 	struct vm vm = {
 		.cfg = &cfg,
 		.kvm_fd = -1, .vm_fd = -1, .gic_fd = -1, .its_fd = -1,
-		.signal_fd = -1,
+		.signal_fd = -1, .control_fd = -1,
 		.failed_vcpu = -1,
 		.boot_count = 1,
 		.stop_lock = PTHREAD_MUTEX_INITIALIZER,
 		.stop_cond = PTHREAD_COND_INITIALIZER,
 	};
+	char default_name[32];
 	int status, ret;
 
 	ret = config_parse_run(&cfg, argc, argv);
@@ -452,6 +458,13 @@ int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	log_threshold = cfg.loglevel;
+	if (cfg.name) {
+		vm.name = cfg.name;
+	} else {
+		snprintf(default_name, sizeof(default_name), "guest-%d",
+			 (int)getpid());
+		vm.name = default_name;
+	}
 
 	if (cfg.dump_dtb) {
 		status = dump_dtb_only(&vm);

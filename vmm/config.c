@@ -24,6 +24,7 @@ enum {
 	OPT_CONSOLE,
 	OPT_FLUSH,
 	OPT_DEBUG_FLUSH,
+	OPT_RNG,
 };
 
 static const struct option run_options[] = {
@@ -44,8 +45,23 @@ static const struct option run_options[] = {
 	{ "console", required_argument, NULL, OPT_CONSOLE },
 	{ "flush", required_argument, NULL, OPT_FLUSH },
 	{ "debug-flush", no_argument, NULL, OPT_DEBUG_FLUSH },
+	{ "rng", no_argument, NULL, OPT_RNG },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* Guest names become socket file names: keep them tame. */
+int config_name_valid(const char *name)
+{
+	size_t i, n = strlen(name);
+
+	if (!n || n > CONFIG_NAME_MAX || name[0] == '.')
+		return -EINVAL;
+	for (i = 0; i < n; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVW"
+			    "XYZ0123456789._-", name[i]))
+			return -EINVAL;
+	return 0;
+}
 
 static const char *const irqchip_names[] = {
 	[IRQCHIP_AUTO] = "auto",
@@ -151,7 +167,12 @@ static int parse_one(struct config *cfg, int opt, const char *arg)
 	case 'k': cfg->kernel = arg; return 0;
 	case 'i': cfg->initrd = arg; return 0;
 	case 'p': cfg->params = arg; return 0;
-	case 'n': cfg->name = arg; return 0;
+	case 'n':
+		if (config_name_valid(arg))
+			return err_set(-EINVAL, "--name: '%s' is not 1-64 of "
+				       "A-Z a-z 0-9 . _ -", arg);
+		cfg->name = arg;
+		return 0;
 	case 'c': return parse_cpus(cfg, arg);
 	case 'm': return parse_mem(cfg, arg);
 	case OPT_DTB: cfg->dtb = arg; return 0;
@@ -161,6 +182,7 @@ static int parse_one(struct config *cfg, int opt, const char *arg)
 	case OPT_PMU: cfg->pmu = true; return 0;
 	case OPT_REBOOT: cfg->reboot = true; return 0;
 	case OPT_NODEFAULTS: cfg->nodefaults = true; return 0;
+	case OPT_RNG: cfg->rng = true; return 0;
 	case OPT_LOGLEVEL:
 		if (log_level_parse(arg, &cfg->loglevel))
 			return err_set(-EINVAL, "--loglevel: '%s' is not one of "

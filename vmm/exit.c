@@ -14,6 +14,7 @@ static const struct {
 	[VM_TIMEOUT] = { EXIT_TIMEOUT, "timeout" },
 	[VM_SIGINT] = { EXIT_SIGINT, "interrupted (SIGINT)" },
 	[VM_SIGTERM] = { EXIT_SIGTERM, "terminated (SIGTERM)" },
+	[VM_STOPPED] = { EXIT_GUEST_POWEROFF, "stopped by 'pocvm stop'" },
 };
 
 int exit_code_for(enum vm_stop why)

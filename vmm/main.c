@@ -10,6 +10,8 @@
 #endif
 
 int cmd_run(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_ctl(int argc, char **argv);
 
 static void usage(FILE *out)
 {
@@ -18,6 +20,11 @@ static void usage(FILE *out)
 		"\n"
 		"commands:\n"
 		"  run       boot a guest: pocvm run -k Image [-i initrd] ...\n"
+		"  list      list running guests: name, pid, state\n"
+		"  stop      stop a guest (-n NAME, or -a for all); it exits 0\n"
+		"  pause     pause a guest's VCPUs and its clock (-n NAME or -a)\n"
+		"  resume    resume a paused guest (-n NAME or -a)\n"
+		"  debug     print a guest's VCPU registers and PoC-clean report (-n NAME)\n"
 		"  version   print pocvm's version\n"
 		"  help      this text; 'pocvm run --help' for run's options\n");
 }
@@ -43,6 +50,7 @@ static void run_usage(void)
 	       "      --debug-flush     report each range cleaned: method, range, bytes, time\n"
 	       "      --nodefaults      bootargs are exactly -p (no console=, earlycon)\n"
 	       "      --console serial  the guest console (8250 UART, ttyS0)\n"
+	       "      --rng             a virtio-rng device (the guest's /dev/hwrng)\n"
 	       "      --loglevel LEVEL  error, warning, info or debug (default warning)\n"
 	       "  -n, --name NAME       the guest's name\n"
 	       "\n"
@@ -71,6 +79,11 @@ int main(int argc, char **argv)
 		}
 		return cmd_run(argc - 1, argv + 1);
 	}
+	if (!strcmp(cmd, "list"))
+		return cmd_list(argc - 1, argv + 1);
+	if (!strcmp(cmd, "stop") || !strcmp(cmd, "pause") ||
+	    !strcmp(cmd, "resume") || !strcmp(cmd, "debug"))
+		return cmd_ctl(argc - 1, argv + 1);
 	fprintf(stderr, "pocvm: unknown command '%s' (try 'pocvm help')\n",
 		cmd);
 	return EXIT_USAGE;

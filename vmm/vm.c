@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <linux/kvm.h>
 #include <pthread.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
@@ -29,6 +30,91 @@ enum vm_stop vm_stop_reason(struct vm *vm)
 	s = vm->stop;
 	pthread_mutex_unlock(&vm->stop_lock);
 	return s;
+}
+
+/* Bring every VCPU thread out of KVM_RUN (they look at vm state then). */
+void vm_kick_vcpus(struct vm *vm)
+{
+	unsigned int i;
+
+	/* immediate_exit first, so a kick that lands early is not lost. */
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		if (!vm->vcpus[i].thread_started)
+			continue;
+		vm->vcpus[i].run->immediate_exit = 1;
+		pthread_kill(vm->vcpus[i].thread, SIGUSR1);
+	}
+}
+
+static unsigned int started_vcpus(struct vm *vm)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < vm->nr_vcpus; i++)
+		n += vm->vcpus[i].thread_started;
+	return n;
+}
+
+int vm_pause(struct vm *vm)
+{
+	int ret;
+
+	pthread_mutex_lock(&vm->stop_lock);
+	if (vm->paused || vm->stop != VM_RUNNING) {
+		pthread_mutex_unlock(&vm->stop_lock);
+		return vm->paused ? 0 : -ESRCH;
+	}
+	__atomic_store_n(&vm->paused, true, __ATOMIC_RELEASE);
+	vm_kick_vcpus(vm);
+	while (vm->nr_parked < started_vcpus(vm) && vm->stop == VM_RUNNING)
+		pthread_cond_wait(&vm->stop_cond, &vm->stop_lock);
+	pthread_mutex_unlock(&vm->stop_lock);
+	ret = arm64_counter_save(vm);
+	if (ret)
+		pr_warn("pause: guest clock not frozen: %s", strerror(-ret));
+	return 0;
+}
+
+int vm_resume(struct vm *vm)
+{
+	int ret;
+
+	pthread_mutex_lock(&vm->stop_lock);
+	if (!vm->paused) {
+		pthread_mutex_unlock(&vm->stop_lock);
+		return 0;
+	}
+	/* All VCPUs are parked: nobody runs while the counter moves back. */
+	ret = arm64_counter_restore(vm);
+	if (ret)
+		pr_warn("resume: guest clock not restored: %s", strerror(-ret));
+	__atomic_store_n(&vm->paused, false, __ATOMIC_RELEASE);
+	pthread_cond_broadcast(&vm->stop_cond);
+	pthread_mutex_unlock(&vm->stop_lock);
+	return 0;
+}
+
+bool vm_is_paused(struct vm *vm)
+{
+	return __atomic_load_n(&vm->paused, __ATOMIC_ACQUIRE);
+}
+
+void vm_vcpu_checkpoint(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+
+	if (!vm_is_paused(vm))
+		return;
+	pthread_mutex_lock(&vm->stop_lock);
+	vm->nr_parked++;
+	pthread_cond_broadcast(&vm->stop_cond);
+	while (vm->paused && vm->stop == VM_RUNNING)
+		pthread_cond_wait(&vm->stop_cond, &vm->stop_lock);
+	vm->nr_parked--;
+	/* A stop keeps its kick: immediate_exit stays set then. */
+	if (vm->stop == VM_RUNNING)
+		vcpu->run->immediate_exit = 0;
+	pthread_mutex_unlock(&vm->stop_lock);
 }
 
 struct device *vm_add_device(struct vm *vm, const struct device_ops *ops,

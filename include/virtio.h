@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef POCVM_VIRTIO_H
+#define POCVM_VIRTIO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+#include "guest-mem.h"
+
+struct vm;
+struct device;
+
+/* Feature bits (virtio 1.2, section 6). */
+#define VIRTIO_RING_F_INDIRECT_DESC	28
+#define VIRTIO_RING_F_EVENT_IDX		29
+#define VIRTIO_F_VERSION_1		32
+
+/* Device status bits (section 2.1). */
+#define VIRTIO_STATUS_ACKNOWLEDGE	0x01
+#define VIRTIO_STATUS_DRIVER		0x02
+#define VIRTIO_STATUS_DRIVER_OK		0x04
+#define VIRTIO_STATUS_FEATURES_OK	0x08
+#define VIRTIO_STATUS_NEEDS_RESET	0x40
+#define VIRTIO_STATUS_FAILED		0x80
+
+/* InterruptStatus bits. */
+#define VIRTIO_INT_VRING		0x1
+#define VIRTIO_INT_CONFIG		0x2
+
+/* Split virtqueue layout (section 2.7), all little-endian. */
+#define VIRTQ_DESC_F_NEXT		1
+#define VIRTQ_DESC_F_WRITE		2
+#define VIRTQ_DESC_F_INDIRECT		4
+#define VIRTQ_AVAIL_F_NO_INTERRUPT	1
+#define VIRTQ_USED_F_NO_NOTIFY		1
+
+struct virtq_desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags;
+	uint16_t next;
+};
+
+struct virtq_avail {
+	uint16_t flags;
+	uint16_t idx;
+	uint16_t ring[];	/* num entries, then used_event */
+};
+
+struct virtq_used_elem {
+	uint32_t id;
+	uint32_t len;
+};
+
+struct virtq_used {
+	uint16_t flags;
+	uint16_t idx;
+	struct virtq_used_elem ring[];	/* num entries, then avail_event */
+};
+
+/* Largest queue a device may offer: the spec's limit for split rings. */
+#define VIRTQ_MAX_NUM		32768
+/* Segments one request may have; a longer chain fails with -E2BIG. */
+#define VIRTQ_MAX_SEGS		128
+
+/*
+ * One split virtqueue. The transport fills num and the three ring
+ * addresses from the driver's writes; virtq_enable() validates them and
+ * caches host pointers (valid for the VM's lifetime: RAM never moves).
+ */
+struct virtq {
+	const struct guest_mem *mem;
+	unsigned int index;
+	uint16_t num_max;
+	uint16_t num;
+	uint64_t desc_gpa, avail_gpa, used_gpa;
+	bool ready;
+	bool event_idx;		/* negotiated features, fixed at enable */
+	bool indirect;
+	bool warned;		/* one warning per queue until reset */
+
+	struct virtq_desc *desc;
+	struct virtq_avail *avail;
+	struct virtq_used *used;
+	uint16_t last_avail;	/* next avail ring slot to consume */
+	uint16_t used_idx;	/* our copy of used->idx */
+	uint16_t signalled;	/* used_idx when we last decided to notify */
+};
+
+/*
+ * A popped request: readable (driver -> device) segments first, then
+ * writable ones, each already translated and bounds-checked.
+ */
+struct virtq_req {
+	uint16_t head;
+	unsigned int nr_out;
+	unsigned int nr_in;
+	uint64_t out_len;
+	uint64_t in_len;
+	struct iovec iov[VIRTQ_MAX_SEGS];
+};
+
+/* Back to the state after reset: not ready, addresses zero. */
+void virtq_reset(struct virtq *vq);
+/* QueueReady = 1: check num and the rings, then go live. */
+int virtq_enable(struct virtq *vq, uint64_t features);
+/*
+ * Take the next available chain. 0 with req filled; -EAGAIN when the
+ * ring is empty; any other negative errno means the driver handed over
+ * a malformed chain or ring (logged once): the device must stop.
+ */
+int virtq_pop(struct virtq *vq, struct virtq_req *req);
+/* Return chain head to the driver with len bytes written into it. */
+int virtq_push(struct virtq *vq, uint16_t head, uint32_t len);
+/* After pushes: does the driver want an interrupt (EVENT_IDX aware)? */
+bool virtq_should_notify(struct virtq *vq);
+
+/* Copy up to len bytes into the writable segments of req. */
+uint64_t virtq_req_fill(struct virtq_req *req, const void *src,
+			uint64_t len);
+
+#define VIRTIO_MAX_QUEUES	8
+#define VIRTIO_MMIO_SIZE	0x200
+#define VIRTIO_MMIO_MAGIC	0x74726976	/* "virt" */
+#define VIRTIO_MMIO_VENDOR	0x76636f70	/* "pocv" */
+
+struct virtio_dev;
+
+/*
+ * What a device type supplies; the transport does the rest. Callbacks
+ * run with the device's lock held (MMIO accesses hold it already).
+ */
+struct virtio_dev_ops {
+	const char *name;
+	uint32_t device_id;
+	uint64_t features;	/* device-specific bits offered */
+	unsigned int nr_queues;
+	uint16_t queue_num_max;
+	uint32_t config_size;
+	/* off + len <= config_size; data little-endian */
+	void (*config_read)(struct virtio_dev *vdev, uint32_t off,
+			    void *data, unsigned int len);
+	void (*config_write)(struct virtio_dev *vdev, uint32_t off,
+			     const void *data, unsigned int len);
+	/* The driver kicked vq (it is ready, and DRIVER_OK is set). */
+	void (*queue_notify)(struct virtio_dev *vdev, struct virtq *vq);
+	/* Device-specific part of a reset (status 0 or VM reboot). */
+	void (*reset)(struct virtio_dev *vdev);
+	void (*teardown)(struct virtio_dev *vdev);
+};
+
+struct virtio_dev {
+	const struct virtio_dev_ops *ops;
+	struct device *dev;	/* NULL in unit tests */
+	const struct guest_mem *mem;
+	void *priv;
+	/* Drives the interrupt line; vm_set_irq() in a VM, a fake in tests. */
+	int (*set_irq)(struct virtio_dev *vdev, int level);
+	bool irq_level;
+
+	uint32_t status;
+	uint32_t isr;
+	uint32_t config_gen;
+	uint32_t dev_feat_sel;
+	uint32_t drv_feat_sel;
+	uint32_t queue_sel;
+	uint32_t shm_sel;
+	uint64_t host_features;
+	uint64_t guest_features;
+	bool broken;
+	bool warned_width;	/* one warning for odd register accesses */
+	struct virtq vqs[VIRTIO_MAX_QUEUES];
+};
+
+/* Set up vdev for ops (no VM needed: unit tests drive it directly). */
+int virtio_dev_init(struct virtio_dev *vdev, const struct virtio_dev_ops *ops,
+		    const struct guest_mem *mem, void *priv);
+/* A register access at off within the 0x200 window. */
+void virtio_mmio_access(struct virtio_dev *vdev, uint64_t off, void *data,
+			unsigned int len, bool is_write);
+/* Device reset: what writing 0 to Status does. */
+void virtio_dev_reset(struct virtio_dev *vdev);
+/* Used buffers were pushed on vq: interrupt the driver if it wants. */
+void virtio_notify(struct virtio_dev *vdev, struct virtq *vq);
+/* The driver broke the rules: set DEVICE_NEEDS_RESET, config interrupt. */
+void virtio_dev_broken(struct virtio_dev *vdev);
+
+/* The bus glue (vm.h): one window and SPI per instance, DT node. */
+int virtio_mmio_add(struct vm *vm, const struct virtio_dev_ops *ops,
+		    void *priv);
+
+#endif
