@@ -57,7 +57,10 @@ UNIT_ARM64_SRCS := $(wildcard tests/unit/arm64/test-*.c)
 T_OBJS := $(SRCS:%.c=$(BUILD)/aarch64/%.o)
 H_OBJS := $(HOST_SRCS:%.c=$(BUILD)/host/%.o)
 
-.PHONY: all deps check-deps unit boot check demo clean sysroot bench-flush
+.PHONY: all deps check-deps unit boot check demo clean sysroot bench-flush \
+	install
+PREFIX ?= /usr/local
+DESTDIR ?=
 all: pocvm
 
 # 'make deps' installs; every other target only checks and says what to do.
@@ -154,6 +157,10 @@ bench-flush: pocvm
 
 demo: pocvm
 	$(Q)tests/boot/demo
+
+install: pocvm
+	install -D -m 755 pocvm $(DESTDIR)$(PREFIX)/bin/pocvm
+	install -D -m 644 pocvm.1 $(DESTDIR)$(PREFIX)/share/man/man1/pocvm.1
 
 clean:
 	rm -rf $(BUILD) pocvm

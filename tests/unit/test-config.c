@@ -96,6 +96,36 @@ START_TEST(errors)
 }
 END_TEST
 
+START_TEST(names)
+{
+	ck_assert_int_eq(config_name_valid("vm-1_a.b"), 0);
+	ck_assert_int_lt(config_name_valid(""), 0);
+	ck_assert_int_lt(config_name_valid(".hidden"), 0);
+	ck_assert_int_lt(config_name_valid("a/b"), 0);
+	ck_assert_int_lt(config_name_valid("a b"), 0);
+	ck_assert_int_lt(config_name_valid(
+		"0123456789012345678901234567890123456789012345678901234567890123X"),
+		0);
+	assert_error(PARSE("-k", "K", "--name", "../etc"), "--name");
+	ck_assert_int_eq(PARSE("-k", "K", "-n", "ci-42"), 0);
+	ck_assert_str_eq(cfg.name, "ci-42");
+}
+END_TEST
+
+START_TEST(flush_options)
+{
+	ck_assert_int_eq(PARSE("-k", "K"), 0);
+	ck_assert_int_eq(cfg.flush, FLUSH_AUTO);
+	ck_assert(!cfg.debug_flush);
+	ck_assert_int_eq(PARSE("-k", "K", "--flush", "user", "--debug-flush"), 0);
+	ck_assert_int_eq(cfg.flush, FLUSH_USER);
+	ck_assert(cfg.debug_flush);
+	ck_assert_int_eq(PARSE("-k", "K", "--flush=none"), 0);
+	ck_assert_int_eq(cfg.flush, FLUSH_NONE);
+	assert_error(PARSE("-k", "K", "--flush", "often"), "--flush");
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -105,6 +135,8 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, long_and_short);
 	tcase_add_test(tc, mem_sizes);
 	tcase_add_test(tc, errors);
+	tcase_add_test(tc, names);
+	tcase_add_test(tc, flush_options);
 	suite_add_tcase(s, tc);
 	return s;
 }
