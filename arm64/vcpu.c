@@ -242,6 +242,14 @@ void *arm64_vcpu_thread(void *arg)
 	return NULL;
 }
 
+uint64_t arm64_vcpu_pc(struct vcpu *vcpu)
+{
+	uint64_t pc = 0;
+
+	get_reg(vcpu->fd, CORE_REG(regs.pc), &pc);
+	return pc;
+}
+
 static const char *const exit_names[] = {
 	[KVM_EXIT_UNKNOWN] = "UNKNOWN",
 	[KVM_EXIT_EXCEPTION] = "EXCEPTION",

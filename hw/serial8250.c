@@ -13,6 +13,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include "console.h"
 #include "event-loop.h"
 #include "fdt-build.h"
 #include "layout.h"
@@ -59,7 +60,6 @@ struct serial8250 {
 	bool in_paused;
 	bool in_tty;		/* interactive: ^A is an escape */
 	bool escape;
-	int out_fd;
 	char path[32];		/* DT path, for /chosen/stdout-path */
 };
 
@@ -76,12 +76,7 @@ static void uart_update_irq(struct serial8250 *u)
 
 static void uart_output(struct serial8250 *u, uint8_t c)
 {
-	ssize_t n;
-
-	do {
-		n = write(u->out_fd, &c, 1);
-	} while (n < 0 && errno == EINTR);
-	/* A closed or full stdout must not stop the guest: drop the byte. */
+	console_write(&u->dev->vm->console, &c, 1);
 }
 
 static uint8_t uart_read(struct serial8250 *u, unsigned int reg)
@@ -322,7 +317,6 @@ static int serial8250_create(struct vm *vm)
 	u->dev = dev;
 	u->in_fd = STDIN_FILENO;
 	u->in_tty = isatty(STDIN_FILENO);
-	u->out_fd = STDOUT_FILENO;
 	snprintf(u->path, sizeof(u->path), "/uart@%llx",
 		 (unsigned long long)dev->base);
 	vm->stdout_path = u->path;

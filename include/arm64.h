@@ -18,6 +18,7 @@ int arm64_vcpus_reset(struct vm *vm);
 /* KVM_RUN loop of one VCPU thread. */
 void *arm64_vcpu_thread(void *arg);
 void arm64_vcpu_dump(struct vcpu *vcpu, FILE *out);
+uint64_t arm64_vcpu_pc(struct vcpu *vcpu);
 /* The guest's virtual counter, frozen across a pause. */
 int arm64_counter_save(struct vm *vm);
 int arm64_counter_restore(struct vm *vm);

@@ -42,6 +42,9 @@ struct config {
 	const char *dump_dtb;
 	const char *params;
 	const char *name;
+	const char *console_log;
+	unsigned int timeout;		/* seconds, 0: none */
+	bool boot_report;
 	uint64_t ram_base;
 	uint64_t ram_size;
 	unsigned int nr_cpus;

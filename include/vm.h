@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "console.h"
 #include "device.h"
 #include "guest-mem.h"
 #include "loader.h"
@@ -54,6 +55,7 @@ struct vm {
 	struct device devices[VM_MAX_DEVICES];
 	unsigned int nr_devices;
 	const char *stdout_path;	/* set by the console device */
+	struct console console;
 
 	struct vcpu *vcpus;
 	unsigned int nr_vcpus;
@@ -82,6 +84,12 @@ struct vm {
 	bool paused;
 	unsigned int nr_parked;
 	uint64_t paused_counter;	/* guest counter when paused */
+
+	/* --boot-report: CLOCK_MONOTONIC ns of each step, 0 if not reached */
+	struct {
+		uint64_t start, loaded, cleaned, first_run, guest_init;
+	} boot_times;
+	int timer_fd;			/* --timeout */
 
 	const char *name;
 	char socket_path[108];

@@ -16,6 +16,8 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "arch.h"
@@ -32,6 +34,14 @@
 
 #define BOOTARGS_MAX	2048
 #define ALL_GRANULES	((1ULL << 12) | (1ULL << 14) | (1ULL << 16))
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
 
 /* A failed step: what to report and which exit status it earns. */
 static int fail(int ret, int code)
@@ -220,6 +230,53 @@ static void on_signal(void *arg, uint32_t events)
 			-1);
 }
 
+static void on_timeout(void *arg, uint32_t events)
+{
+	struct vm *vm = arg;
+	uint64_t expirations;
+
+	if (read(vm->timer_fd, &expirations, sizeof(expirations)) > 0)
+		vm_request_stop(vm, VM_TIMEOUT, -1);
+}
+
+/* --timeout: counted from just before the guest starts, across reboots. */
+static int setup_timeout(struct vm *vm)
+{
+	struct itimerspec its = { .it_value.tv_sec = vm->cfg->timeout };
+
+	if (!vm->cfg->timeout)
+		return 0;
+	vm->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	if (vm->timer_fd < 0 || timerfd_settime(vm->timer_fd, 0, &its, NULL))
+		return err_set(-errno, "--timeout: %s", strerror(errno));
+	return event_loop_add(vm->loop, vm->timer_fd, EPOLLIN, on_timeout, vm);
+}
+
+static void print_boot_report(struct vm *vm)
+{
+	static const char *const names[] = {
+		"images and device tree loaded", "RAM cleaned to PoC",
+		"first KVM_RUN", "first console byte",
+		"guest init (boot timer)",
+	};
+	uint64_t t[] = {
+		vm->boot_times.loaded, vm->boot_times.cleaned,
+		vm->boot_times.first_run, vm->console.first_byte_ns,
+		vm->boot_times.guest_init,
+	};
+	unsigned int i;
+
+	fprintf(stderr, "pocvm: boot report (ms after pocvm started):\n");
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if (!t[i]) {
+			fprintf(stderr, "pocvm:   %10s  %s\n", "-", names[i]);
+			continue;
+		}
+		fprintf(stderr, "pocvm:   %10.3f  %s\n",
+			(t[i] - vm->boot_times.start) / 1e6, names[i]);
+	}
+}
+
 /* Signals reach pocvm through the event loop, never mid-ioctl. */
 static int setup_signals(struct vm *vm)
 {
@@ -326,6 +383,9 @@ static void vm_destroy(struct vm *vm)
 	guest_mem_release(&vm->mem);
 	if (vm->signal_fd > 0)
 		close(vm->signal_fd);
+	if (vm->timer_fd > 0)
+		close(vm->timer_fd);
+	console_close(&vm->console);
 	if (vm->its_fd > 0)
 		close(vm->its_fd);
 	if (vm->gic_fd > 0)
@@ -374,6 +434,7 @@ static int prepare(struct vm *vm)
 	ret = load_boot_images(vm, vm->granules);
 	if (ret)
 		return fail(ret, EXIT_USAGE);
+	vm->boot_times.loaded = now_ns();
 	ret = arm64_gic_create(vm);
 	ret = ret ?: arm64_pmu_init(vm);
 	if (ret)
@@ -382,6 +443,9 @@ static int prepare(struct vm *vm)
 	if (!vm->loop)
 		return fail(-ENOMEM, EXIT_VMM_FAILURE);
 	ret = setup_signals(vm);
+	if (ret)
+		return fail(ret, EXIT_VMM_FAILURE);
+	ret = setup_timeout(vm);
 	if (ret)
 		return fail(ret, EXIT_VMM_FAILURE);
 	ret = control_listen(vm);
@@ -395,6 +459,36 @@ static int prepare(struct vm *vm)
 	if (ret)
 		return fail(ret, EXIT_VMM_FAILURE);
 	return -1;
+}
+
+/* Say on stderr what a CI log needs to know about how the guest ended. */
+static void report_stop(struct vm *vm, enum vm_stop why)
+{
+	unsigned int i;
+
+	switch (why) {
+	case VM_FAILURE:
+		pr_err("%s", vm_stop_name(why));
+		if (vm->failed_vcpu >= 0)
+			arm64_vcpu_dump(&vm->vcpus[vm->failed_vcpu], stderr);
+		break;
+	case VM_PANIC:
+		pr_err("guest panic; its last console lines:");
+		console_print_tail(&vm->console, stderr, 20);
+		break;
+	case VM_TIMEOUT:
+		pr_err("--timeout: guest still running after %u s; stopped it",
+		       vm->cfg->timeout);
+		for (i = 0; i < vm->nr_vcpus; i++)
+			pr_err("VCPU %u was at PC 0x%llx", i,
+			       (unsigned long long)arm64_vcpu_pc(&vm->vcpus[i]));
+		break;
+	default:
+		pr_info("%s", vm_stop_name(why));
+		break;
+	}
+	if (vm->cfg->boot_report)
+		print_boot_report(vm);
 }
 
 /* The run loop, again after each in-place reboot; returns exit status. */
@@ -413,6 +507,10 @@ static int run(struct vm *vm)
 		ret = ret ?: poc_clean(vm);
 		if (ret)
 			return fail(ret, EXIT_VMM_FAILURE);
+		if (!vm->boot_times.cleaned)
+			vm->boot_times.cleaned = now_ns();
+		if (!vm->boot_times.first_run)
+			vm->boot_times.first_run = now_ns();
 		ret = start_vcpus(vm);
 		why = wait_for_stop(vm);
 		if (ret)
@@ -427,13 +525,7 @@ static int run(struct vm *vm)
 			return fail(ret, EXIT_USAGE);
 	}
 	term_restore();
-	if (why == VM_FAILURE) {
-		pr_err("%s", vm_stop_name(why));
-		if (vm->failed_vcpu >= 0)
-			arm64_vcpu_dump(&vm->vcpus[vm->failed_vcpu], stderr);
-	} else {
-		pr_info("%s", vm_stop_name(why));
-	}
+	report_stop(vm, why);
 	return exit_code_for(why);
 }
 
@@ -443,7 +535,7 @@ int cmd_run(int argc, char **argv)
 	struct vm vm = {
 		.cfg = &cfg,
 		.kvm_fd = -1, .vm_fd = -1, .gic_fd = -1, .its_fd = -1,
-		.signal_fd = -1, .control_fd = -1,
+		.signal_fd = -1, .control_fd = -1, .timer_fd = -1,
 		.failed_vcpu = -1,
 		.boot_count = 1,
 		.stop_lock = PTHREAD_MUTEX_INITIALIZER,
@@ -458,6 +550,12 @@ int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	log_threshold = cfg.loglevel;
+	vm.boot_times.start = now_ns();
+	ret = console_open(&vm.console, cfg.console_log);
+	if (ret) {
+		pr_err("%s", err_message(ret));
+		return EXIT_USAGE;
+	}
 	if (cfg.name) {
 		vm.name = cfg.name;
 	} else {

@@ -24,6 +24,9 @@ enum {
 	OPT_CONSOLE,
 	OPT_FLUSH,
 	OPT_DEBUG_FLUSH,
+	OPT_TIMEOUT,
+	OPT_CONSOLE_LOG,
+	OPT_BOOT_REPORT,
 	OPT_RNG,
 };
 
@@ -45,6 +48,9 @@ static const struct option run_options[] = {
 	{ "console", required_argument, NULL, OPT_CONSOLE },
 	{ "flush", required_argument, NULL, OPT_FLUSH },
 	{ "debug-flush", no_argument, NULL, OPT_DEBUG_FLUSH },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "console-log", required_argument, NULL, OPT_CONSOLE_LOG },
+	{ "boot-report", no_argument, NULL, OPT_BOOT_REPORT },
 	{ "rng", no_argument, NULL, OPT_RNG },
 	{ NULL, 0, NULL, 0 },
 };
@@ -147,6 +153,20 @@ static int parse_cpus(struct config *cfg, const char *arg)
 	return 0;
 }
 
+static int parse_timeout(struct config *cfg, const char *arg)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (errno || *end || end == arg || n < 1 || n > 7 * 24 * 3600)
+		return err_set(-EINVAL, "--timeout: '%s' is not a number of "
+			       "seconds from 1 to 604800", arg);
+	cfg->timeout = n;
+	return 0;
+}
+
 static int parse_irqchip(struct config *cfg, const char *arg)
 {
 	unsigned int i;
@@ -195,6 +215,14 @@ static int parse_one(struct config *cfg, int opt, const char *arg)
 		return 0;
 	case OPT_DEBUG_FLUSH:
 		cfg->debug_flush = true;
+		return 0;
+	case OPT_TIMEOUT:
+		return parse_timeout(cfg, arg);
+	case OPT_CONSOLE_LOG:
+		cfg->console_log = arg;
+		return 0;
+	case OPT_BOOT_REPORT:
+		cfg->boot_report = true;
 		return 0;
 	case OPT_CONSOLE:
 		if (!strcmp(arg, "serial")) {

@@ -26,7 +26,8 @@ static void usage(FILE *out)
 		"  resume    resume a paused guest (-n NAME or -a)\n"
 		"  debug     print a guest's VCPU registers and PoC-clean report (-n NAME)\n"
 		"  version   print pocvm's version\n"
-		"  help      this text; 'pocvm run --help' for run's options\n");
+		"  help      this text; 'pocvm run --help' for run's options,\n"
+		"            'pocvm help exit-codes' for what the exit status means\n");
 }
 
 static void run_usage(void)
@@ -52,10 +53,14 @@ static void run_usage(void)
 	       "      --console serial  the guest console (8250 UART, ttyS0)\n"
 	       "      --rng             a virtio-rng device (the guest's /dev/hwrng)\n"
 	       "      --loglevel LEVEL  error, warning, info or debug (default warning)\n"
+	       "      --timeout SECS    stop the guest after SECS seconds (exit 124)\n"
+	       "      --console-log FILE  also write the guest's console to FILE\n"
+	       "      --boot-report     print when each boot step happened, on exit\n"
 	       "  -n, --name NAME       the guest's name\n"
 	       "\n"
 	       "exit status: 0 guest powered off, 32 guest reset, 33 VMM/KVM failure,\n"
-	       "2 bad option or input file, 130/143 on SIGINT/SIGTERM\n");
+	       "34 guest panic, 124 timeout, 2 bad option or input file,\n"
+	       "130/143 on SIGINT/SIGTERM ('pocvm help exit-codes')\n");
 }
 
 int main(int argc, char **argv)
@@ -66,6 +71,18 @@ int main(int argc, char **argv)
 	    !strcmp(cmd, "-h")) {
 		usage(cmd ? stdout : stderr);
 		return cmd ? 0 : EXIT_USAGE;
+	}
+	if (!strcmp(cmd, "help") && argc > 2 && !strcmp(argv[2], "exit-codes")) {
+		printf("pocvm's exit status tells a script what happened:\n"
+		       "    0  the guest powered off, or 'pocvm stop' ended it\n"
+		       "    2  bad option or input file (one 'pocvm: ...' line)\n"
+		       "   32  the guest reset (without --reboot)\n"
+		       "   33  KVM or VMM failure (VCPU registers on stderr)\n"
+		       "   34  the guest panicked (pvpanic; last console lines on stderr)\n"
+		       "  124  --timeout expired (each VCPU's PC on stderr)\n"
+		       "  130  SIGINT (or Ctrl-A x), after tearing the guest down\n"
+		       "  143  SIGTERM, after tearing the guest down\n");
+		return 0;
 	}
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
 		printf("pocvm %s\n", POCVM_VERSION);

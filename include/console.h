@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef POCVM_CONSOLE_H
+#define POCVM_CONSOLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <pthread.h>
+
+/*
+ * Where the guest's console output goes: stdout, the --console-log file,
+ * and a ring of its last bytes, shown on stderr when the guest panics.
+ * Every console device writes through console_write().
+ */
+#define CONSOLE_TAIL	4096
+
+struct console {
+	pthread_mutex_t lock;
+	int out_fd;
+	int log_fd;		/* -1: no --console-log */
+	char tail[CONSOLE_TAIL];
+	size_t tail_len;	/* bytes ever written, for the ring */
+	uint64_t first_byte_ns;	/* 0 until the guest prints */
+};
+
+int console_open(struct console *con, const char *log_path);
+void console_close(struct console *con);
+void console_write(struct console *con, const void *buf, size_t len);
+/* The last lines the guest printed, at most max_lines of them. */
+void console_print_tail(struct console *con, FILE *out,
+			unsigned int max_lines);
+
+#endif
