@@ -502,9 +502,14 @@ static int run(struct vm *vm)
 		return fail(ret, EXIT_VMM_FAILURE);
 	for (;;) {
 		reset_devices(vm);
-		ret = arm64_vcpus_reset(vm);
-		/* Last thing before KVM_RUN: nothing may write RAM after it. */
-		ret = ret ?: poc_clean(vm);
+		/*
+		 * Nothing writes guest RAM after this clean. It comes before
+		 * the VCPU reset: on a reboot without FWB, KVM_ARM_VCPU_INIT
+		 * unmaps (and so cleans) all of stage 2, and the report should
+		 * show what the previous boot left mapped.
+		 */
+		ret = poc_clean(vm);
+		ret = ret ?: arm64_vcpus_reset(vm);
 		if (ret)
 			return fail(ret, EXIT_VMM_FAILURE);
 		if (!vm->boot_times.cleaned)

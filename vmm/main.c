@@ -67,12 +67,8 @@ int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 
-	if (!cmd || !strcmp(cmd, "help") || !strcmp(cmd, "--help") ||
-	    !strcmp(cmd, "-h")) {
-		usage(cmd ? stdout : stderr);
-		return cmd ? 0 : EXIT_USAGE;
-	}
-	if (!strcmp(cmd, "help") && argc > 2 && !strcmp(argv[2], "exit-codes")) {
+	if (cmd && !strcmp(cmd, "help") && argc > 2 &&
+	    !strcmp(argv[2], "exit-codes")) {
 		printf("pocvm's exit status tells a script what happened:\n"
 		       "    0  the guest powered off, or 'pocvm stop' ended it\n"
 		       "    2  bad option or input file (one 'pocvm: ...' line)\n"
@@ -83,6 +79,11 @@ int main(int argc, char **argv)
 		       "  130  SIGINT (or Ctrl-A x), after tearing the guest down\n"
 		       "  143  SIGTERM, after tearing the guest down\n");
 		return 0;
+	}
+	if (!cmd || !strcmp(cmd, "help") || !strcmp(cmd, "--help") ||
+	    !strcmp(cmd, "-h")) {
+		usage(cmd ? stdout : stderr);
+		return cmd ? 0 : EXIT_USAGE;
 	}
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
 		printf("pocvm %s\n", POCVM_VERSION);
