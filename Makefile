@@ -14,9 +14,9 @@ V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 
 # Debian packages the build and the tests need (host architecture).
-DEB_PKGS := gcc make pkg-config check libfdt-dev libaio-dev zlib1g-dev \
+DEB_PKGS := gcc libc6-dev make pkg-config check libfdt-dev libaio-dev zlib1g-dev \
 	device-tree-compiler ccache bc bison flex libssl-dev libelf-dev cpio \
-	kmod xz-utils qemu-system-arm qemu-user-static linux-source-6.12 \
+	kmod xz-utils file patch qemu-system-arm qemu-user-static linux-source-6.12 \
 	e2fsprogs gdb-multiarch
 ifneq ($(HOST_ARCH),aarch64)
 DEB_PKGS += gcc-aarch64-linux-gnu libc6-dev-arm64-cross
