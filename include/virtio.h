@@ -122,6 +122,7 @@ uint64_t virtq_req_fill(struct virtq_req *req, const void *src,
 
 #define VIRTIO_MAX_QUEUES	8
 #define VIRTIO_MMIO_SIZE	0x200
+#define VIRTIO_MMIO_QUEUE_NOTIFY 0x050
 #define VIRTIO_MMIO_MAGIC	0x74726976	/* "virt" */
 #define VIRTIO_MMIO_VENDOR	0x76636f70	/* "pocv" */
 
@@ -181,6 +182,8 @@ void virtio_mmio_access(struct virtio_dev *vdev, uint64_t off, void *data,
 			unsigned int len, bool is_write);
 /* Device reset: what writing 0 to Status does. */
 void virtio_dev_reset(struct virtio_dev *vdev);
+/* The driver notified queue index (QueueNotify or its ioeventfd). */
+void virtio_queue_kick(struct virtio_dev *vdev, uint32_t index);
 /* Used buffers were pushed on vq: interrupt the driver if it wants. */
 void virtio_notify(struct virtio_dev *vdev, struct virtq *vq);
 /* The driver broke the rules: set DEVICE_NEEDS_RESET, config interrupt. */

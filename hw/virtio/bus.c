@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-mmio devices on pocvm's bus: a 0x200 window and an SPI per
+ * instance, the DT node, the interrupt line. Kept apart from mmio.c so
+ * that the transport links into unit tests without the VM and KVM.
+ */
+#include <errno.h>
+#include <libfdt.h>
+#include <linux/kvm.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "event-loop.h"
+#include "fdt-build.h"
+#include "layout.h"
+#include "log.h"
+#include "virtio.h"
+#include "vm.h"
+
+/* A queue's QueueNotify as an ioeventfd: kicks skip the exit to us. */
+struct bus_kick {
+	struct device *dev;
+	unsigned int index;
+	int fd;
+};
+
+struct virtio_bus_dev {
+	struct virtio_dev vdev;		/* first: dev->priv points here */
+	struct bus_kick kicks[VIRTIO_MAX_QUEUES];
+};
+
+static int bus_set_irq(struct virtio_dev *vdev, int level)
+{
+	return vm_set_irq(vdev->dev->vm, vdev->dev->spi, level);
+}
+
+static void bus_mmio(struct device *dev, uint64_t off, void *data,
+		     unsigned int len, bool is_write)
+{
+	virtio_mmio_access(dev->priv, off, data, len, is_write);
+}
+
+static void bus_reset(struct device *dev)
+{
+	/* A kick still queued in the event loop may race with a reboot. */
+	pthread_mutex_lock(&dev->lock);
+	virtio_dev_reset(dev->priv);
+	pthread_mutex_unlock(&dev->lock);
+}
+
+static void bus_kick(void *arg, uint32_t events)
+{
+	struct bus_kick *k = arg;
+	uint64_t count;
+
+	if (read(k->fd, &count, sizeof(count)) != sizeof(count))
+		return;
+	/* The same lock as a trapped QueueNotify: one notify at a time. */
+	pthread_mutex_lock(&k->dev->lock);
+	virtio_queue_kick(k->dev->priv, k->index);
+	pthread_mutex_unlock(&k->dev->lock);
+}
+
+static int kick_attach(struct device *dev, struct bus_kick *k)
+{
+	struct kvm_ioeventfd io = {
+		.datamatch = k->index,
+		.addr = dev->base + VIRTIO_MMIO_QUEUE_NOTIFY,
+		.len = 4,
+		.flags = KVM_IOEVENTFD_FLAG_DATAMATCH,
+	};
+	int fd, ret;
+
+	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	io.fd = fd;
+	if (ioctl(dev->vm->vm_fd, KVM_IOEVENTFD, &io) < 0) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	ret = event_loop_add(dev->vm->loop, fd, EPOLLIN, bus_kick, k);
+	if (ret) {
+		io.flags |= KVM_IOEVENTFD_FLAG_DEASSIGN;
+		ioctl(dev->vm->vm_fd, KVM_IOEVENTFD, &io);
+		close(fd);
+		return ret;
+	}
+	k->fd = fd;
+	return 0;
+}
+
+static int bus_start(struct device *dev)
+{
+	struct virtio_bus_dev *b = dev->priv;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < b->vdev.ops->nr_queues; i++) {
+		ret = kick_attach(dev, &b->kicks[i]);
+		/*
+		 * Not fatal: a QueueNotify that no eventfd matches still
+		 * traps and is handled in the VCPU thread.
+		 */
+		if (ret)
+			pr_info("%s: queue %u notifies by MMIO exit (%s)",
+				b->vdev.ops->name, i, strerror(-ret));
+	}
+	return 0;
+}
+
+static int bus_fdt_node(const struct device *dev, void *fdt,
+			uint32_t gic_phandle)
+{
+	char name[32];
+	int ret;
+
+	snprintf(name, sizeof(name), "virtio@%llx",
+		 (unsigned long long)dev->base);
+	/* The rings are ordinary cacheable RAM that pocvm reads: coherent. */
+	ret = fdt_begin_mmio_device(fdt, name, "virtio,mmio", dev->base,
+				    dev->size, dev->spi, gic_phandle, true);
+	return ret ?: fdt_end_node(fdt);
+}
+
+static void bus_teardown(struct device *dev)
+{
+	struct virtio_bus_dev *b = dev->priv;
+	unsigned int i;
+
+	/* The event loop is gone by now: nothing reads these any more. */
+	for (i = 0; i < VIRTIO_MAX_QUEUES; i++)
+		if (b->kicks[i].fd >= 0)
+			close(b->kicks[i].fd);
+	if (b->vdev.ops->teardown)
+		b->vdev.ops->teardown(&b->vdev);
+	free(b);
+	dev->priv = NULL;
+}
+
+static const struct device_ops virtio_mmio_ops = {
+	.name = "virtio-mmio",
+	.fdt_node = bus_fdt_node,
+	.mmio = bus_mmio,
+	.reset = bus_reset,
+	.start = bus_start,
+	.teardown = bus_teardown,
+};
+
+int virtio_mmio_add(struct vm *vm, const struct virtio_dev_ops *ops,
+		    void *priv)
+{
+	struct virtio_bus_dev *b;
+	struct virtio_dev *vdev;
+	struct device *dev;
+	unsigned int i, n = 0;
+	int ret;
+
+	/* The n-th virtio device gets the n-th window and SPI. */
+	for (i = 0; i < vm->nr_devices; i++)
+		if (vm->devices[i].ops == &virtio_mmio_ops)
+			n++;
+	if (n == LAYOUT_VIRTIO_MAX)
+		return err_set(-ENOSPC, "%s: too many virtio devices",
+			       ops->name);
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	vdev = &b->vdev;
+	ret = virtio_dev_init(vdev, ops, &vm->mem, priv);
+	if (ret) {
+		free(b);
+		return ret;
+	}
+	dev = vm_add_device(vm, &virtio_mmio_ops,
+			    LAYOUT_VIRTIO_BASE + n * LAYOUT_VIRTIO_STRIDE,
+			    VIRTIO_MMIO_SIZE, LAYOUT_SPI_VIRTIO(n), vdev);
+	if (!dev) {
+		free(b);
+		return -ENOSPC;
+	}
+	for (i = 0; i < VIRTIO_MAX_QUEUES; i++) {
+		b->kicks[i].dev = dev;
+		b->kicks[i].index = i;
+		b->kicks[i].fd = -1;
+	}
+	vdev->dev = dev;
+	vdev->set_irq = bus_set_irq;
+	return 0;
+}
