@@ -14,6 +14,7 @@
 
 enum {
 	OPT_DTB = 0x100,
+	OPT_NAME,
 	OPT_DUMP_DTB,
 	OPT_FIRMWARE,
 	OPT_IRQCHIP,
@@ -36,7 +37,8 @@ static const struct option run_options[] = {
 	{ "params", required_argument, NULL, 'p' },
 	{ "cpus", required_argument, NULL, 'c' },
 	{ "mem", required_argument, NULL, 'm' },
-	{ "name", required_argument, NULL, 'n' },
+	/* long only: kvmtool's -n is --network */
+	{ "name", required_argument, NULL, OPT_NAME },
 	{ "dtb", required_argument, NULL, OPT_DTB },
 	{ "dump-dtb", required_argument, NULL, OPT_DUMP_DTB },
 	{ "firmware", required_argument, NULL, OPT_FIRMWARE },
@@ -187,7 +189,7 @@ static int parse_one(struct config *cfg, int opt, const char *arg)
 	case 'k': cfg->kernel = arg; return 0;
 	case 'i': cfg->initrd = arg; return 0;
 	case 'p': cfg->params = arg; return 0;
-	case 'n':
+	case OPT_NAME:
 		if (config_name_valid(arg))
 			return err_set(-EINVAL, "--name: '%s' is not 1-64 of "
 				       "A-Z a-z 0-9 . _ -", arg);
@@ -248,7 +250,7 @@ int config_parse_run(struct config *cfg, int argc, char **argv)
 	/* getopt keeps state across calls; unit tests parse many times. */
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":k:i:p:c:m:n:", run_options,
+	while ((opt = getopt_long(argc, argv, ":k:i:p:c:m:", run_options,
 				  NULL)) != -1) {
 		if (opt == '?') {
 			if (optopt)

@@ -56,7 +56,7 @@ static void run_usage(void)
 	       "      --timeout SECS    stop the guest after SECS seconds (exit 124)\n"
 	       "      --console-log FILE  also write the guest's console to FILE\n"
 	       "      --boot-report     print when each boot step happened, on exit\n"
-	       "  -n, --name NAME       the guest's name\n"
+	       "      --name NAME       the guest's name (default guest-PID)\n"
 	       "\n"
 	       "exit status: 0 guest powered off, 32 guest reset, 33 VMM/KVM failure,\n"
 	       "34 guest panic, 124 timeout, 2 bad option or input file,\n"

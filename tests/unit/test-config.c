@@ -107,8 +107,10 @@ START_TEST(names)
 		"0123456789012345678901234567890123456789012345678901234567890123X"),
 		0);
 	assert_error(PARSE("-k", "K", "--name", "../etc"), "--name");
-	ck_assert_int_eq(PARSE("-k", "K", "-n", "ci-42"), 0);
+	ck_assert_int_eq(PARSE("-k", "K", "--name", "ci-42"), 0);
 	ck_assert_str_eq(cfg.name, "ci-42");
+	/* -n is kvmtool's --network, not --name */
+	assert_error(PARSE("-k", "K", "-n", "ci-42"), "unknown option '-n'");
 }
 END_TEST
 
