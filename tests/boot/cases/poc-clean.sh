@@ -39,10 +39,10 @@ expect_line reboot.log '^pocvm: flush: boot 2: method'
 if [ -n "$has_ioctl" ]; then
 	line=$(grep '^pocvm: flush:   ioctl' reboot.log | tail -n 1)
 	echo "second clean: $line"
-	case "$pocvm_cpu" in
-	max) echo "$line" | grep -q 'kernel flushed 0 B' ||
-		fail "FWB host flushed something" ;;
-	*) echo "$line" | grep -q 'kernel flushed 0 B' &&
-		fail "nothing flushed on a host without FWB" ;;
-	esac
+	if echo "$line" | grep -q 'kernel flushed 0 B'; then
+		[ "$pocvm_cpu" = max ] ||
+			fail "nothing flushed on a host without FWB"
+	else
+		[ "$pocvm_cpu" != max ] || fail "FWB host flushed something"
+	fi
 fi
