@@ -23,7 +23,9 @@ struct console {
 	uint64_t first_byte_ns;	/* 0 until the guest prints */
 };
 
-int console_open(struct console *con, const char *log_path);
+void console_init(struct console *con);
+/* --console-log: NULL for none. */
+int console_open_log(struct console *con, const char *log_path);
 void console_close(struct console *con);
 void console_write(struct console *con, const void *buf, size_t len);
 /* The last lines the guest printed, at most max_lines of them. */

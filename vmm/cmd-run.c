@@ -421,6 +421,8 @@ static int prepare(struct vm *vm)
 			    EXIT_USAGE : EXIT_VMM_FAILURE);
 	ret = arm64_gic_probe(vm);
 	ret = ret ?: poc_clean_probe(vm);
+	/* Every option is checked against the host: now files may open. */
+	ret = ret ?: console_open_log(&vm->console, vm->cfg->console_log);
 	if (ret)
 		return fail(ret, EXIT_USAGE);
 	ret = vm_init_memory(vm);
@@ -556,11 +558,8 @@ int cmd_run(int argc, char **argv)
 	}
 	log_threshold = cfg.loglevel;
 	vm.boot_times.start = now_ns();
-	ret = console_open(&vm.console, cfg.console_log);
-	if (ret) {
-		pr_err("%s", err_message(ret));
-		return EXIT_USAGE;
-	}
+	/* The log file opens later, once the host checks have passed. */
+	console_init(&vm.console);
 	if (cfg.name) {
 		vm.name = cfg.name;
 	} else {

@@ -16,12 +16,16 @@ static uint64_t now_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-int console_open(struct console *con, const char *log_path)
+void console_init(struct console *con)
 {
 	memset(con, 0, sizeof(*con));
 	pthread_mutex_init(&con->lock, NULL);
 	con->out_fd = STDOUT_FILENO;
 	con->log_fd = -1;
+}
+
+int console_open_log(struct console *con, const char *log_path)
+{
 	if (!log_path)
 		return 0;
 	con->log_fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,

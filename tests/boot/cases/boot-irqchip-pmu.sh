@@ -13,8 +13,11 @@ if [ "$pocvm_gic" = 3 ]; then
 	expect_line v3.log '^POCVM-GUEST-ITS 0'
 	# Without --pmu the guest has no PMU.
 	grep -q '^POCVM-GUEST-PMU .*armv8_pmuv3' v3.log && fail "PMU without --pmu"
-	expect_exit 2 v2.log $POCVM run -k $IMAGE --irqchip gicv2
+	expect_exit 2 v2.log $POCVM run -k $IMAGE --irqchip gicv2 \
+		--console-log never.log
 	expect_line v2.log '^pocvm: --irqchip gicv2: this host cannot emulate a GICv2'
+	# Options are checked against the host before any file is opened.
+	[ ! -e never.log ] || fail "--console-log file made before the checks"
 else
 	expect_exit 0 v2.log $POCVM run -k $IMAGE -i $INITRD --irqchip gicv2 \
 		--pmu -p "quiet guest_action=info"
