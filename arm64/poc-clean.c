@@ -12,16 +12,9 @@
 #include "arm64.h"
 #include "kvm-flush-range.h"
 #include "log.h"
+#include "util.h"
 #include "poc-clean.h"
 #include "vm.h"
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 uint64_t arm64_clean_dcache_poc(void *p, uint64_t len, unsigned int line)
 {
@@ -91,7 +84,7 @@ static int clean_by_ioctl(struct vm *vm)
 			.size = reg->size,
 		};
 		struct flush_entry *e;
-		uint64_t start = now_ns();
+		uint64_t start = monotonic_ns();
 		int ret;
 
 		e = report_add(&vm->flush, FLUSH_IOCTL, reg->gpa, reg->size);
@@ -109,7 +102,7 @@ static int clean_by_ioctl(struct vm *vm)
 				       (unsigned long long)f.size,
 				       strerror(errno));
 		e->flushed += f.flushed;
-		e->ns = now_ns() - start;
+		e->ns = monotonic_ns() - start;
 	}
 	return 0;
 }
@@ -124,14 +117,14 @@ static int clean_from_el0(struct vm *vm)
 		const struct gpa_range *w = &vm->mem.written[i];
 		void *host = guest_mem_ptr(&vm->mem, w->gpa, w->size);
 		struct flush_entry *e;
-		uint64_t start = now_ns();
+		uint64_t start = monotonic_ns();
 
 		if (!host)
 			return err_set(-EFAULT, "PoC clean: 0x%llx is not RAM",
 				       (unsigned long long)w->gpa);
 		e = report_add(&vm->flush, FLUSH_USER, w->gpa, w->size);
 		e->flushed = arm64_clean_dcache_poc(host, w->size, line);
-		e->ns = now_ns() - start;
+		e->ns = monotonic_ns() - start;
 	}
 	return 0;
 }
@@ -140,7 +133,7 @@ int poc_clean(struct vm *vm)
 {
 	struct flush_report *r = &vm->flush;
 	enum flush_method m = vm->cfg->flush;
-	uint64_t start = now_ns();
+	uint64_t start = monotonic_ns();
 	int ret = 0;
 
 	memset(r, 0, sizeof(*r));
@@ -155,7 +148,7 @@ int poc_clean(struct vm *vm)
 		ret = clean_by_ioctl(vm);
 	else if (m == FLUSH_USER)
 		ret = clean_from_el0(vm);
-	r->total_ns = now_ns() - start;
+	r->total_ns = monotonic_ns() - start;
 	guest_mem_forget_writes(&vm->mem);
 	if (!ret && vm->cfg->debug_flush)
 		flush_report_print(r, stderr);

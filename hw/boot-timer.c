@@ -6,24 +6,21 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <time.h>
 
 #include "layout.h"
+#include "util.h"
 #include "vm.h"
 
 static void boot_timer_mmio(struct device *dev, uint64_t off, void *data,
 			    unsigned int len, bool is_write)
 {
-	struct timespec ts;
-
 	if (!is_write) {
 		memset(data, 0, len);
 		return;
 	}
 	if (dev->vm->boot_times.guest_init)
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	dev->vm->boot_times.guest_init = ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	dev->vm->boot_times.guest_init = monotonic_ns();
 }
 
 static const struct device_ops boot_timer_ops = {

@@ -29,19 +29,12 @@
 #include "layout.h"
 #include "loader.h"
 #include "log.h"
+#include "util.h"
 #include "term.h"
 #include "vm.h"
 
 #define BOOTARGS_MAX	2048
 #define ALL_GRANULES	((1ULL << 12) | (1ULL << 14) | (1ULL << 16))
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 /* A failed step: what to report and which exit status it earns. */
 static int fail(int ret, int code)
@@ -436,7 +429,7 @@ static int prepare(struct vm *vm)
 	ret = load_boot_images(vm, vm->granules);
 	if (ret)
 		return fail(ret, EXIT_USAGE);
-	vm->boot_times.loaded = now_ns();
+	vm->boot_times.loaded = monotonic_ns();
 	ret = arm64_gic_create(vm);
 	ret = ret ?: arm64_pmu_init(vm);
 	if (ret)
@@ -515,9 +508,9 @@ static int run(struct vm *vm)
 		if (ret)
 			return fail(ret, EXIT_VMM_FAILURE);
 		if (!vm->boot_times.cleaned)
-			vm->boot_times.cleaned = now_ns();
+			vm->boot_times.cleaned = monotonic_ns();
 		if (!vm->boot_times.first_run)
-			vm->boot_times.first_run = now_ns();
+			vm->boot_times.first_run = monotonic_ns();
 		ret = start_vcpus(vm);
 		why = wait_for_stop(vm);
 		if (ret)
@@ -557,7 +550,7 @@ int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	log_threshold = cfg.loglevel;
-	vm.boot_times.start = now_ns();
+	vm.boot_times.start = monotonic_ns();
 	/* The log file opens later, once the host checks have passed. */
 	console_init(&vm.console);
 	if (cfg.name) {

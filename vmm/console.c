@@ -7,14 +7,7 @@
 
 #include "console.h"
 #include "log.h"
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
+#include "util.h"
 
 void console_init(struct console *con)
 {
@@ -67,7 +60,7 @@ void console_write(struct console *con, const void *buf, size_t len)
 
 	pthread_mutex_lock(&con->lock);
 	if (!con->first_byte_ns && len)
-		con->first_byte_ns = now_ns();
+		con->first_byte_ns = monotonic_ns();
 	/*
 	 * Unbuffered: the log must hold everything up to the moment the
 	 * guest or pocvm dies, whatever stdout is.

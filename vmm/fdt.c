@@ -14,6 +14,7 @@
 #include "fdt-arm64.h"
 #include "fdt-build.h"
 #include "log.h"
+#include "util.h"
 
 /* Interrupt specifier cells of the GIC bindings, for device nodes. */
 #define GIC_SPI			0
@@ -31,13 +32,6 @@ static int fdt_fail(int fdt_err, const char *what, size_t bufsize)
 		return err_set(-ENOSPC, "%s: does not fit in %zu bytes", what,
 			       bufsize);
 	return err_set(-EINVAL, "%s: %s", what, fdt_strerror(fdt_err));
-}
-
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
 }
 
 static int check_params(const struct fdt_params *p)
@@ -275,7 +269,7 @@ int fdt_patch_user(void *buf, size_t bufsize, const void *user,
 		   size_t user_size, const char *path,
 		   const struct fdt_params *p)
 {
-	const char *name = base_name(path);
+	const char *name = path_base_name(path);
 	int ret;
 
 	ret = check_params(p);

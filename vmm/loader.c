@@ -20,6 +20,7 @@
 #include "layout.h"
 #include "loader.h"
 #include "log.h"
+#include "util.h"
 
 #define SZ_4K		0x1000ULL
 #define SZ_2M		(2ULL << 20)
@@ -102,13 +103,6 @@ static struct hsize human(uint64_t n)
 	return h;
 }
 
-static const char *base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-
-	return s && s[1] ? s + 1 : path;
-}
-
 /* More RAM only helps while the DTB window is not yet all of it. */
 static const char *more_ram_hint(const struct loader *ld)
 {
@@ -121,7 +115,7 @@ static int file_open(struct lfile *f, const char *path)
 	struct stat st;
 	int e;
 
-	f->name = base_name(path);
+	f->name = path_base_name(path);
 	f->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (f->fd < 0) {
 		e = errno;

@@ -15,9 +15,7 @@ FRAGMENT="$BOOT_DIR/kconfig.fragment"
 [ -f "$SRC_TAR" ] || die "$SRC_TAR missing; run 'make deps' first"
 need_cmd ${CROSS}gcc ccache bc bison flex
 
-# The series in order; the cover letter (0000-*) carries no diff.
-patches=$(ls "$ROOT"/kernel-patch/*.patch 2>/dev/null | grep -v '/0000-' |
-	sort || true)
+patches=$(series_patches)
 key=$( {
 	echo "recipe $RECIPE"
 	dpkg-query -W -f '${Version}\n' linux-source-6.12

@@ -11,8 +11,7 @@ SRC_TAR=/usr/src/linux-source-6.12.tar.xz
 TESTS="flush_range_test"
 
 [ -f "$SRC_TAR" ] || die "$SRC_TAR missing; run 'make deps' first"
-patches=$(ls "$ROOT"/kernel-patch/*.patch 2>/dev/null | grep -v '/0000-' |
-	sort || true)
+patches=$(series_patches)
 key=$( {
 	echo "recipe $RECIPE $TESTS"
 	dpkg-query -W -f '${Version}\n' linux-source-6.12

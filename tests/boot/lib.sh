@@ -17,10 +17,11 @@ need_cmd() {
 	done
 }
 
-# Print the newest arm64 Debian package matching an extended regex.
-newest_pkg() {
-	apt-cache search --names-only "$1" 2>/dev/null | awk '{print $1}' |
-		grep -E "^$1\$" | sort -V | tail -n 1
+# The kernel-patch/ series in order, one path a line; the cover letter
+# (0000-*) carries no diff.
+series_patches() {
+	ls "$ROOT"/kernel-patch/*.patch 2>/dev/null | grep -v '/0000-' |
+		sort || true
 }
 
 # Download one arm64 .deb into $CACHE/debs (once) and print its path.
