@@ -61,7 +61,6 @@ struct config {
 
 /* Fill defaults, parse `run` arguments (argv[0] is "run"), validate. */
 int config_parse_run(struct config *cfg, int argc, char **argv);
-const char *irqchip_name(enum irqchip_kind kind);
 /* 0 if name can name a guest (and its control socket), else -EINVAL. */
 int config_name_valid(const char *name);
 

@@ -98,7 +98,6 @@ struct vm {
 
 /* Records why the VM stops (first caller wins) and wakes everyone up. */
 void vm_request_stop(struct vm *vm, enum vm_stop why, int vcpu_index);
-enum vm_stop vm_stop_reason(struct vm *vm);
 
 /*
  * Pause parks every VCPU thread outside KVM_RUN and freezes the guest's

@@ -78,11 +78,6 @@ static const char *const irqchip_names[] = {
 	[IRQCHIP_GICV3_ITS] = "gicv3-its",
 };
 
-const char *irqchip_name(enum irqchip_kind kind)
-{
-	return irqchip_names[kind];
-}
-
 /* "256" (MiB, as kvmtool), "512K", "256M", "4G"; 0 on bad input. */
 static uint64_t parse_size(const char *s, uint64_t default_unit)
 {

@@ -22,16 +22,6 @@ void vm_request_stop(struct vm *vm, enum vm_stop why, int vcpu_index)
 	pthread_mutex_unlock(&vm->stop_lock);
 }
 
-enum vm_stop vm_stop_reason(struct vm *vm)
-{
-	enum vm_stop s;
-
-	pthread_mutex_lock(&vm->stop_lock);
-	s = vm->stop;
-	pthread_mutex_unlock(&vm->stop_lock);
-	return s;
-}
-
 /* Bring every VCPU thread out of KVM_RUN (they look at vm state then). */
 void vm_kick_vcpus(struct vm *vm)
 {
