@@ -10,6 +10,9 @@
 #define CONFIG_MAX_CPUS		8
 #define CONFIG_DEFAULT_RAM	(256ULL << 20)
 #define CONFIG_NAME_MAX		64
+#define CONFIG_MAX_DISKS	8
+#define CONFIG_MAX_NETS		4
+#define CONFIG_TAPIF_MAX	15	/* IFNAMSIZ - 1 */
 
 enum irqchip_kind {
 	IRQCHIP_AUTO,
@@ -28,6 +31,26 @@ enum flush_method {
 enum console_kind {
 	CONSOLE_SERIAL,
 	CONSOLE_VIRTIO,
+};
+
+/* -d/--disk FILE[,ro][,direct] */
+struct disk_config {
+	const char *path;
+	bool ro;
+	bool direct;		/* O_DIRECT: bypass the host page cache */
+};
+
+enum net_mode {
+	NET_NONE,
+	NET_TAP,
+};
+
+/* -n/--network mode=tap|none[,tapif=NAME][,guest_mac=MAC][,vhost=0|1] */
+struct net_config {
+	enum net_mode mode;
+	char tapif[CONFIG_TAPIF_MAX + 1];	/* "": let the kernel name it */
+	uint8_t guest_mac[6];
+	bool vhost;
 };
 
 /*
@@ -57,6 +80,13 @@ struct config {
 	bool reboot;
 	bool nodefaults;
 	bool rng;		/* a virtio-rng device */
+	struct disk_config disks[CONFIG_MAX_DISKS];
+	unsigned int nr_disks;
+	struct net_config nets[CONFIG_MAX_NETS];
+	unsigned int nr_nets;	/* mode=none entries are not counted */
+	/* words after "--": the guest's init runs them (kernel cmdline) */
+	char **guest_argv;
+	int guest_argc;
 };
 
 /* Fill defaults, parse `run` arguments (argv[0] is "run"), validate. */

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +55,8 @@ static const struct option run_options[] = {
 	{ "console-log", required_argument, NULL, OPT_CONSOLE_LOG },
 	{ "boot-report", no_argument, NULL, OPT_BOOT_REPORT },
 	{ "rng", no_argument, NULL, OPT_RNG },
+	{ "disk", required_argument, NULL, 'd' },
+	{ "network", required_argument, NULL, 'n' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -178,6 +181,123 @@ static int parse_irqchip(struct config *cfg, const char *arg)
 		       "gicv3, gicv3-its", arg);
 }
 
+/* FILE[,ro][,direct]; the file itself is opened by the device. */
+static int parse_disk(struct config *cfg, const char *value)
+{
+	struct disk_config *d;
+	char *arg, *opt, *next;
+
+	if (cfg->nr_disks == CONFIG_MAX_DISKS)
+		return err_set(-EINVAL, "--disk: at most %d disks",
+			       CONFIG_MAX_DISKS);
+	/* Kept for the whole run: d->path points into it. */
+	arg = strdup(value);
+	if (!arg)
+		return -ENOMEM;
+	d = &cfg->disks[cfg->nr_disks];
+	memset(d, 0, sizeof(*d));
+	next = strchr(arg, ',');
+	if (next)
+		*next++ = '\0';
+	if (!*arg)
+		return err_set(-EINVAL, "--disk: no file name");
+	d->path = arg;
+	for (opt = next; opt; opt = next) {
+		next = strchr(opt, ',');
+		if (next)
+			*next++ = '\0';
+		if (!strcmp(opt, "ro"))
+			d->ro = true;
+		else if (!strcmp(opt, "direct"))
+			d->direct = true;
+		else
+			return err_set(-EINVAL, "--disk %s: unknown option '%s' "
+				       "(ro, direct)", d->path, opt);
+	}
+	cfg->nr_disks++;
+	return 0;
+}
+
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned int b[6], i;
+	char end;
+
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2],
+		   &b[3], &b[4], &b[5], &end) != 6 || strlen(s) != 17)
+		return -EINVAL;
+	for (i = 0; i < 6; i++)
+		mac[i] = b[i];
+	/* A multicast source address would never get a reply. */
+	return (mac[0] & 1) ? -EINVAL : 0;
+}
+
+/* kvmtool's syntax: comma-separated key=value words. */
+static int parse_network(struct config *cfg, const char *value)
+{
+	struct net_config n = { .mode = NET_TAP };
+	unsigned int index = cfg->nr_nets;
+	char buf[256], *word, *next, *val;
+	bool have_mode = false;
+
+	if (strlen(value) >= sizeof(buf))
+		return err_set(-EINVAL, "--network: '%s' is too long", value);
+	strcpy(buf, value);
+
+	/* A locally administered MAC that differs per device. */
+	memcpy(n.guest_mac, "\x02\x15\x15\x15\x15\x00", 6);
+	n.guest_mac[5] = index;
+	for (word = buf; word; word = next) {
+		next = strchr(word, ',');
+		if (next)
+			*next++ = '\0';
+		val = strchr(word, '=');
+		if (!val)
+			return err_set(-EINVAL, "--network: '%s' is not "
+				       "key=value", word);
+		*val++ = '\0';
+		if (!strcmp(word, "mode")) {
+			if (!strcmp(val, "tap"))
+				n.mode = NET_TAP;
+			else if (!strcmp(val, "none"))
+				n.mode = NET_NONE;
+			else
+				return err_set(-EINVAL, "--network: mode '%s' "
+					       "is not supported (tap, none)",
+					       val);
+			have_mode = true;
+		} else if (!strcmp(word, "tapif")) {
+			if (!*val || strlen(val) > CONFIG_TAPIF_MAX ||
+			    strchr(val, '/'))
+				return err_set(-EINVAL, "--network: tapif '%s' "
+					       "is not an interface name", val);
+			strcpy(n.tapif, val);
+		} else if (!strcmp(word, "guest_mac")) {
+			if (parse_mac(val, n.guest_mac))
+				return err_set(-EINVAL, "--network: guest_mac "
+					       "'%s' is not a unicast "
+					       "xx:xx:xx:xx:xx:xx", val);
+		} else if (!strcmp(word, "vhost")) {
+			if (strcmp(val, "0") && strcmp(val, "1"))
+				return err_set(-EINVAL, "--network: vhost="
+					       "'%s' is not 0 or 1", val);
+			n.vhost = val[0] == '1';
+		} else {
+			return err_set(-EINVAL, "--network: unknown key '%s' "
+				       "(mode, tapif, guest_mac, vhost)", word);
+		}
+	}
+	if (!have_mode)
+		return err_set(-EINVAL, "--network: give mode=tap or mode=none");
+	if (n.mode == NET_NONE)
+		return 0;
+	if (cfg->nr_nets == CONFIG_MAX_NETS)
+		return err_set(-EINVAL, "--network: at most %d network devices",
+			       CONFIG_MAX_NETS);
+	cfg->nets[cfg->nr_nets++] = n;
+	return 0;
+}
+
 static int parse_one(struct config *cfg, int opt, const char *arg)
 {
 	switch (opt) {
@@ -200,6 +320,8 @@ static int parse_one(struct config *cfg, int opt, const char *arg)
 	case OPT_REBOOT: cfg->reboot = true; return 0;
 	case OPT_NODEFAULTS: cfg->nodefaults = true; return 0;
 	case OPT_RNG: cfg->rng = true; return 0;
+	case 'd': return parse_disk(cfg, arg);
+	case 'n': return parse_network(cfg, arg);
 	case OPT_LOGLEVEL:
 		if (log_level_parse(arg, &cfg->loglevel))
 			return err_set(-EINVAL, "--loglevel: '%s' is not one of "
@@ -222,19 +344,21 @@ static int parse_one(struct config *cfg, int opt, const char *arg)
 		cfg->boot_report = true;
 		return 0;
 	case OPT_CONSOLE:
-		if (!strcmp(arg, "serial")) {
+		if (!strcmp(arg, "serial"))
 			cfg->console = CONSOLE_SERIAL;
-			return 0;
-		}
-		return err_set(-EINVAL, "--console: '%s' is not supported "
-			       "(serial)", arg);
+		else if (!strcmp(arg, "virtio"))
+			cfg->console = CONSOLE_VIRTIO;
+		else
+			return err_set(-EINVAL, "--console: '%s' is not one of "
+				       "serial, virtio", arg);
+		return 0;
 	}
 	return err_set(-EINVAL, "unknown option");
 }
 
 int config_parse_run(struct config *cfg, int argc, char **argv)
 {
-	int opt, ret;
+	int opt, ret, scanned;
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->ram_base = 0x80000000ULL;
@@ -245,8 +369,13 @@ int config_parse_run(struct config *cfg, int argc, char **argv)
 	/* getopt keeps state across calls; unit tests parse many times. */
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":k:i:p:c:m:", run_options,
-				  NULL)) != -1) {
+	for (;;) {
+		scanned = optind ?: 1;
+		/* "+": stop at the first non-option, so "--" is ours */
+		opt = getopt_long(argc, argv, "+:k:i:p:c:m:d:n:", run_options,
+				  NULL);
+		if (opt == -1)
+			break;
 		if (opt == '?') {
 			if (optopt)
 				return err_set(-EINVAL, "unknown option '-%c'",
@@ -261,9 +390,16 @@ int config_parse_run(struct config *cfg, int argc, char **argv)
 		if (ret)
 			return ret;
 	}
-	if (optind < argc)
-		return err_set(-EINVAL, "unexpected argument '%s'",
-			       argv[optind]);
+	/* Only a "--" that getopt stepped over, not an option's value. */
+	if (optind == scanned + 1 && !strcmp(argv[scanned], "--")) {
+		if (optind == argc)
+			return err_set(-EINVAL, "no guest command after --");
+		cfg->guest_argv = argv + optind;
+		cfg->guest_argc = argc - optind;
+	} else if (optind < argc) {
+		return err_set(-EINVAL, "unexpected argument '%s' (a command "
+			       "for the guest goes after --)", argv[optind]);
+	}
 	if (!cfg->kernel && !cfg->firmware)
 		return err_set(-EINVAL, "no kernel: give -k/--kernel IMAGE "
 			       "(or --firmware FILE)");

@@ -32,7 +32,7 @@ static void usage(FILE *out)
 
 static void run_usage(void)
 {
-	printf("usage: pocvm run -k IMAGE [options]\n"
+	printf("usage: pocvm run -k IMAGE [options] [-- COMMAND [ARGS...]]\n"
 	       "\n"
 	       "  -k, --kernel FILE     arm64 Image, gzip'd Image or flat binary\n"
 	       "  -i, --initrd FILE     initial ramdisk\n"
@@ -50,8 +50,11 @@ static void run_usage(void)
 	       "                        ioctl, user (EL0 DC CIVAC over what pocvm wrote), none\n"
 	       "      --debug-flush     report each range cleaned: method, range, bytes, time\n"
 	       "      --nodefaults      bootargs are exactly -p (no console=, earlycon)\n"
-	       "      --console serial  the guest console (8250 UART, ttyS0)\n"
+	       "      --console KIND    serial (8250 UART, ttyS0; default) or virtio (hvc0)\n"
 	       "      --rng             a virtio-rng device (the guest's /dev/hwrng)\n"
+	       "  -d, --disk FILE[,ro][,direct]  a virtio-blk disk (up to 8)\n"
+	       "  -n, --network mode=tap|none[,tapif=NAME][,guest_mac=MAC][,vhost=1]\n"
+	       "                        a virtio-net device on a tap interface (up to 4)\n"
 	       "      --loglevel LEVEL  error, warning, info or debug (default warning)\n"
 	       "      --timeout SECS    stop the guest after SECS seconds (exit 124)\n"
 	       "      --console-log FILE  also write the guest's console to FILE\n"

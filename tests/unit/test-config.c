@@ -110,7 +110,7 @@ START_TEST(names)
 	ck_assert_int_eq(PARSE("-k", "K", "--name", "ci-42"), 0);
 	ck_assert_str_eq(cfg.name, "ci-42");
 	/* -n is kvmtool's --network, not --name */
-	assert_error(PARSE("-k", "K", "-n", "ci-42"), "unknown option '-n'");
+	assert_error(PARSE("-k", "K", "-n", "ci-42"), "--network");
 }
 END_TEST
 
@@ -128,6 +128,76 @@ START_TEST(flush_options)
 }
 END_TEST
 
+START_TEST(disks)
+{
+	ck_assert_int_eq(PARSE("-k", "K", "-d", "a.img", "--disk",
+			       "b.img,ro,direct", "-d", "c.img,ro"), 0);
+	ck_assert_uint_eq(cfg.nr_disks, 3);
+	ck_assert_str_eq(cfg.disks[0].path, "a.img");
+	ck_assert(!cfg.disks[0].ro && !cfg.disks[0].direct);
+	ck_assert_str_eq(cfg.disks[1].path, "b.img");
+	ck_assert(cfg.disks[1].ro && cfg.disks[1].direct);
+	assert_error(PARSE("-k", "K", "-d", "c,d.img,ro"),
+		     "--disk c: unknown option 'd.img'");
+	assert_error(PARSE("-k", "K", "-d", ",ro"), "--disk: no file name");
+	assert_error(PARSE("-k", "K", "-d", "a", "-d", "b", "-d", "c", "-d",
+			   "d", "-d", "e", "-d", "f", "-d", "g", "-d", "h",
+			   "-d", "i"), "at most 8 disks");
+}
+END_TEST
+
+START_TEST(networks)
+{
+	ck_assert_int_eq(PARSE("-k", "K", "-n", "mode=tap,tapif=tap7,"
+			       "guest_mac=02:aa:bb:cc:dd:ee,vhost=1",
+			       "--network", "mode=none",
+			       "--network=mode=tap"), 0);
+	ck_assert_uint_eq(cfg.nr_nets, 2);
+	ck_assert_int_eq(cfg.nets[0].mode, NET_TAP);
+	ck_assert_str_eq(cfg.nets[0].tapif, "tap7");
+	ck_assert(cfg.nets[0].vhost && !cfg.nets[1].vhost);
+	ck_assert_uint_eq(cfg.nets[0].guest_mac[5], 0xee);
+	ck_assert_str_eq(cfg.nets[1].tapif, "");
+	/* default MACs differ per device */
+	ck_assert_uint_eq(cfg.nets[1].guest_mac[5], 1);
+	ck_assert_int_eq(PARSE("-k", "K", "-n", "mode=none"), 0);
+	ck_assert_uint_eq(cfg.nr_nets, 0);
+	assert_error(PARSE("-k", "K", "-n", "mode=user"), "mode 'user'");
+	assert_error(PARSE("-k", "K", "-n", "tapif=x"), "give mode=");
+	assert_error(PARSE("-k", "K", "-n", "mode=tap,guest_mac=01:00:00:00:00:01"),
+		     "guest_mac");
+	assert_error(PARSE("-k", "K", "-n", "mode=tap,guest_mac=02:00:00"),
+		     "guest_mac");
+	assert_error(PARSE("-k", "K", "-n", "mode=tap,tapif=waytoolonganame0"),
+		     "tapif");
+	assert_error(PARSE("-k", "K", "-n", "mode=tap,vhost=2"), "vhost");
+	assert_error(PARSE("-k", "K", "-n", "mode=tap,colour=red"),
+		     "unknown key 'colour'");
+	assert_error(PARSE("-k", "K", "-n", "tap"), "key=value");
+}
+END_TEST
+
+START_TEST(guest_command)
+{
+	ck_assert_int_eq(PARSE("-k", "K", "--", "true", "-p", "x"), 0);
+	ck_assert_int_eq(cfg.guest_argc, 3);
+	ck_assert_str_eq(cfg.guest_argv[0], "true");
+	ck_assert_str_eq(cfg.guest_argv[1], "-p");
+	ck_assert_ptr_null(cfg.params);
+	/* "--" as an option's value is just a value */
+	ck_assert_int_eq(PARSE("-k", "K", "-p", "--"), 0);
+	ck_assert_str_eq(cfg.params, "--");
+	ck_assert_int_eq(cfg.guest_argc, 0);
+	assert_error(PARSE("-k", "K", "-p", "--", "cmd"),
+		     "unexpected argument 'cmd'");
+	assert_error(PARSE("-k", "K", "--"), "no guest command");
+	assert_error(PARSE("-k", "K", "stray", "--", "cmd"),
+		     "unexpected argument 'stray'");
+	ck_assert_int_eq(PARSE("-k", "K", "--console", "virtio"), 0);
+	ck_assert_int_eq(cfg.console, CONSOLE_VIRTIO);
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -138,6 +208,9 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, mem_sizes);
 	tcase_add_test(tc, errors);
 	tcase_add_test(tc, names);
+	tcase_add_test(tc, disks);
+	tcase_add_test(tc, networks);
+	tcase_add_test(tc, guest_command);
 	tcase_add_test(tc, flush_options);
 	suite_add_tcase(s, tc);
 	return s;
