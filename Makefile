@@ -161,6 +161,7 @@ demo: pocvm
 install: pocvm
 	install -D -m 755 pocvm $(DESTDIR)$(PREFIX)/bin/pocvm
 	install -D -m 644 pocvm.1 $(DESTDIR)$(PREFIX)/share/man/man1/pocvm.1
+	install -D -m 755 guest/pocvm-exit $(DESTDIR)$(PREFIX)/share/pocvm/guest/pocvm-exit
 
 clean:
 	rm -rf $(BUILD) pocvm

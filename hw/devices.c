@@ -8,11 +8,13 @@ extern const struct device_type serial8250_type;
 extern const struct device_type pvpanic_type;
 extern const struct device_type boot_timer_type;
 extern const struct device_type virtio_rng_type;
+extern const struct device_type virtio_console_type;
 
 const struct device_type *const device_types[] = {
 	&serial8250_type,
 	&pvpanic_type,
 	&boot_timer_type,
 	&virtio_rng_type,
+	&virtio_console_type,
 	NULL,
 };

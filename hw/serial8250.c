@@ -22,7 +22,6 @@
 
 #define UART_CLOCK	1843200
 #define RX_FIFO_SIZE	64
-#define CTRL_A		0x01
 
 /* Register offsets (reg-shift 0) and bits. */
 #define UART_RX		0	/* RBR; THR on write; DLL with DLAB */
@@ -58,8 +57,7 @@ struct serial8250 {
 	unsigned int rx_head, rx_count;
 	int in_fd;		/* -1: no input */
 	bool in_paused;
-	bool in_tty;		/* interactive: ^A is an escape */
-	bool escape;
+	struct console_input input;
 	char path[32];		/* DT path, for /chosen/stdout-path */
 };
 
@@ -196,6 +194,7 @@ static void serial8250_input(void *arg, uint32_t events)
 	struct device *dev = u->dev;
 	uint8_t buf[RX_FIFO_SIZE];
 	unsigned int room, i;
+	bool quit;
 	ssize_t n;
 
 	pthread_mutex_lock(&dev->lock);
@@ -218,22 +217,11 @@ static void serial8250_input(void *arg, uint32_t events)
 		pthread_mutex_unlock(&dev->lock);
 		return;
 	}
-	for (i = 0; i < (unsigned int)n; i++) {
-		/* Raw mode keeps ^C for the guest: ^A x is the way out. */
-		if (u->in_tty && u->escape) {
-			u->escape = false;
-			if (buf[i] == 'x') {
-				vm_request_stop(dev->vm, VM_SIGINT, -1);
-				break;
-			}
-			if (buf[i] != CTRL_A)
-				continue;
-		} else if (u->in_tty && buf[i] == CTRL_A) {
-			u->escape = true;
-			continue;
-		}
+	n = console_filter_input(&u->input, buf, n, &quit);
+	for (i = 0; i < (unsigned int)n; i++)
 		u->rx[(u->rx_head + u->rx_count++) % RX_FIFO_SIZE] = buf[i];
-	}
+	if (quit)
+		vm_request_stop(dev->vm, VM_SIGINT, -1);
 	uart_update_irq(u);
 	pthread_mutex_unlock(&dev->lock);
 }
@@ -316,7 +304,7 @@ static int serial8250_create(struct vm *vm)
 	}
 	u->dev = dev;
 	u->in_fd = STDIN_FILENO;
-	u->in_tty = isatty(STDIN_FILENO);
+	u->input.tty = isatty(STDIN_FILENO);
 	snprintf(u->path, sizeof(u->path), "/uart@%llx",
 		 (unsigned long long)dev->base);
 	vm->stdout_path = u->path;

@@ -2,6 +2,7 @@
 #ifndef POCVM_CONSOLE_H
 #define POCVM_CONSOLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +23,22 @@ struct console {
 	size_t tail_len;	/* bytes ever written, for the ring */
 	uint64_t first_byte_ns;	/* 0 until the guest prints */
 };
+
+/*
+ * Keyboard input on its way to the guest. Raw mode hands ^C to the guest,
+ * so on a tty Ctrl-A x is the way out and Ctrl-A Ctrl-A sends one ^A.
+ */
+struct console_input {
+	bool tty;
+	bool escape;		/* the last byte was a lone ^A */
+};
+
+/*
+ * Filter n bytes of buf in place; returns how many are for the guest.
+ * Sets *quit (and drops what follows) when the user typed Ctrl-A x.
+ */
+size_t console_filter_input(struct console_input *in, uint8_t *buf,
+			    size_t n, bool *quit);
 
 void console_init(struct console *con);
 /* --console-log: NULL for none. */

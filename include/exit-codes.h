@@ -10,6 +10,7 @@
 #define EXIT_GUEST_RESET	32
 #define EXIT_VMM_FAILURE	33
 #define EXIT_GUEST_PANIC	34
+#define EXIT_GUEST_COMMAND	35	/* non-zero status, then poweroff */
 #define EXIT_TIMEOUT		124
 #define EXIT_SIGINT		130
 #define EXIT_SIGTERM		143

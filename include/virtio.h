@@ -119,6 +119,9 @@ bool virtq_should_notify(struct virtq *vq);
 /* Copy up to len bytes into the writable segments of req. */
 uint64_t virtq_req_fill(struct virtq_req *req, const void *src,
 			uint64_t len);
+/* Copy up to len bytes out of the readable segments of req. */
+uint64_t virtq_req_gather(const struct virtq_req *req, void *dst,
+			  uint64_t len);
 
 #define VIRTIO_MAX_QUEUES	8
 #define VIRTIO_MMIO_SIZE	0x200
@@ -148,6 +151,8 @@ struct virtio_dev_ops {
 	void (*queue_notify)(struct virtio_dev *vdev, struct virtq *vq);
 	/* Device-specific part of a reset (status 0 or VM reboot). */
 	void (*reset)(struct virtio_dev *vdev);
+	/* The VM is up (event loop running): watch the device's own fds. */
+	int (*start)(struct virtio_dev *vdev);
 	void (*teardown)(struct virtio_dev *vdev);
 };
 

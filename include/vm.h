@@ -42,6 +42,7 @@ enum vm_stop {
 	VM_SIGINT,
 	VM_SIGTERM,
 	VM_STOPPED,		/* `pocvm stop` */
+	VM_COMMAND_FAILED,	/* powered off after a non-zero status */
 };
 
 struct vm {
@@ -91,10 +92,16 @@ struct vm {
 	} boot_times;
 	int timer_fd;			/* --timeout */
 
+	/* what the guest reported on its exit-status port; -1: nothing */
+	int guest_status;
+
 	const char *name;
 	char socket_path[108];
 	int control_fd;
 };
+
+/* The guest's program reported its exit status (virtio-console port). */
+void vm_set_guest_status(struct vm *vm, int status);
 
 /* Records why the VM stops (first caller wins) and wakes everyone up. */
 void vm_request_stop(struct vm *vm, enum vm_stop why, int vcpu_index);

@@ -84,13 +84,39 @@ static int create_devices(struct vm *vm)
 	return 0;
 }
 
-static void make_bootargs(const struct config *cfg, char *buf, size_t len)
+/*
+ * The kernel command line: pocvm's defaults, -p, then "-- ARGS" for a
+ * guest command, which Linux hands to init as its arguments.
+ */
+static int make_bootargs(const struct config *cfg, char *buf, size_t len)
 {
+	const char *console = cfg->console == CONSOLE_VIRTIO ?
+			      "console=hvc0" : "console=ttyS0 earlycon";
+	size_t n;
+	int i;
+
 	if (cfg->nodefaults)
-		snprintf(buf, len, "%s", cfg->params ? cfg->params : "");
+		n = snprintf(buf, len, "%s", cfg->params ? cfg->params : "");
 	else
-		snprintf(buf, len, "console=ttyS0 earlycon%s%s",
-			 cfg->params ? " " : "", cfg->params ? cfg->params : "");
+		n = snprintf(buf, len, "%s%s%s", console,
+			     cfg->params ? " " : "",
+			     cfg->params ? cfg->params : "");
+	if (cfg->guest_argc && n < len)
+		n += snprintf(buf + n, len - n, " --");
+	for (i = 0; i < cfg->guest_argc && n < len; i++) {
+		const char *a = cfg->guest_argv[i];
+
+		/* Linux can quote spaces but has no escape for a quote. */
+		if (strpbrk(a, "\"\n"))
+			return err_set(-EINVAL, "guest command: argument '%s' "
+				       "has a quote or newline", a);
+		n += snprintf(buf + n, len - n, strpbrk(a, " \t") || !*a ?
+			      " \"%s\"" : " %s", a);
+	}
+	if (n >= len)
+		return err_set(-E2BIG, "kernel command line longer than %zu "
+			       "bytes (-p and the guest command)", len - 1);
+	return 0;
 }
 
 static int read_user_dtb(const char *path, void **buf, size_t *len)
@@ -164,7 +190,9 @@ static int load_boot_images(struct vm *vm, uint64_t granules)
 	if (ret)
 		return ret;
 
-	make_bootargs(cfg, bootargs, sizeof(bootargs));
+	ret = make_bootargs(cfg, bootargs, sizeof(bootargs));
+	if (ret)
+		return ret;
 	for (i = 0; i < vm->nr_devices; i++)
 		devs[i] = &vm->devices[i];
 	p.ram_base = cfg->ram_base;
@@ -467,6 +495,10 @@ static void report_stop(struct vm *vm, enum vm_stop why)
 		if (vm->failed_vcpu >= 0)
 			arm64_vcpu_dump(&vm->vcpus[vm->failed_vcpu], stderr);
 		break;
+	case VM_COMMAND_FAILED:
+		pr_err("guest command failed: it reported exit status %d",
+		       vm->guest_status);
+		break;
 	case VM_PANIC:
 		pr_err("guest panic; its last console lines:");
 		console_print_tail(&vm->console, stderr, 20);
@@ -511,6 +543,7 @@ static int run(struct vm *vm)
 			vm->boot_times.cleaned = monotonic_ns();
 		if (!vm->boot_times.first_run)
 			vm->boot_times.first_run = monotonic_ns();
+		vm->guest_status = -1;
 		ret = start_vcpus(vm);
 		why = wait_for_stop(vm);
 		if (ret)
@@ -525,6 +558,9 @@ static int run(struct vm *vm)
 			return fail(ret, EXIT_USAGE);
 	}
 	term_restore();
+	/* A CI script learns from the status alone that its command failed. */
+	if (why == VM_POWEROFF && vm->guest_status > 0)
+		why = VM_COMMAND_FAILED;
 	report_stop(vm, why);
 	return exit_code_for(why);
 }

@@ -97,3 +97,31 @@ void console_print_tail(struct console *con, FILE *out,
 		fputc('\n', out);
 	pthread_mutex_unlock(&con->lock);
 }
+
+#define CTRL_A	0x01
+
+size_t console_filter_input(struct console_input *in, uint8_t *buf,
+			    size_t n, bool *quit)
+{
+	size_t i, kept = 0;
+
+	*quit = false;
+	if (!in->tty)
+		return n;
+	for (i = 0; i < n; i++) {
+		if (in->escape) {
+			in->escape = false;
+			if (buf[i] == 'x') {
+				*quit = true;
+				break;
+			}
+			if (buf[i] != CTRL_A)
+				continue;
+		} else if (buf[i] == CTRL_A) {
+			in->escape = true;
+			continue;
+		}
+		buf[kept++] = buf[i];
+	}
+	return kept;
+}

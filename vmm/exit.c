@@ -15,6 +15,7 @@ static const struct {
 	[VM_SIGINT] = { EXIT_SIGINT, "interrupted (SIGINT)" },
 	[VM_SIGTERM] = { EXIT_SIGTERM, "terminated (SIGTERM)" },
 	[VM_STOPPED] = { EXIT_GUEST_POWEROFF, "stopped by 'pocvm stop'" },
+	[VM_COMMAND_FAILED] = { EXIT_GUEST_COMMAND, "guest command failed" },
 };
 
 int exit_code_for(enum vm_stop why)

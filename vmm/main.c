@@ -62,7 +62,8 @@ static void run_usage(void)
 	       "      --name NAME       the guest's name (default guest-PID)\n"
 	       "\n"
 	       "exit status: 0 guest powered off, 32 guest reset, 33 VMM/KVM failure,\n"
-	       "34 guest panic, 124 timeout, 2 bad option or input file,\n"
+	       "34 guest panic, 35 guest command failed, 124 timeout,\n"
+	       "2 bad option or input file,\n"
 	       "130/143 on SIGINT/SIGTERM ('pocvm help exit-codes')\n");
 }
 
@@ -78,6 +79,9 @@ int main(int argc, char **argv)
 		       "   32  the guest reset (without --reboot)\n"
 		       "   33  KVM or VMM failure (VCPU registers on stderr)\n"
 		       "   34  the guest panicked (pvpanic; last console lines on stderr)\n"
+		       "   35  the guest command failed: the guest reported a non-zero\n"
+		       "       status on its exit-status port (guest/pocvm-exit), then\n"
+		       "       powered off; the status is on stderr\n"
 		       "  124  --timeout expired (each VCPU's PC on stderr)\n"
 		       "  130  SIGINT (or Ctrl-A x), after tearing the guest down\n"
 		       "  143  SIGTERM, after tearing the guest down\n");

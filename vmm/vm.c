@@ -22,6 +22,13 @@ void vm_request_stop(struct vm *vm, enum vm_stop why, int vcpu_index)
 	pthread_mutex_unlock(&vm->stop_lock);
 }
 
+void vm_set_guest_status(struct vm *vm, int status)
+{
+	pthread_mutex_lock(&vm->stop_lock);
+	vm->guest_status = status;
+	pthread_mutex_unlock(&vm->stop_lock);
+}
+
 /* Bring every VCPU thread out of KVM_RUN (they look at vm state then). */
 void vm_kick_vcpus(struct vm *vm)
 {

@@ -113,6 +113,8 @@ static int bus_start(struct device *dev)
 			pr_info("%s: queue %u notifies by MMIO exit (%s)",
 				b->vdev.ops->name, i, strerror(-ret));
 	}
+	if (b->vdev.ops->start)
+		return b->vdev.ops->start(&b->vdev);
 	return 0;
 }
 

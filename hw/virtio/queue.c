@@ -304,3 +304,20 @@ uint64_t virtq_req_fill(struct virtq_req *req, const void *src, uint64_t len)
 	}
 	return done;
 }
+
+uint64_t virtq_req_gather(const struct virtq_req *req, void *dst, uint64_t len)
+{
+	uint8_t *p = dst;
+	uint64_t done = 0;
+	unsigned int i;
+
+	for (i = 0; i < req->nr_out && done < len; i++) {
+		uint64_t n = req->iov[i].iov_len;
+
+		if (n > len - done)
+			n = len - done;
+		memcpy(p + done, req->iov[i].iov_base, n);
+		done += n;
+	}
+	return done;
+}

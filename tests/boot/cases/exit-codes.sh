@@ -1,7 +1,8 @@
 # Each way a guest ends has its own exit status, and nothing is left
-# behind: panic 34 (pvpanic, with the console's last lines), timeout 124
-# (with each VCPU's PC), SIGTERM 143, SIGINT 130. Also --console-log and
-# --boot-report.
+# behind: poweroff 0, reset 32, panic 34 (pvpanic, with the console's last
+# lines), a failed guest command 35 (pocvm-exit on the virtio-console
+# port), timeout 124 (with each VCPU's PC), SIGTERM 143, SIGINT 130. Also
+# --console-log and --boot-report.
 # matrix: hosts=patched cpus=max gics=3
 # timeout: 300
 export XDG_RUNTIME_DIR=/tmp/xdg-exit
@@ -20,6 +21,31 @@ wait_up() {
 		sleep 0.2
 	done
 }
+
+expect_exit 0 poweroff.log $POCVM run -k $IMAGE -i $INITRD -p quiet
+expect_line poweroff.log '^POCVM-GUEST-UP'
+nothing_left
+expect_exit 32 reset.log $POCVM run -k $IMAGE -i $INITRD \
+	-p "quiet guest_action=reboot"
+expect_line reset.log '^POCVM-GUEST-REBOOTING'
+nothing_left
+
+# pocvm run ... -- CMD: the guest's init runs CMD and reports its status
+# with pocvm-exit; a failure is 35, success 0, on both guest kernels.
+expect_exit 35 cmd-fail.log $POCVM run -k $IMAGE -i $INITRD -p quiet \
+	-- sh -c "echo running; exit 3"
+expect_line cmd-fail.log '^running'
+expect_line cmd-fail.log '^POCVM-GUEST-COMMAND-STATUS 3'
+expect_line cmd-fail.log '^pocvm: guest command failed: it reported exit status 3$'
+nothing_left
+expect_exit 0 cmd-ok.log $POCVM run -k $IMAGE -i $INITRD -p quiet -- true
+expect_line cmd-ok.log '^POCVM-GUEST-COMMAND-STATUS 0'
+expect_exit 35 cmd-stock.log $POCVM run -k $STOCK_IMAGE -i $STOCK_INITRD \
+	-p quiet -- false
+expect_line cmd-stock.log '^POCVM-GUEST-COMMAND-STATUS 1'
+nothing_left
+expect_exit 2 cmd-quote.log $POCVM run -k $IMAGE -i $INITRD -- echo 'a"b'
+expect_line cmd-quote.log "^pocvm: guest command: argument 'a\"b' has a quote"
 
 expect_exit 34 panic.log $POCVM run -k $IMAGE -i $INITRD \
 	-p "quiet guest_action=panic" --console-log panic-console.log
@@ -62,3 +88,4 @@ expect_line report.log '^pocvm: +[0-9.]+  first console byte'
 expect_line report.log '^pocvm: +[0-9.]+  guest init \(boot timer\)'
 expect_exit 0 help.log $POCVM help exit-codes
 expect_line help.log '^ +124  --timeout'
+expect_line help.log '^ +35  the guest command failed'
