@@ -30,14 +30,99 @@ struct bus_kick {
 	int fd;
 };
 
+/*
+ * The SPI as a KVM irqfd with a resample fd: raising it is a write from
+ * whichever thread completed the work, no ioctl. KVM drops the line when
+ * the guest EOIs it and tells us through resample_fd; if InterruptStatus
+ * is still non-zero then, we raise it again, which is how a level line
+ * behaves.
+ */
+struct bus_irqfd {
+	int fd;			/* -1: KVM_IRQ_LINE instead */
+	int resample_fd;
+};
+
 struct virtio_bus_dev {
 	struct virtio_dev vdev;		/* first: dev->priv points here */
 	struct bus_kick kicks[VIRTIO_MAX_QUEUES];
+	struct bus_irqfd irq;
 };
+
+static void irqfd_raise(struct bus_irqfd *irq)
+{
+	uint64_t one = 1;
+
+	/* Can only fail if the counter saturates: it is pending anyway. */
+	if (write(irq->fd, &one, sizeof(one)) < 0)
+		return;
+}
 
 static int bus_set_irq(struct virtio_dev *vdev, int level)
 {
-	return vm_set_irq(vdev->dev->vm, vdev->dev->spi, level);
+	struct virtio_bus_dev *b = vdev->dev->priv;
+
+	if (b->irq.fd < 0)
+		return vm_set_irq(vdev->dev->vm, vdev->dev->spi, level);
+	/* Lowering waits for the guest's EOI: see bus_irq_resample(). */
+	if (level)
+		irqfd_raise(&b->irq);
+	return 0;
+}
+
+static void bus_irq_resample(void *arg, uint32_t events)
+{
+	struct device *dev = arg;
+	struct virtio_bus_dev *b = dev->priv;
+	uint64_t count;
+
+	if (read(b->irq.resample_fd, &count, sizeof(count)) != sizeof(count))
+		return;
+	pthread_mutex_lock(&dev->lock);
+	if (b->vdev.isr)
+		irqfd_raise(&b->irq);
+	pthread_mutex_unlock(&dev->lock);
+}
+
+static void irqfd_close(struct virtio_bus_dev *b)
+{
+	if (b->irq.fd >= 0)
+		close(b->irq.fd);
+	if (b->irq.resample_fd >= 0)
+		close(b->irq.resample_fd);
+	b->irq.fd = b->irq.resample_fd = -1;
+}
+
+static int irqfd_attach(struct device *dev, struct virtio_bus_dev *b)
+{
+	struct kvm_irqfd req = {
+		.gsi = dev->spi,	/* vgic's default routing: GSI n = SPI n */
+		.flags = KVM_IRQFD_FLAG_RESAMPLE,
+	};
+	int ret;
+
+	b->irq.fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	b->irq.resample_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (b->irq.fd < 0 || b->irq.resample_fd < 0) {
+		ret = -errno;
+		goto fail;
+	}
+	req.fd = b->irq.fd;
+	req.resamplefd = b->irq.resample_fd;
+	if (ioctl(dev->vm->vm_fd, KVM_IRQFD, &req) < 0) {
+		ret = -errno;
+		goto fail;
+	}
+	ret = event_loop_add(dev->vm->loop, b->irq.resample_fd, EPOLLIN,
+			     bus_irq_resample, dev);
+	if (ret) {
+		req.flags = KVM_IRQFD_FLAG_DEASSIGN;
+		ioctl(dev->vm->vm_fd, KVM_IRQFD, &req);
+		goto fail;
+	}
+	return 0;
+fail:
+	irqfd_close(b);
+	return ret;
 }
 
 static void bus_mmio(struct device *dev, uint64_t off, void *data,
@@ -103,6 +188,21 @@ static int bus_start(struct device *dev)
 	unsigned int i;
 	int ret;
 
+	/*
+	 * Under the device lock: from here on set_irq looks at irq.fd, and
+	 * a line already raised by KVM_IRQ_LINE is handed over lowered.
+	 */
+	pthread_mutex_lock(&dev->lock);
+	ret = irqfd_attach(dev, b);
+	if (ret)
+		pr_info("%s: interrupts by KVM_IRQ_LINE (irqfd: %s)",
+			b->vdev.ops->name, strerror(-ret));
+	else
+		pr_debug("%s: interrupts by irqfd (SPI %u)",
+			 b->vdev.ops->name, dev->spi);
+	if (!ret && b->vdev.irq_level)
+		irqfd_raise(&b->irq);
+	pthread_mutex_unlock(&dev->lock);
 	for (i = 0; i < b->vdev.ops->nr_queues; i++) {
 		ret = kick_attach(dev, &b->kicks[i]);
 		/*
@@ -141,6 +241,7 @@ static void bus_teardown(struct device *dev)
 	for (i = 0; i < VIRTIO_MAX_QUEUES; i++)
 		if (b->kicks[i].fd >= 0)
 			close(b->kicks[i].fd);
+	irqfd_close(b);
 	if (b->vdev.ops->teardown)
 		b->vdev.ops->teardown(&b->vdev);
 	free(b);
@@ -193,6 +294,7 @@ int virtio_mmio_add(struct vm *vm, const struct virtio_dev_ops *ops,
 		b->kicks[i].index = i;
 		b->kicks[i].fd = -1;
 	}
+	b->irq.fd = b->irq.resample_fd = -1;
 	vdev->dev = dev;
 	vdev->set_irq = bus_set_irq;
 	return 0;
