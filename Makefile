@@ -17,7 +17,7 @@ Q := $(if $(filter 1,$(V)),,@)
 DEB_PKGS := gcc libc6-dev make pkg-config check libfdt-dev libaio-dev zlib1g-dev \
 	device-tree-compiler ccache bc bison flex libssl-dev libelf-dev cpio \
 	kmod xz-utils file patch qemu-system-arm qemu-user-static linux-source-6.12 \
-	e2fsprogs gdb-multiarch
+	e2fsprogs gdb-multiarch rsync
 ifneq ($(HOST_ARCH),aarch64)
 DEB_PKGS += gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 endif
@@ -49,7 +49,7 @@ SRCS := $(wildcard vmm/*.c hw/*.c hw/virtio/*.c arm64/*.c)
 # Code that needs aarch64 or arm64 KVM structures: built for the target
 # only. Everything else is also built natively for the unit tests.
 ARM64_ONLY := $(wildcard arm64/vcpu.c arm64/gic.c arm64/cpu.c \
-	arm64/poc-clean.c arm64/sysregs.c)
+	arm64/poc-clean.c arm64/sysregs.c arm64/gdb-arm64.c)
 HOST_SRCS := $(filter-out vmm/main.c $(ARM64_ONLY),$(SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_ARM64_SRCS := $(wildcard tests/unit/arm64/test-*.c)

@@ -10,7 +10,9 @@
 #include <sys/mman.h>
 
 #include "arm64.h"
+#include "gdb.h"
 #include "log.h"
+#include "util.h"
 #include "vm.h"
 
 #define CORE_REG(x)	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | \
@@ -210,12 +212,56 @@ static void handle_system_event(struct vcpu *vcpu)
 	}
 }
 
+/*
+ * --trace-boot: KVM does not trap SCTLR_EL1 writes to userspace, so look
+ * at it on every exit the boot VCPU makes anyway; a change is reported
+ * with the PC of the exit that saw it first.
+ */
+static void trace_sctlr(struct vcpu *vcpu, const char *when)
+{
+	uint64_t sctlr = 0, pc = 0, was = vcpu->traced_sctlr;
+	const uint64_t mci = 1 | (1 << 2) | (1 << 12);
+
+	if (get_reg(vcpu->fd, REG_SCTLR_EL1, &sctlr))
+		return;
+	if (when[0] != 'f' && !((sctlr ^ was) & mci))
+		return;
+	vcpu->traced_sctlr = sctlr;
+	get_reg(vcpu->fd, CORE_REG(regs.pc), &pc);
+	fprintf(stderr, "pocvm: trace-boot: %8.3f ms  VCPU %u SCTLR_EL1 "
+		"%016llx M=%d C=%d I=%d (was M=%d C=%d I=%d)  PC %016llx  %s\n",
+		(monotonic_ns() - vcpu->vm->boot_times.start) / 1e6,
+		vcpu->index, (unsigned long long)sctlr, (int)(sctlr & 1),
+		(int)((sctlr >> 2) & 1), (int)((sctlr >> 12) & 1),
+		(int)(was & 1), (int)((was >> 2) & 1), (int)((was >> 12) & 1),
+		(unsigned long long)pc, when);
+}
+
+static const char *const exit_names[] = {
+	[KVM_EXIT_UNKNOWN] = "UNKNOWN",
+	[KVM_EXIT_EXCEPTION] = "EXCEPTION",
+	[KVM_EXIT_MMIO] = "MMIO",
+	[KVM_EXIT_SHUTDOWN] = "SHUTDOWN",
+	[KVM_EXIT_FAIL_ENTRY] = "FAIL_ENTRY",
+	[KVM_EXIT_INTR] = "INTR",
+	[KVM_EXIT_INTERNAL_ERROR] = "INTERNAL_ERROR",
+	[KVM_EXIT_SYSTEM_EVENT] = "SYSTEM_EVENT",
+	[KVM_EXIT_ARM_NISV] = "ARM_NISV",
+	[KVM_EXIT_DEBUG] = "DEBUG",
+};
+
 void *arm64_vcpu_thread(void *arg)
 {
 	struct vcpu *vcpu = arg;
 	struct vm *vm = vcpu->vm;
 	struct kvm_run *run = vcpu->run;
+	bool trace = vm->cfg->trace_boot && vcpu->index == 0;
 
+	/* The reset state: a boot starts with everything off. */
+	if (trace) {
+		vcpu->traced_sctlr = 0;
+		trace_sctlr(vcpu, "first");
+	}
 	while (__atomic_load_n(&vm->stop, __ATOMIC_ACQUIRE) == VM_RUNNING) {
 		vm_vcpu_checkpoint(vcpu);
 		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
@@ -234,11 +280,21 @@ void *arm64_vcpu_thread(void *arg)
 			break;
 		case KVM_EXIT_INTR:
 			break;
+		case KVM_EXIT_DEBUG:
+			gdb_vcpu_debug_exit(vcpu);
+			break;
 		default:
 			vcpu_fail(vcpu, -EIO);
 			break;
 		}
+		if (trace)
+			trace_sctlr(vcpu, run->exit_reason <
+				    sizeof(exit_names) / sizeof(exit_names[0]) &&
+				    exit_names[run->exit_reason] ?
+				    exit_names[run->exit_reason] : "?");
 	}
+	if (trace)
+		trace_sctlr(vcpu, "final");
 	return NULL;
 }
 
@@ -250,17 +306,6 @@ uint64_t arm64_vcpu_pc(struct vcpu *vcpu)
 	return pc;
 }
 
-static const char *const exit_names[] = {
-	[KVM_EXIT_UNKNOWN] = "UNKNOWN",
-	[KVM_EXIT_EXCEPTION] = "EXCEPTION",
-	[KVM_EXIT_MMIO] = "MMIO",
-	[KVM_EXIT_SHUTDOWN] = "SHUTDOWN",
-	[KVM_EXIT_FAIL_ENTRY] = "FAIL_ENTRY",
-	[KVM_EXIT_INTR] = "INTR",
-	[KVM_EXIT_INTERNAL_ERROR] = "INTERNAL_ERROR",
-	[KVM_EXIT_SYSTEM_EVENT] = "SYSTEM_EVENT",
-	[KVM_EXIT_ARM_NISV] = "ARM_NISV",
-};
 
 void arm64_vcpu_dump(struct vcpu *vcpu, FILE *out)
 {

@@ -84,6 +84,11 @@ struct config {
 	unsigned int nr_disks;
 	struct net_config nets[CONFIG_MAX_NETS];
 	unsigned int nr_nets;	/* mode=none entries are not counted */
+	const char *gdb_host;	/* --gdb [HOST:]PORT, NULL: no stub */
+	char gdb_host_buf[64];
+	unsigned int gdb_port;
+	bool gdb_wait;		/* hold VCPUs before their first instruction */
+	bool trace_boot;	/* log the boot VCPU's SCTLR_EL1 M/C/I */
 	/* words after "--": the guest's init runs them (kernel cmdline) */
 	char **guest_argv;
 	int guest_argc;

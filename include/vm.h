@@ -28,6 +28,7 @@ struct vcpu {
 	/* what ended this VCPU's run loop, for the failure report */
 	int error;
 	bool run_failed;	/* KVM_RUN itself returned an error */
+	uint64_t traced_sctlr;	/* --trace-boot: SCTLR_EL1 last seen */
 	uint32_t exit_reason;
 };
 
@@ -85,6 +86,8 @@ struct vm {
 	bool paused;
 	unsigned int nr_parked;
 	uint64_t paused_counter;	/* guest counter when paused */
+	bool counter_saved;		/* paused_counter is this pause's */
+	struct gdb *gdb;		/* --gdb stub, NULL if none */
 
 	/* --boot-report: CLOCK_MONOTONIC ns of each step, 0 if not reached */
 	struct {
@@ -113,6 +116,8 @@ void vm_request_stop(struct vm *vm, enum vm_stop why, int vcpu_index);
  * vm_vcpu_checkpoint() before each KVM_RUN.
  */
 int vm_pause(struct vm *vm);
+/* Ask VCPUs to park without waiting (a VCPU thread stopping for gdb). */
+void vm_pause_request(struct vm *vm);
 int vm_resume(struct vm *vm);
 bool vm_is_paused(struct vm *vm);
 void vm_vcpu_checkpoint(struct vcpu *vcpu);

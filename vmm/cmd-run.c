@@ -24,6 +24,7 @@
 #include "arm64.h"
 #include "control.h"
 #include "event-loop.h"
+#include "gdb.h"
 #include "exit-codes.h"
 #include "fdt-build.h"
 #include "layout.h"
@@ -101,8 +102,13 @@ static int make_bootargs(const struct config *cfg, char *buf, size_t len)
 		n = snprintf(buf, len, "%s%s%s", console,
 			     cfg->params ? " " : "",
 			     cfg->params ? cfg->params : "");
+	/*
+	 * Linux also hands init the unknown bare words before "--": the
+	 * count, an environment variable for init, says where CMD starts.
+	 */
 	if (cfg->guest_argc && n < len)
-		n += snprintf(buf + n, len - n, " --");
+		n += snprintf(buf + n, len - n, " pocvm_argc=%d --",
+			      cfg->guest_argc);
 	for (i = 0; i < cfg->guest_argc && n < len; i++) {
 		const char *a = cfg->guest_argv[i];
 
@@ -386,6 +392,7 @@ static void vm_destroy(struct vm *vm)
 {
 	unsigned int i;
 
+	gdb_shutdown(vm, EXIT_VMM_FAILURE);
 	if (vm->loop)
 		event_loop_destroy(vm->loop);
 	control_close(vm);
@@ -481,6 +488,14 @@ static int prepare(struct vm *vm)
 	ret = start_devices(vm);
 	if (ret)
 		return fail(ret, EXIT_VMM_FAILURE);
+	if (vm->cfg->gdb_host) {
+		ret = gdb_listen(vm);
+		if (ret)
+			return fail(ret, EXIT_USAGE);
+		/* Parked before their first instruction until gdb says go. */
+		if (vm->cfg->gdb_wait)
+			vm_pause_request(vm);
+	}
 	return -1;
 }
 
@@ -545,6 +560,7 @@ static int run(struct vm *vm)
 			vm->boot_times.first_run = monotonic_ns();
 		vm->guest_status = -1;
 		ret = start_vcpus(vm);
+		ret = ret ?: gdb_serve(vm);
 		why = wait_for_stop(vm);
 		if (ret)
 			return fail(ret, EXIT_VMM_FAILURE);
@@ -561,6 +577,7 @@ static int run(struct vm *vm)
 	/* A CI script learns from the status alone that its command failed. */
 	if (why == VM_POWEROFF && vm->guest_status > 0)
 		why = VM_COMMAND_FAILED;
+	gdb_shutdown(vm, exit_code_for(why));
 	report_stop(vm, why);
 	return exit_code_for(why);
 }

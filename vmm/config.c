@@ -30,6 +30,9 @@ enum {
 	OPT_CONSOLE_LOG,
 	OPT_BOOT_REPORT,
 	OPT_RNG,
+	OPT_GDB,
+	OPT_GDB_WAIT,
+	OPT_TRACE_BOOT,
 };
 
 static const struct option run_options[] = {
@@ -55,6 +58,9 @@ static const struct option run_options[] = {
 	{ "console-log", required_argument, NULL, OPT_CONSOLE_LOG },
 	{ "boot-report", no_argument, NULL, OPT_BOOT_REPORT },
 	{ "rng", no_argument, NULL, OPT_RNG },
+	{ "gdb", required_argument, NULL, OPT_GDB },
+	{ "gdb-wait", no_argument, NULL, OPT_GDB_WAIT },
+	{ "trace-boot", no_argument, NULL, OPT_TRACE_BOOT },
 	{ "disk", required_argument, NULL, 'd' },
 	{ "network", required_argument, NULL, 'n' },
 	{ NULL, 0, NULL, 0 },
@@ -179,6 +185,31 @@ static int parse_irqchip(struct config *cfg, const char *arg)
 	}
 	return err_set(-EINVAL, "--irqchip: '%s' is not one of auto, gicv2, "
 		       "gicv3, gicv3-its", arg);
+}
+
+/* [HOST:]PORT; HOST defaults to 127.0.0.1: a stub is a root shell. */
+static int parse_gdb(struct config *cfg, const char *arg)
+{
+	const char *colon = strrchr(arg, ':'), *port = colon ? colon + 1 : arg;
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(port, &end, 10);
+	if (errno || *end || end == port || n < 1 || n > 65535)
+		return err_set(-EINVAL, "--gdb: '%s' is not [HOST:]PORT with "
+			       "PORT from 1 to 65535", arg);
+	cfg->gdb_port = n;
+	if (!colon) {
+		cfg->gdb_host = "127.0.0.1";
+		return 0;
+	}
+	if (colon == arg || (size_t)(colon - arg) >= sizeof(cfg->gdb_host_buf))
+		return err_set(-EINVAL, "--gdb: bad host in '%s'", arg);
+	memcpy(cfg->gdb_host_buf, arg, colon - arg);
+	cfg->gdb_host_buf[colon - arg] = '\0';
+	cfg->gdb_host = cfg->gdb_host_buf;
+	return 0;
 }
 
 /* FILE[,ro][,direct]; the file itself is opened by the device. */
@@ -321,6 +352,9 @@ static int parse_one(struct config *cfg, int opt, const char *arg)
 	case OPT_NODEFAULTS: cfg->nodefaults = true; return 0;
 	case OPT_RNG: cfg->rng = true; return 0;
 	case 'd': return parse_disk(cfg, arg);
+	case OPT_GDB: return parse_gdb(cfg, arg);
+	case OPT_GDB_WAIT: cfg->gdb_wait = true; return 0;
+	case OPT_TRACE_BOOT: cfg->trace_boot = true; return 0;
 	case 'n': return parse_network(cfg, arg);
 	case OPT_LOGLEVEL:
 		if (log_level_parse(arg, &cfg->loglevel))
@@ -403,6 +437,8 @@ int config_parse_run(struct config *cfg, int argc, char **argv)
 	if (!cfg->kernel && !cfg->firmware)
 		return err_set(-EINVAL, "no kernel: give -k/--kernel IMAGE "
 			       "(or --firmware FILE)");
+	if (cfg->gdb_wait && !cfg->gdb_host)
+		return err_set(-EINVAL, "--gdb-wait needs --gdb PORT");
 	if (cfg->dtb && cfg->dump_dtb)
 		return err_set(-EINVAL, "--dump-dtb writes the generated tree; "
 			       "it does not go with --dtb");

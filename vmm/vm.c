@@ -52,23 +52,39 @@ static unsigned int started_vcpus(struct vm *vm)
 	return n;
 }
 
+void vm_pause_request(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->stop_lock);
+	if (!vm->paused && vm->stop == VM_RUNNING) {
+		__atomic_store_n(&vm->paused, true, __ATOMIC_RELEASE);
+		vm->counter_saved = false;
+		vm_kick_vcpus(vm);
+	}
+	pthread_mutex_unlock(&vm->stop_lock);
+}
+
 int vm_pause(struct vm *vm)
 {
 	int ret;
 
+	vm_pause_request(vm);
 	pthread_mutex_lock(&vm->stop_lock);
-	if (vm->paused || vm->stop != VM_RUNNING) {
+	if (!vm->paused) {
 		pthread_mutex_unlock(&vm->stop_lock);
-		return vm->paused ? 0 : -ESRCH;
+		return -ESRCH;
 	}
-	__atomic_store_n(&vm->paused, true, __ATOMIC_RELEASE);
-	vm_kick_vcpus(vm);
 	while (vm->nr_parked < started_vcpus(vm) && vm->stop == VM_RUNNING)
 		pthread_cond_wait(&vm->stop_cond, &vm->stop_lock);
+	/* Once per pause, however many callers wait for it. */
+	if (!vm->counter_saved && vm->stop == VM_RUNNING &&
+	    started_vcpus(vm)) {
+		ret = arm64_counter_save(vm);
+		if (ret)
+			pr_warn("pause: guest clock not frozen: %s",
+				strerror(-ret));
+		vm->counter_saved = !ret;
+	}
 	pthread_mutex_unlock(&vm->stop_lock);
-	ret = arm64_counter_save(vm);
-	if (ret)
-		pr_warn("pause: guest clock not frozen: %s", strerror(-ret));
 	return 0;
 }
 
@@ -82,9 +98,13 @@ int vm_resume(struct vm *vm)
 		return 0;
 	}
 	/* All VCPUs are parked: nobody runs while the counter moves back. */
-	ret = arm64_counter_restore(vm);
-	if (ret)
-		pr_warn("resume: guest clock not restored: %s", strerror(-ret));
+	if (vm->counter_saved) {
+		ret = arm64_counter_restore(vm);
+		if (ret)
+			pr_warn("resume: guest clock not restored: %s",
+				strerror(-ret));
+		vm->counter_saved = false;
+	}
 	__atomic_store_n(&vm->paused, false, __ATOMIC_RELEASE);
 	pthread_cond_broadcast(&vm->stop_cond);
 	pthread_mutex_unlock(&vm->stop_lock);
@@ -100,8 +120,19 @@ void vm_vcpu_checkpoint(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
 
-	if (!vm_is_paused(vm))
+	if (!vm_is_paused(vm)) {
+		/*
+		 * Kicked for a pause that was over before we got here: the
+		 * kick must not make every KVM_RUN return at once for good.
+		 */
+		if (vcpu->run->immediate_exit) {
+			pthread_mutex_lock(&vm->stop_lock);
+			if (!vm->paused && vm->stop == VM_RUNNING)
+				vcpu->run->immediate_exit = 0;
+			pthread_mutex_unlock(&vm->stop_lock);
+		}
 		return;
+	}
 	pthread_mutex_lock(&vm->stop_lock);
 	vm->nr_parked++;
 	pthread_cond_broadcast(&vm->stop_cond);

@@ -9,6 +9,16 @@ CROSS=aarch64-linux-gnu-
 say() { printf '%s\n' "rig: $*" >&2; }
 die() { printf '%s\n' "rig: error: $*" >&2; exit 1; }
 
+# A TCP port on 127.0.0.1 that nothing listens on now.
+free_tcp_port() {
+	local p
+	for _ in $(seq 50); do
+		p=$((20000 + RANDOM % 20000))
+		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+	done
+	die "no free TCP port"
+}
+
 need_cmd() {
 	local c
 	for c in "$@"; do

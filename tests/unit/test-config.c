@@ -198,6 +198,23 @@ START_TEST(guest_command)
 }
 END_TEST
 
+START_TEST(gdb_options)
+{
+	ck_assert_int_eq(PARSE("-k", "K", "--gdb", "1234", "--gdb-wait",
+			       "--trace-boot"), 0);
+	ck_assert_str_eq(cfg.gdb_host, "127.0.0.1");
+	ck_assert_uint_eq(cfg.gdb_port, 1234);
+	ck_assert(cfg.gdb_wait && cfg.trace_boot);
+	ck_assert_int_eq(PARSE("-k", "K", "--gdb", "0.0.0.0:99"), 0);
+	ck_assert_str_eq(cfg.gdb_host, "0.0.0.0");
+	ck_assert_uint_eq(cfg.gdb_port, 99);
+	assert_error(PARSE("-k", "K", "--gdb", "0"), "--gdb");
+	assert_error(PARSE("-k", "K", "--gdb", "65536"), "--gdb");
+	assert_error(PARSE("-k", "K", "--gdb", ":12"), "bad host");
+	assert_error(PARSE("-k", "K", "--gdb-wait"), "needs --gdb");
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -211,6 +228,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, disks);
 	tcase_add_test(tc, networks);
 	tcase_add_test(tc, guest_command);
+	tcase_add_test(tc, gdb_options);
 	tcase_add_test(tc, flush_options);
 	suite_add_tcase(s, tc);
 	return s;
