@@ -6,6 +6,7 @@
 # make check    unit + boot
 # make deps     install every package the build and the tests need
 # make demo     boot the bundled guest with pocvm
+# make bench    every benchmark (figures only): start-up, memory, PoC clean, ...
 # make bench-flush  the PoC clean's cost per method and guest size
 
 HOST_ARCH := $(shell uname -m)
@@ -57,7 +58,7 @@ UNIT_ARM64_SRCS := $(wildcard tests/unit/arm64/test-*.c)
 T_OBJS := $(SRCS:%.c=$(BUILD)/aarch64/%.o)
 H_OBJS := $(HOST_SRCS:%.c=$(BUILD)/host/%.o)
 
-.PHONY: all deps check-deps unit boot check demo clean sysroot bench-flush \
+.PHONY: all deps check-deps unit boot check demo clean sysroot bench bench-flush \
 	install
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -154,6 +155,11 @@ check: unit
 # Benchmarks print figures in the emulated host; they never fail a build.
 bench-flush: pocvm
 	$(Q)tests/boot/run -b flush
+
+# Every benchmark in tests/boot/bench/: figures, never a verdict.
+bench: pocvm
+	$(Q)tests/boot/run -b $$(ls tests/boot/bench/*.sh | xargs -n1 basename | \
+		sed 's/\.sh$$//' | paste -sd, -)
 
 demo: pocvm
 	$(Q)tests/boot/demo

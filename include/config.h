@@ -89,6 +89,7 @@ struct config {
 	unsigned int gdb_port;
 	bool gdb_wait;		/* hold VCPUs before their first instruction */
 	bool trace_boot;	/* log the boot VCPU's SCTLR_EL1 M/C/I */
+	bool no_seccomp;	/* run without the syscall allow-list */
 	/* words after "--": the guest's init runs them (kernel cmdline) */
 	char **guest_argv;
 	int guest_argc;

@@ -34,6 +34,8 @@ int guest_mem_add_region(struct guest_mem *mem, uint64_t gpa, uint64_t size);
 int guest_mem_add_host(struct guest_mem *mem, uint64_t gpa, uint64_t size,
 		       void *host);
 void guest_mem_release(struct guest_mem *mem);
+/* Bytes of guest RAM backed by host pages now (touched, not swapped). */
+uint64_t guest_mem_resident(const struct guest_mem *mem);
 
 /*
  * Host pointer for [gpa, gpa + len) or NULL when any byte of it lies

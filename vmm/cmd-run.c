@@ -29,6 +29,7 @@
 #include "fdt-build.h"
 #include "layout.h"
 #include "loader.h"
+#include "seccomp.h"
 #include "log.h"
 #include "util.h"
 #include "term.h"
@@ -279,6 +280,31 @@ static int setup_timeout(struct vm *vm)
 	return event_loop_add(vm->loop, vm->timer_fd, EPOLLIN, on_timeout, vm);
 }
 
+/*
+ * pocvm's own memory: its resident set less the guest RAM pages that are
+ * resident, which are the guest's, not pocvm's overhead.
+ */
+static void print_memory_report(struct vm *vm)
+{
+	unsigned long long size, resident;
+	uint64_t guest = guest_mem_resident(&vm->mem);
+	long page = sysconf(_SC_PAGESIZE);
+	FILE *f = fopen("/proc/self/statm", "re");
+	int n;
+
+	if (!f)
+		return;
+	n = fscanf(f, "%llu %llu", &size, &resident);
+	fclose(f);
+	if (n != 2)
+		return;
+	resident *= page;
+	fprintf(stderr, "pocvm: memory: %llu KiB resident = %llu KiB guest RAM "
+		"+ %llu KiB pocvm's own\n", resident >> 10,
+		(unsigned long long)guest >> 10,
+		(resident - (resident > guest ? guest : resident)) >> 10);
+}
+
 static void print_boot_report(struct vm *vm)
 {
 	static const char *const names[] = {
@@ -302,6 +328,7 @@ static void print_boot_report(struct vm *vm)
 		fprintf(stderr, "pocvm:   %10.3f  %s\n",
 			(t[i] - vm->boot_times.start) / 1e6, names[i]);
 	}
+	print_memory_report(vm);
 }
 
 /* Signals reach pocvm through the event loop, never mid-ioctl. */
@@ -496,6 +523,11 @@ static int prepare(struct vm *vm)
 		if (vm->cfg->gdb_wait)
 			vm_pause_request(vm);
 	}
+	if (!vm->cfg->no_seccomp) {
+		ret = seccomp_lock_down();
+		if (ret)
+			return fail(ret, EXIT_VMM_FAILURE);
+	}
 	return -1;
 }
 
@@ -567,6 +599,9 @@ static int run(struct vm *vm)
 		if (why != VM_RESET || !vm->cfg->reboot)
 			break;
 		pr_info("guest reset: rebooting in place");
+		/* A soak test sees here whether pocvm's own memory grows. */
+		if (vm->cfg->boot_report)
+			print_memory_report(vm);
 		vm->boot_count++;
 		vm->stop = VM_RUNNING;
 		ret = load_boot_images(vm, vm->granules);

@@ -33,6 +33,7 @@ enum {
 	OPT_GDB,
 	OPT_GDB_WAIT,
 	OPT_TRACE_BOOT,
+	OPT_NO_SECCOMP,
 };
 
 static const struct option run_options[] = {
@@ -61,6 +62,7 @@ static const struct option run_options[] = {
 	{ "gdb", required_argument, NULL, OPT_GDB },
 	{ "gdb-wait", no_argument, NULL, OPT_GDB_WAIT },
 	{ "trace-boot", no_argument, NULL, OPT_TRACE_BOOT },
+	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 	{ "disk", required_argument, NULL, 'd' },
 	{ "network", required_argument, NULL, 'n' },
 	{ NULL, 0, NULL, 0 },
@@ -355,6 +357,7 @@ static int parse_one(struct config *cfg, int opt, const char *arg)
 	case OPT_GDB: return parse_gdb(cfg, arg);
 	case OPT_GDB_WAIT: cfg->gdb_wait = true; return 0;
 	case OPT_TRACE_BOOT: cfg->trace_boot = true; return 0;
+	case OPT_NO_SECCOMP: cfg->no_seccomp = true; return 0;
 	case 'n': return parse_network(cfg, arg);
 	case OPT_LOGLEVEL:
 		if (log_level_parse(arg, &cfg->loglevel))

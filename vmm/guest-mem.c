@@ -175,3 +175,25 @@ void guest_mem_forget_writes(struct guest_mem *mem)
 {
 	mem->nr_written = 0;
 }
+
+uint64_t guest_mem_resident(const struct guest_mem *mem)
+{
+	unsigned char vec[4096];
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t bytes = 0, off, chunk, pages, i;
+	unsigned int r;
+
+	for (r = 0; r < mem->nr_regions; r++) {
+		for (off = 0; off < mem->regions[r].size; off += chunk) {
+			chunk = mem->regions[r].size - off;
+			if (chunk > sizeof(vec) * page)
+				chunk = sizeof(vec) * page;
+			if (mincore(mem->regions[r].host + off, chunk, vec))
+				return 0;
+			pages = (chunk + page - 1) / page;
+			for (i = 0; i < pages; i++)
+				bytes += (vec[i] & 1) ? page : 0;
+		}
+	}
+	return bytes;
+}

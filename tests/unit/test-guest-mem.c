@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "guest-mem.h"
 #include "unit.h"
@@ -36,6 +37,28 @@ START_TEST(bounds)
 	ck_assert_ptr_null(guest_mem_ptr(&mem, UINT64_MAX, 2));
 	ck_assert(guest_mem_contains(&mem, BASE, 1));
 	ck_assert(!guest_mem_contains(&mem, 0, 1));
+}
+END_TEST
+
+/* Only the pages the guest touched count as its memory. */
+START_TEST(resident_counts_touched_pages)
+{
+	struct guest_mem m;
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t gpa = 0x40000000, size = 64ULL << 20;
+	uint8_t *host;
+
+	memset(&m, 0, sizeof(m));
+	ck_assert_int_eq(guest_mem_add_region(&m, gpa, size), 0);
+	ck_assert_uint_eq(guest_mem_resident(&m), 0);
+	host = guest_mem_ptr(&m, gpa, size);
+	host[0] = 1;
+	host[5 * page] = 1;
+	host[size - 1] = 1;
+	/* Transparent huge pages may back each touch with 2 MiB. */
+	ck_assert_uint_ge(guest_mem_resident(&m), 3 * page);
+	ck_assert_uint_le(guest_mem_resident(&m), 3 * (2ULL << 20));
+	guest_mem_release(&m);
 }
 END_TEST
 
@@ -100,6 +123,7 @@ static Suite *guest_mem_suite(void)
 	tcase_add_test(tc, overlapping_regions);
 	tcase_add_test(tc, write_record_merges);
 	tcase_add_test(tc, many_disjoint_writes);
+	tcase_add_test(tc, resident_counts_touched_pages);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,12 +1,47 @@
-# Bad options and files: one line "pocvm: ..." naming the culprit, exit 2.
+# Bad options and files: each is one line "pocvm: ..." naming the culprit
+# and exit 2, found before the guest runs, and nothing is left behind (no
+# pocvm process, no control socket).
 # matrix: hosts=patched cpus=max gics=3
-# timeout: 60
-expect_exit 2 nofile.log $POCVM run -k /nonexistent/Image
-expect_line nofile.log '^pocvm: .*Image.*No such file'
-[ "$(wc -l < nofile.log)" = 1 ] || fail "more than one line of error"
-expect_exit 2 big.log $POCVM run -k $IMAGE -i $STOCK_IMAGE -m 16
-expect_line big.log '^pocvm: '
-expect_exit 2 cpus.log $POCVM run -k $IMAGE -c 0
-expect_line cpus.log '^pocvm: --cpus'
-expect_exit 2 opt.log $POCVM run -k $IMAGE --no-such-option
-expect_line opt.log "^pocvm: unknown option '--no-such-option'"
+# timeout: 120
+export XDG_RUNTIME_DIR=/tmp/xdg-bad
+mkdir -p -m 700 $XDG_RUNTIME_DIR
+n=0
+
+# bad LOG PATTERN ARGS...: pocvm run ARGS exits 2 with one line matching.
+bad() {
+	log=$1 pattern=$2
+	shift 2
+	n=$((n + 1))
+	expect_exit 2 "$log" $POCVM run "$@"
+	[ "$(wc -l < "$log")" = 1 ] || fail "$log: not exactly one line"
+	expect_line "$log" "^pocvm: $pattern"
+}
+
+head -c 1000 $IMAGE > trunc.Image
+# The arm64 Image magic in a header of garbage (a big-endian flag).
+ff() { head -c $1 /dev/zero | tr '\0' '\377'; }
+{ ff 56; printf 'ARM\144'; ff 4000; } > garbage.Image
+: > empty.Image
+printf 'not a device tree\n' > not.dtb
+head -c 200000 $GUEST/Image.gz > trunc.Image.gz
+truncate -s 300M big.initrd		# sparse: more than the default 256 MiB
+
+bad nofile.log '.*/nonexistent/Image.*No such file' -k /nonexistent/Image
+bad trunc.log 'trunc.Image: truncated' -k trunc.Image
+bad garbage.log 'garbage.Image: big-endian' -k garbage.Image
+bad gz.log 'trunc.Image.gz: (truncated|corrupt) gzip' -k trunc.Image.gz
+bad empty.log 'empty.Image: empty' -k empty.Image
+bad big.log 'big.initrd: initrd .* is larger than RAM' -k $IMAGE -i big.initrd
+bad dtb.log 'not.dtb: not a device tree blob' -k $IMAGE --dtb not.dtb
+bad mem0.log '--mem' -k $IMAGE -m 0
+bad cpus0.log '--cpus' -k $IMAGE -c 0
+bad cpus1000.log '--cpus' -k $IMAGE -c 1000
+bad opt.log "unknown option '--no-such-option'" -k $IMAGE --no-such-option
+bad nokernel.log 'no kernel' -i $INITRD
+bad dir.log '/tmp: Is a directory' -k /tmp
+
+sleep 0.2
+pgrep -x pocvm && fail "a pocvm process is left behind"
+[ -z "$(ls -A $XDG_RUNTIME_DIR/pocvm 2>/dev/null)" ] ||
+	fail "left behind: $(ls $XDG_RUNTIME_DIR/pocvm)"
+echo "bad-input: $n bad inputs, each one line and exit 2"
