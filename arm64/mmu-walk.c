@@ -11,9 +11,32 @@
 
 #include "mmu-walk.h"
 
-#define OA_MASK		0x0000fffffffff000ULL	/* 48-bit output address */
 #define DESC_VALID	1
 #define DESC_TABLE	2
+#define TCR_DS		(1ULL << 59)	/* FEAT_LPA2: 52-bit, 4K/16K */
+#define BITS(hi, lo)	((~0ULL >> (63 - (hi))) & ~((1ULL << (lo)) - 1))
+
+/*
+ * The output address in a table or page descriptor, up to 52 bits: with
+ * TCR.DS, OA[51:50] sit in bits [9:8]; with 64K pages (FEAT_LPA),
+ * OA[51:48] in bits [15:12] (RES0 on CPUs without it).
+ */
+static uint64_t desc_oa(uint64_t desc, unsigned int g, int ds)
+{
+	if (ds)
+		return (desc & BITS(49, g)) | ((desc >> 8) & 3) << 50;
+	if (g == 16)
+		return (desc & BITS(47, 16)) | ((desc >> 12) & 0xf) << 48;
+	return desc & BITS(47, g);
+}
+
+/* TTBRn_EL1.BADDR; bits [5:2] are BADDR[51:48] for 52-bit walks. */
+static uint64_t ttbr_base(uint64_t ttbr, unsigned int g, int ds)
+{
+	if (ds || g == 16)
+		return (ttbr & BITS(47, 6)) | ((ttbr >> 2) & 0xf) << 48;
+	return ttbr & BITS(47, 1);
+}
 
 /* Granule shift for TTBR0's TG0 or TTBR1's TG1 (they encode differently). */
 static unsigned int granule_shift(uint64_t tcr, int upper)
@@ -46,7 +69,7 @@ int mmu_translate(const struct guest_mem *mem, const struct mmu_regs *r,
 	int upper = (va >> 55) & 1;
 	unsigned int tsz, g, stride, in_bits, shift, bits;
 	uint64_t top, table, desc, index;
-	int tbi;
+	int tbi, ds;
 
 	if (!(r->sctlr & 1)) {
 		*pa = va;
@@ -57,7 +80,10 @@ int mmu_translate(const struct guest_mem *mem, const struct mmu_regs *r,
 	if ((r->tcr >> (upper ? 23 : 7)) & 1)
 		return -EFAULT;
 	tbi = (r->tcr >> (upper ? 38 : 37)) & 1;
-	if (tsz < 16 || tsz > 39)
+	g = granule_shift(r->tcr, upper);
+	ds = g != 16 && (r->tcr & TCR_DS);
+	/* 52-bit input ranges: LPA2 (DS) for 4K/16K, LVA for 64K */
+	if (tsz < (ds || g == 16 ? 12 : 16) || tsz > 39)
 		return -EFAULT;
 	in_bits = 64 - tsz;
 	/* Bits above the input range must all equal bit 55 (top byte: TBI) */
@@ -67,9 +93,8 @@ int mmu_translate(const struct guest_mem *mem, const struct mmu_regs *r,
 	if (top != (upper ? (tbi ? (1ULL << (56 - in_bits)) - 1 :
 			    (1ULL << tsz) - 1) : 0))
 		return -EFAULT;
-	g = granule_shift(r->tcr, upper);
 	stride = g - 3;
-	table = (upper ? r->ttbr1 : r->ttbr0) & OA_MASK;
+	table = ttbr_base(upper ? r->ttbr1 : r->ttbr0, g, ds);
 	/* Start at the level whose entries cover what is above the rest. */
 	shift = g + stride * ((in_bits - g - 1) / stride);
 	for (;;) {
@@ -88,10 +113,10 @@ int mmu_translate(const struct guest_mem *mem, const struct mmu_regs *r,
 		}
 		if (!(desc & DESC_TABLE))
 			break;		/* a block */
-		table = desc & OA_MASK & ~((1ULL << g) - 1);
+		table = desc_oa(desc, g, ds);
 		shift -= stride;
 	}
-	*pa = (desc & OA_MASK & ~((1ULL << shift) - 1)) |
+	*pa = (desc_oa(desc, g, ds) & ~((1ULL << shift) - 1)) |
 	      (va & ((1ULL << shift) - 1));
 	return 0;
 }

@@ -15,7 +15,8 @@ struct mmu_regs {
 
 /*
  * The guest-physical address of va as the guest's stage 1 would give it
- * (VMSAv8-64, 4K/16K/64K granules, 48-bit output): va itself with the
+ * (VMSAv8-64, 4K/16K/64K granules, up to 52-bit input and output
+ * with LPA2/LPA): va itself with the
  * MMU off. Reads the tables from guest RAM with bounds checks. 0 on
  * success; -EFAULT if va is not mapped or a table lies outside RAM.
  */

@@ -45,6 +45,36 @@ START_TEST(mmu_off_is_identity)
 }
 END_TEST
 
+/*
+ * Linux with 52-bit VAs on 4K pages (LPA2): T1SZ = 12, TCR.DS, five
+ * levels starting at level -1 (16 entries), OA[51:50] in bits [9:8].
+ */
+START_TEST(four_k_lpa2_five_levels)
+{
+	struct mmu_regs r = { .sctlr = 1,
+			      .tcr = 12ULL | (12ULL << 16) | (2ULL << 30) |
+				     (1ULL << 59),
+			      .ttbr1 = BASE + 0x1000 };
+	uint64_t pa, kva = 0xfff0000080000000ULL, va = kva + 0x5123;
+
+	put(BASE + 0x1000 + ((kva >> 48) & 15) * 8, (BASE + 0x2000) | 3);
+	put(BASE + 0x2000 + ((kva >> 39) & 511) * 8, (BASE + 0x3000) | 3);
+	put(BASE + 0x3000 + ((kva >> 30) & 511) * 8, (BASE + 0x4000) | 3);
+	put(BASE + 0x4000 + ((kva >> 21) & 511) * 8, (BASE + 0x5000) | 3);
+	put(BASE + 0x5000 + ((va >> 12) & 511) * 8, (BASE + 0x600000) | 0x403);
+	ck_assert_int_eq(mmu_translate(&mem, &r, va, &pa), 0);
+	ck_assert_uint_eq(pa, BASE + 0x600123);
+	/* a 2 MiB block whose OA[51:50] come from bits [9:8] */
+	put(BASE + 0x4000 + (((kva >> 21) + 1) & 511) * 8,
+	    (BASE + 0x200000) | (1ULL << 8) | 1);
+	ck_assert_int_eq(mmu_translate(&mem, &r, kva + 0x200000, &pa), 0);
+	ck_assert_uint_eq(pa, (1ULL << 50) | (BASE + 0x200000));
+	/* without DS, T1SZ = 12 is not a valid 4K configuration */
+	r.tcr &= ~(1ULL << 59);
+	ck_assert_int_eq(mmu_translate(&mem, &r, va, &pa), -EFAULT);
+}
+END_TEST
+
 START_TEST(four_k_page_and_block)
 {
 	/* L0 at +0x1000, L1 at +0x2000, L2 at +0x3000, L3 at +0x4000 */
@@ -122,6 +152,7 @@ static Suite *mmu_walk_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, mmu_off_is_identity);
 	tcase_add_test(tc, four_k_page_and_block);
+	tcase_add_test(tc, four_k_lpa2_five_levels);
 	tcase_add_test(tc, hostile_tables);
 	tcase_add_test(tc, sixty_four_k_lower_half);
 	suite_add_tcase(s, tc);
