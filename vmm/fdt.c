@@ -244,9 +244,14 @@ static int patch_chosen(void *fdt, const char *name, size_t bufsize,
 		ret = ret ?: fdt_setprop_u64(fdt, off, "linux,initrd-end",
 					     p->initrd_gpa + p->initrd_size);
 	} else if (!ret) {
-		/* A stale range would make the kernel unpack garbage. */
-		fdt_delprop(fdt, off, "linux,initrd-start");
-		fdt_delprop(fdt, off, "linux,initrd-end");
+		/*
+		 * A stale range would make the kernel unpack garbage. A blob
+		 * may say it twice: deleting one would bare the other.
+		 */
+		while (!fdt_delprop(fdt, off, "linux,initrd-start"))
+			;
+		while (!fdt_delprop(fdt, off, "linux,initrd-end"))
+			;
 	}
 	ret = ret ?: fdt_setprop_u32(fdt, off, "pocvm,boot-count",
 				     p->boot_count);

@@ -476,6 +476,7 @@ struct user_tree {
 	unsigned int cells;	/* root #address-cells = #size-cells */
 	uint32_t dist;
 	const char *stray_memory;	/* a node also typed "memory" */
+	bool dup_initrd;	/* /chosen says its initrd range twice */
 };
 
 static const char *stray_memory;
@@ -535,6 +536,10 @@ static size_t build_user(const struct user_tree *t)
 		strp("bootargs", "stale");
 		u32p("linux,initrd-start", 0x48000000);
 		u32p("linux,initrd-end", 0x48100000);
+		if (t->dup_initrd) {
+			u32p("linux,initrd-start", 0x49000000);
+			u32p("linux,initrd-end", 0x49100000);
+		}
 		end();
 	}
 	begin("memory@40000000");
@@ -842,6 +847,26 @@ START_TEST(user_tree_stray_memory_type)
 }
 END_TEST
 
+/*
+ * A property given twice (found by the dtb fuzzer): dropping the stale
+ * initrd range took only the first copy, and the guest saw the second.
+ */
+START_TEST(user_tree_duplicate_initrd)
+{
+	struct user_tree t = board_v2;
+	size_t len;
+	int ret;
+
+	t.dup_initrd = true;
+	len = build_user(&t);
+	params(2, IRQCHIP_GICV2);
+	ret = fdt_patch_user(buf, BUFSZ, user, len, "board.dtb", &p);
+	ck_assert_msg(ret > 0, "%s", err_message(ret));
+	assert_absent(buf, "/chosen", "linux,initrd-start");
+	assert_absent(buf, "/chosen", "linux,initrd-end");
+}
+END_TEST
+
 START_TEST(user_tree_too_small_buffer)
 {
 	size_t len = build_user(&board_v2);
@@ -892,6 +917,7 @@ static Suite *fdt_suite(void)
 	tcase_add_test(usr, user_tree_bad_blobs);
 	tcase_add_test(usr, user_tree_mismatch);
 	tcase_add_test(usr, user_tree_stray_memory_type);
+	tcase_add_test(usr, user_tree_duplicate_initrd);
 	tcase_add_test(usr, user_tree_too_small_buffer);
 	suite_add_tcase(s, gen);
 	suite_add_tcase(s, usr);
