@@ -269,6 +269,15 @@ static int check_user_blob(const void *user, size_t user_size,
 		return err_set(-EINVAL, "%s: truncated device tree blob (%zu "
 			       "of %u bytes)", name, user_size,
 			       fdt_totalsize(user));
+	/*
+	 * Before version 16 (dtc of 2008) node names were full paths.
+	 * fdt_check_full() of libfdt 1.6.1 (Debian 12's) follows a NULL
+	 * name on such a tree, and nothing that boots arm64 makes one.
+	 */
+	if (fdt_version(user) < 16)
+		return err_set(-EINVAL, "%s: device tree blob version %u is "
+			       "too old (16 or later)", name,
+			       fdt_version(user));
 	/* libfdt trusts offsets inside the structure block: check them. */
 	ret = fdt_check_full(user, user_size);
 	if (ret)

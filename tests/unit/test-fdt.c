@@ -781,6 +781,23 @@ START_TEST(user_tree_bad_blobs)
 }
 END_TEST
 
+/*
+ * Found by the dtb fuzzer: a header claiming version 2 to 15 made
+ * fdt_check_full() (libfdt 1.6.1) dereference NULL and pocvm crash.
+ */
+START_TEST(user_tree_old_version)
+{
+	size_t len = build_user(&board_v2);
+
+	params(2, IRQCHIP_GICV2);
+	fdt_set_last_comp_version(user, 2);
+	fdt_set_version(user, 15);
+	assert_patch_error(len, "version 15 is too old");
+	fdt_set_version(user, 2);
+	assert_patch_error(len, "version 2 is too old");
+}
+END_TEST
+
 START_TEST(user_tree_mismatch)
 {
 	struct user_tree t = board_v2;
@@ -915,6 +932,7 @@ static Suite *fdt_suite(void)
 	tcase_add_test(usr, user_tree_from_dump);
 	tcase_add_test(usr, user_tree_gic_elsewhere);
 	tcase_add_test(usr, user_tree_bad_blobs);
+	tcase_add_test(usr, user_tree_old_version);
 	tcase_add_test(usr, user_tree_mismatch);
 	tcase_add_test(usr, user_tree_stray_memory_type);
 	tcase_add_test(usr, user_tree_duplicate_initrd);
