@@ -5,6 +5,7 @@
 # make boot     the nested boot tests (tests/boot/run)
 # make check    unit + boot
 # make deps     install every package the build and the tests need
+# make fuzz     libFuzzer targets, FUZZ_SECONDS each (not part of check)
 # make demo     boot the bundled guest with pocvm
 # make bench    every benchmark (figures only): start-up, memory, PoC clean, ...
 # make bench-flush  the PoC clean's cost per method and guest size
@@ -18,7 +19,7 @@ Q := $(if $(filter 1,$(V)),,@)
 DEB_PKGS := gcc libc6-dev make pkg-config check libfdt-dev libaio-dev zlib1g-dev \
 	device-tree-compiler ccache bc bison flex libssl-dev libelf-dev cpio \
 	kmod xz-utils file patch qemu-system-arm qemu-user-static linux-source-6.12 \
-	e2fsprogs gdb-multiarch rsync
+	e2fsprogs gdb-multiarch rsync clang libclang-rt-14-dev
 ifneq ($(HOST_ARCH),aarch64)
 DEB_PKGS += gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 endif
@@ -59,7 +60,7 @@ T_OBJS := $(SRCS:%.c=$(BUILD)/aarch64/%.o)
 H_OBJS := $(HOST_SRCS:%.c=$(BUILD)/host/%.o)
 
 .PHONY: all deps check-deps unit boot check demo clean sysroot bench bench-flush \
-	install
+	install fuzz
 PREFIX ?= /usr/local
 DESTDIR ?=
 all: pocvm
@@ -145,6 +146,49 @@ unit: $(BUILD)/host/unit-tests $(BUILD)/aarch64/unit-tests
 	$(Q)$(BUILD)/host/unit-tests
 	@echo "unit tests (aarch64$(if $(ARM64_RUN), under $(ARM64_RUN))):"
 	$(Q)$(ARM64_RUN) $(BUILD)/aarch64/unit-tests
+
+# Fuzzing (tests/fuzz/README.md): each tests/fuzz/fuzz-<target>.c is a
+# libFuzzer target, built with clang, ASan and UBSan against the host
+# sources in their own object dir. Code that needs KVM or a running VM is
+# left out; tests/fuzz/fake-vm.c stands in for it. Adding a target adds a
+# file there, never a line here.
+FUZZ_CC ?= clang-14
+FUZZ_SECONDS ?= 30
+FUZZ_DIR := $(BUILD)/fuzz
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer -D_GNU_SOURCE \
+	$(WARN) -Iinclude -Iarm64 -Itests/fuzz -MMD -MP $(FUZZ_SAN) \
+	-fsanitize=fuzzer-no-link
+FUZZ_EXCLUDE := vmm/vm.c vmm/event-loop.c vmm/control.c hw/devices.c \
+	hw/virtio/bus.c $(wildcard vmm/cmd-*.c)
+FUZZ_LIB_OBJS := $(patsubst %.c,$(FUZZ_DIR)/%.o,\
+	$(filter-out $(FUZZ_EXCLUDE),$(HOST_SRCS)))
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz-%.c,%,\
+	$(wildcard tests/fuzz/fuzz-*.c))
+FUZZ_SUPPORT_OBJS := $(patsubst %.c,$(FUZZ_DIR)/%.o,\
+	$(filter-out tests/fuzz/fuzz-%.c,$(wildcard tests/fuzz/*.c)))
+
+$(FUZZ_DIR)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)command -v $(FUZZ_CC) >/dev/null || { echo "$(FUZZ_CC) not" \
+		"found: run 'make deps' first" >&2; exit 1; }
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+# An archive, so a target pulls in only the modules it uses.
+$(FUZZ_DIR)/libpocvm.a: $(FUZZ_LIB_OBJS)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_DIR)/fuzz-%: $(FUZZ_DIR)/tests/fuzz/fuzz-%.o $(FUZZ_SUPPORT_OBJS) \
+		$(FUZZ_DIR)/libpocvm.a
+	@echo "  LD      $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ -lfdt -lz \
+		-lpthread
+
+.SECONDARY: $(FUZZ_SUPPORT_OBJS) \
+	$(FUZZ_TARGETS:%=$(FUZZ_DIR)/tests/fuzz/fuzz-%.o)
+
+fuzz: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz-%)
+	$(Q)tests/fuzz/run $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 boot: pocvm
 	$(Q)tests/boot/run $(BOOT_ARGS)

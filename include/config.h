@@ -95,8 +95,13 @@ struct config {
 	int guest_argc;
 };
 
-/* Fill defaults, parse `run` arguments (argv[0] is "run"), validate. */
+/*
+ * Fill defaults, parse `run` arguments (argv[0] is "run"), validate. On
+ * success the caller owns what cfg holds until config_release(); on
+ * failure there is nothing to release.
+ */
 int config_parse_run(struct config *cfg, int argc, char **argv);
+void config_release(struct config *cfg);
 /* 0 if name can name a guest (and its control socket), else -EINVAL. */
 int config_name_valid(const char *name);
 

@@ -660,5 +660,6 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 	vm_destroy(&vm);
+	config_release(&cfg);
 	return status;
 }

@@ -219,6 +219,7 @@ static int parse_disk(struct config *cfg, const char *value)
 {
 	struct disk_config *d;
 	char *arg, *opt, *next;
+	int ret;
 
 	if (cfg->nr_disks == CONFIG_MAX_DISKS)
 		return err_set(-EINVAL, "--disk: at most %d disks",
@@ -232,23 +233,32 @@ static int parse_disk(struct config *cfg, const char *value)
 	next = strchr(arg, ',');
 	if (next)
 		*next++ = '\0';
-	if (!*arg)
-		return err_set(-EINVAL, "--disk: no file name");
+	if (!*arg) {
+		ret = err_set(-EINVAL, "--disk: no file name");
+		goto fail;
+	}
 	d->path = arg;
 	for (opt = next; opt; opt = next) {
 		next = strchr(opt, ',');
 		if (next)
 			*next++ = '\0';
-		if (!strcmp(opt, "ro"))
+		if (!strcmp(opt, "ro")) {
 			d->ro = true;
-		else if (!strcmp(opt, "direct"))
+		} else if (!strcmp(opt, "direct")) {
 			d->direct = true;
-		else
-			return err_set(-EINVAL, "--disk %s: unknown option '%s' "
-				       "(ro, direct)", d->path, opt);
+		} else {
+			ret = err_set(-EINVAL, "--disk %s: unknown option "
+				      "'%s' (ro, direct)", d->path, opt);
+			goto fail;
+		}
 	}
 	cfg->nr_disks++;
 	return 0;
+fail:
+	/* Not counted in nr_disks, so config_release() would miss it. */
+	free(arg);
+	d->path = NULL;
+	return ret;
 }
 
 static int parse_mac(const char *s, uint8_t mac[6])
@@ -393,11 +403,22 @@ static int parse_one(struct config *cfg, int opt, const char *arg)
 	return err_set(-EINVAL, "unknown option");
 }
 
-int config_parse_run(struct config *cfg, int argc, char **argv)
+void config_release(struct config *cfg)
+{
+	unsigned int i;
+
+	/* The --disk values are all that parsing allocates. */
+	for (i = 0; i < cfg->nr_disks; i++) {
+		free((char *)cfg->disks[i].path);
+		cfg->disks[i].path = NULL;
+	}
+	cfg->nr_disks = 0;
+}
+
+static int parse_run(struct config *cfg, int argc, char **argv)
 {
 	int opt, ret, scanned;
 
-	memset(cfg, 0, sizeof(*cfg));
 	cfg->ram_base = 0x80000000ULL;
 	cfg->ram_size = CONFIG_DEFAULT_RAM;
 	cfg->nr_cpus = 1;
@@ -446,4 +467,16 @@ int config_parse_run(struct config *cfg, int argc, char **argv)
 		return err_set(-EINVAL, "--dump-dtb writes the generated tree; "
 			       "it does not go with --dtb");
 	return 0;
+}
+
+int config_parse_run(struct config *cfg, int argc, char **argv)
+{
+	int ret;
+
+	memset(cfg, 0, sizeof(*cfg));
+	ret = parse_run(cfg, argc, argv);
+	/* A caller told "no" has nothing to release. */
+	if (ret)
+		config_release(cfg);
+	return ret;
 }

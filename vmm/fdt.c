@@ -186,18 +186,14 @@ static bool put_cells(fdt32_t *cells, int n, uint64_t val)
 	return false;
 }
 
-static int patch_memory(void *fdt, const char *name, size_t bufsize,
-			const struct fdt_params *p)
+/*
+ * Whatever RAM the tree described, the VM has exactly what add_memory()
+ * writes: a leftover bank would send the guest to memory nobody backs.
+ */
+static int drop_memory(void *fdt, const char *name, size_t bufsize)
 {
-	int ac = fdt_address_cells(fdt, 0), sc = fdt_size_cells(fdt, 0);
-	char node[32];
-	fdt32_t reg[4];
 	int off, ret;
 
-	/*
-	 * Whatever RAM the tree described, the VM has exactly this: a
-	 * leftover bank would send the guest to memory nobody backs.
-	 */
 	while ((off = fdt_node_offset_by_prop_value(fdt, -1, "device_type",
 						    "memory",
 						    sizeof("memory"))) >= 0) {
@@ -205,6 +201,17 @@ static int patch_memory(void *fdt, const char *name, size_t bufsize,
 		if (ret)
 			return fdt_fail(ret, name, bufsize);
 	}
+	return 0;
+}
+
+static int add_memory(void *fdt, const char *name, size_t bufsize,
+		      const struct fdt_params *p)
+{
+	int ac = fdt_address_cells(fdt, 0), sc = fdt_size_cells(fdt, 0);
+	char node[32];
+	fdt32_t reg[4];
+	int off, ret;
+
 	if (!put_cells(reg, ac, p->ram_base) ||
 	    !put_cells(reg + ac, sc, p->ram_size))
 		return err_set(-EINVAL, "%s: RAM at 0x%llx does not fit the "
@@ -237,9 +244,14 @@ static int patch_chosen(void *fdt, const char *name, size_t bufsize,
 		ret = ret ?: fdt_setprop_u64(fdt, off, "linux,initrd-end",
 					     p->initrd_gpa + p->initrd_size);
 	} else if (!ret) {
-		/* A stale range would make the kernel unpack garbage. */
-		fdt_delprop(fdt, off, "linux,initrd-start");
-		fdt_delprop(fdt, off, "linux,initrd-end");
+		/*
+		 * A stale range would make the kernel unpack garbage. A blob
+		 * may say it twice: deleting one would bare the other.
+		 */
+		while (!fdt_delprop(fdt, off, "linux,initrd-start"))
+			;
+		while (!fdt_delprop(fdt, off, "linux,initrd-end"))
+			;
 	}
 	ret = ret ?: fdt_setprop_u32(fdt, off, "pocvm,boot-count",
 				     p->boot_count);
@@ -257,6 +269,15 @@ static int check_user_blob(const void *user, size_t user_size,
 		return err_set(-EINVAL, "%s: truncated device tree blob (%zu "
 			       "of %u bytes)", name, user_size,
 			       fdt_totalsize(user));
+	/*
+	 * Before version 16 (dtc of 2008) node names were full paths.
+	 * fdt_check_full() of libfdt 1.6.1 (Debian 12's) follows a NULL
+	 * name on such a tree, and nothing that boots arm64 makes one.
+	 */
+	if (fdt_version(user) < 16)
+		return err_set(-EINVAL, "%s: device tree blob version %u is "
+			       "too old (16 or later)", name,
+			       fdt_version(user));
 	/* libfdt trusts offsets inside the structure block: check them. */
 	ret = fdt_check_full(user, user_size);
 	if (ret)
@@ -279,9 +300,15 @@ int fdt_patch_user(void *buf, size_t bufsize, const void *user,
 	ret = fdt_open_into(user, buf, fdt_bufsize(bufsize));
 	if (ret)
 		return fdt_fail(ret, name, bufsize);
-	ret = fdt_arm64_check_user(buf, name, p);
+	/*
+	 * Banks first: any node typed "memory" goes, even one that is also
+	 * /chosen or /cpus, so the checks and the patching that follow see
+	 * the tree the guest will get.
+	 */
+	ret = drop_memory(buf, name, bufsize);
+	ret = ret ?: fdt_arm64_check_user(buf, name, p);
 	ret = ret ?: patch_chosen(buf, name, bufsize, p);
-	ret = ret ?: patch_memory(buf, name, bufsize, p);
+	ret = ret ?: add_memory(buf, name, bufsize, p);
 	if (ret)
 		return ret;
 	ret = fdt_pack(buf);

@@ -475,11 +475,18 @@ struct user_tree {
 	bool chosen;
 	unsigned int cells;	/* root #address-cells = #size-cells */
 	uint32_t dist;
+	const char *stray_memory;	/* a node also typed "memory" */
+	bool dup_initrd;	/* /chosen says its initrd range twice */
 };
+
+static const char *stray_memory;
 
 static void begin(const char *name)
 {
 	ck_assert_int_eq(fdt_begin_node(user, name), 0);
+	if (stray_memory && !strcmp(name, stray_memory))
+		ck_assert_int_eq(fdt_property_string(user, "device_type",
+						     "memory"), 0);
 }
 
 static void end(void)
@@ -516,6 +523,7 @@ static size_t build_user(const struct user_tree *t)
 	unsigned int i;
 	char name[48];
 
+	stray_memory = t->stray_memory;
 	ck_assert_int_eq(fdt_create(user, BUFSZ), 0);
 	ck_assert_int_eq(fdt_finish_reservemap(user), 0);
 	begin("");
@@ -528,6 +536,10 @@ static size_t build_user(const struct user_tree *t)
 		strp("bootargs", "stale");
 		u32p("linux,initrd-start", 0x48000000);
 		u32p("linux,initrd-end", 0x48100000);
+		if (t->dup_initrd) {
+			u32p("linux,initrd-start", 0x49000000);
+			u32p("linux,initrd-end", 0x49100000);
+		}
 		end();
 	}
 	begin("memory@40000000");
@@ -769,6 +781,23 @@ START_TEST(user_tree_bad_blobs)
 }
 END_TEST
 
+/*
+ * Found by the dtb fuzzer: a header claiming version 2 to 15 made
+ * fdt_check_full() (libfdt 1.6.1) dereference NULL and pocvm crash.
+ */
+START_TEST(user_tree_old_version)
+{
+	size_t len = build_user(&board_v2);
+
+	params(2, IRQCHIP_GICV2);
+	fdt_set_last_comp_version(user, 2);
+	fdt_set_version(user, 15);
+	assert_patch_error(len, "version 15 is too old");
+	fdt_set_version(user, 2);
+	assert_patch_error(len, "version 2 is too old");
+}
+END_TEST
+
 START_TEST(user_tree_mismatch)
 {
 	struct user_tree t = board_v2;
@@ -804,14 +833,70 @@ START_TEST(user_tree_mismatch)
 }
 END_TEST
 
+/*
+ * device_type = "memory" where it does not belong (found by the dtb
+ * fuzz target's checks on a crafted tree): the banks were dropped after
+ * /chosen was written and the CPUs and GIC were checked, so the guest
+ * got no bootargs, or no CPUs.
+ */
+START_TEST(user_tree_stray_memory_type)
+{
+	struct user_tree t = board_v2;
+	size_t len;
+	int ret;
+
+	t.stray_memory = "chosen";
+	len = build_user(&t);
+	params(2, IRQCHIP_GICV2);
+	p.bootargs = "fresh";
+	ret = fdt_patch_user(buf, BUFSZ, user, len, "board.dtb", &p);
+	ck_assert_msg(ret > 0, "%s", err_message(ret));
+	assert_str(buf, "/chosen", "bootargs", "fresh");
+	ck_assert_int_eq(count_memory(buf), 1);
+
+	t.stray_memory = "cpus";
+	len = build_user(&t);
+	assert_patch_error(len, "describes 0 CPU(s)");
+
+	t.stray_memory = "interrupt-controller@3fff0000";
+	len = build_user(&t);
+	assert_patch_error(len, "no GIC");
+}
+END_TEST
+
+/*
+ * A property given twice (found by the dtb fuzzer): dropping the stale
+ * initrd range took only the first copy, and the guest saw the second.
+ */
+START_TEST(user_tree_duplicate_initrd)
+{
+	struct user_tree t = board_v2;
+	size_t len;
+	int ret;
+
+	t.dup_initrd = true;
+	len = build_user(&t);
+	params(2, IRQCHIP_GICV2);
+	ret = fdt_patch_user(buf, BUFSZ, user, len, "board.dtb", &p);
+	ck_assert_msg(ret > 0, "%s", err_message(ret));
+	assert_absent(buf, "/chosen", "linux,initrd-start");
+	assert_absent(buf, "/chosen", "linux,initrd-end");
+}
+END_TEST
+
 START_TEST(user_tree_too_small_buffer)
 {
 	size_t len = build_user(&board_v2);
 	size_t sizes[] = { 64, len / 2, len };
+	char bootargs[300];
 	unsigned int i;
 	int ret;
 
 	params(2, IRQCHIP_GICV2);
+	/* Longer than the banks dropped: the patched tree outgrows len. */
+	memset(bootargs, 'x', sizeof(bootargs) - 1);
+	bootargs[sizeof(bootargs) - 1] = '\0';
+	p.bootargs = bootargs;
 	for (i = 0; i < 3; i++) {
 		fill_canary();
 		err_clear();
@@ -847,7 +932,10 @@ static Suite *fdt_suite(void)
 	tcase_add_test(usr, user_tree_from_dump);
 	tcase_add_test(usr, user_tree_gic_elsewhere);
 	tcase_add_test(usr, user_tree_bad_blobs);
+	tcase_add_test(usr, user_tree_old_version);
 	tcase_add_test(usr, user_tree_mismatch);
+	tcase_add_test(usr, user_tree_stray_memory_type);
+	tcase_add_test(usr, user_tree_duplicate_initrd);
 	tcase_add_test(usr, user_tree_too_small_buffer);
 	suite_add_tcase(s, gen);
 	suite_add_tcase(s, usr);

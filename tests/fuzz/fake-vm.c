@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Stand-ins for the parts of a VM devices call into: vmm/vm.c,
+ * hw/virtio/bus.c and vmm/event-loop.c. Those need KVM (or a running
+ * loop) and are left out of the fuzz build, so nothing here can clash
+ * with the real definitions. The fakes record what a device registered
+ * and check the promises devices make to the bus.
+ */
+#include <fcntl.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "event-loop.h"
+#include "fuzz.h"
+#include "layout.h"
+#include "log.h"
+#include "virtio.h"
+#include "vm.h"
+
+struct vm fuzz_vm;
+struct device *fuzz_last_device;
+struct virtio_dev *fuzz_last_vdev;
+struct config fuzz_cfg;
+
+static struct virtio_dev vdev;
+static int input_wr = -1;	/* the other end of the devices' stdin */
+static int null_fd = -1;	/* where guest output goes */
+static event_fn input_fn;
+static void *input_arg;
+static int irq_level[64];
+
+/*
+ * Devices read keyboard input from stdin: make it a pipe the harness
+ * writes into. libFuzzer itself never reads stdin while fuzzing.
+ */
+static void setup_once(void)
+{
+	int fds[2];
+
+	if (input_wr >= 0)
+		return;
+	FUZZ_CHECK(!pipe2(fds, O_NONBLOCK | O_CLOEXEC));
+	FUZZ_CHECK(dup2(fds[0], STDIN_FILENO) == STDIN_FILENO);
+	close(fds[0]);
+	input_wr = fds[1];
+	null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	FUZZ_CHECK(null_fd >= 0);
+	fuzz_verbose_init();
+}
+
+void fuzz_vm_reset(void)
+{
+	uint8_t junk[256];
+
+	setup_once();
+	/* Whatever the last run left unread must not leak into this one. */
+	while (read(STDIN_FILENO, junk, sizeof(junk)) > 0)
+		;
+	memset(&fuzz_vm, 0, sizeof(fuzz_vm));
+	console_init(&fuzz_vm.console);
+	fuzz_vm.console.out_fd = null_fd;
+	memset(&fuzz_cfg, 0, sizeof(fuzz_cfg));
+	fuzz_vm.cfg = &fuzz_cfg;
+	fuzz_vm.guest_status = -1;
+	fuzz_last_device = NULL;
+	fuzz_last_vdev = NULL;
+	input_fn = NULL;
+	input_arg = NULL;
+	memset(irq_level, 0, sizeof(irq_level));
+}
+
+void fuzz_console_input(struct fuzz_in *in, unsigned int len)
+{
+	uint8_t buf[256];
+
+	if (len > sizeof(buf))
+		len = sizeof(buf);
+	fuzz_bytes(in, buf, len);
+	if (!input_fn || !len)
+		return;
+	/* The pipe holds 64 KiB: a short write only means "full". */
+	if (write(input_wr, buf, len) < 0)
+		return;
+	input_fn(input_arg, EPOLLIN);
+}
+
+struct device *vm_add_device(struct vm *vm, const struct device_ops *ops,
+			     uint64_t base, uint64_t size, unsigned int spi,
+			     void *priv)
+{
+	struct device *dev;
+
+	FUZZ_CHECK(vm->nr_devices < VM_MAX_DEVICES);
+	dev = &vm->devices[vm->nr_devices++];
+	memset(dev, 0, sizeof(*dev));
+	dev->ops = ops;
+	dev->vm = vm;
+	dev->base = base;
+	dev->size = size;
+	dev->spi = spi;
+	dev->priv = priv;
+	pthread_mutex_init(&dev->lock, NULL);
+	fuzz_last_device = dev;
+	return dev;
+}
+
+/* Devices promise to report changes of their line, never repeats. */
+int vm_set_irq(struct vm *vm, unsigned int spi, int level)
+{
+	FUZZ_CHECK(spi < 64);
+	FUZZ_CHECK(level == 0 || level == 1);
+	FUZZ_CHECK(irq_level[spi] != level);
+	irq_level[spi] = level;
+	return 0;
+}
+
+void vm_request_stop(struct vm *vm, enum vm_stop why, int vcpu_index)
+{
+	if (vm->stop == VM_RUNNING)
+		vm->stop = why;
+}
+
+void vm_set_guest_status(struct vm *vm, int status)
+{
+	FUZZ_CHECK(status >= 0 && status <= 255);
+	vm->guest_status = status;
+}
+
+static int fake_set_irq(struct virtio_dev *vdev, int level)
+{
+	return vm_set_irq(vdev->dev->vm, vdev->dev->spi, level);
+}
+
+/* hw/virtio/bus.c without KVM: one window, the line straight to the VM. */
+static void fake_bus_mmio(struct device *dev, uint64_t off, void *data,
+			  unsigned int len, bool is_write)
+{
+	virtio_mmio_access(dev->priv, off, data, len, is_write);
+}
+
+static const struct device_ops fake_bus_ops = {
+	.name = "fake-virtio-mmio",
+	.mmio = fake_bus_mmio,
+};
+
+int virtio_mmio_add(struct vm *vm, const struct virtio_dev_ops *ops,
+		    void *priv)
+{
+	struct device *dev;
+	int ret;
+
+	ret = virtio_dev_init(&vdev, ops, &vm->mem, priv);
+	if (ret)
+		return ret;
+	dev = vm_add_device(vm, &fake_bus_ops, LAYOUT_VIRTIO_BASE,
+			    VIRTIO_MMIO_SIZE, LAYOUT_SPI_VIRTIO(0), &vdev);
+	vdev.dev = dev;
+	vdev.set_irq = fake_set_irq;
+	fuzz_last_vdev = &vdev;
+	return 0;
+}
+
+int event_loop_add(struct event_loop *loop, int fd, uint32_t events,
+		   event_fn fn, void *arg)
+{
+	FUZZ_CHECK(fd == STDIN_FILENO);
+	input_fn = fn;
+	input_arg = arg;
+	return 0;
+}
+
+int event_loop_mod(struct event_loop *loop, int fd, uint32_t events)
+{
+	FUZZ_CHECK(fd == STDIN_FILENO);
+	return 0;
+}
+
+void event_loop_del(struct event_loop *loop, int fd)
+{
+	FUZZ_CHECK(fd == STDIN_FILENO);
+	input_fn = NULL;
+}
