@@ -572,11 +572,16 @@ static void blk_drain(struct vblk *b)
 
 static void blk_reset(struct virtio_dev *vdev)
 {
+	struct vblk *b = vdev->priv;
+
 	/*
 	 * The rings are gone: reads still in flight would write into RAM
 	 * the next driver owns, so wait for them before the reset is done.
 	 */
-	blk_drain(vdev->priv);
+	if (b->in_flight)
+		pr_debug("--disk %s: reset waits for %u request(s) in flight",
+			 b->path, b->in_flight);
+	blk_drain(b);
 }
 
 static void blk_event(void *arg, uint32_t events)
