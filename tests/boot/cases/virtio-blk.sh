@@ -4,7 +4,8 @@
 # match on the host, and the ro disk refuses writes. On our kernel
 # (built in) and Debian's (virtio_blk module). Then the image locks: a
 # second pocvm on an image in use exits 2, as does a missing image. With
-# ',direct' the same copy goes through O_DIRECT where L1 allows it.
+# ',direct' the same copy goes through O_DIRECT where L1 allows it, and
+# an in-place reboot in the middle of reads leaves the disk working.
 # matrix: hosts=patched,stock cpus=max gics=3
 # timeout: 900
 seq 1 50000 > seq.expected
@@ -47,6 +48,14 @@ for k in ours stock; do
 	echo "+ cmp src.img dst.img"
 	cmp src.img dst.img || fail "$k: the raw copy differs"
 done
+
+# A guest reboot in place while it reads the disk (the reset waits for
+# what is in flight: --loglevel debug says when there was any), then the
+# next boot's driver reads the disk whole and right.
+expect_exit 0 reboot.log $POCVM run -k $IMAGE -i $INITRD --reboot \
+	--disk src.img,ro --loglevel debug -p "quiet guest_action=blk-reboot"
+expect_line reboot.log '^POCVM-GUEST-REBOOTING'
+expect_line reboot.log "^POCVM-BLK-MD5 $(md5sum < src.img | cut -d' ' -f1) "
 
 # direct: O_DIRECT where L1's file system has it (tmpfs since Linux 6.6;
 # blkread says whether it got it), else pocvm must say so and exit 2.
