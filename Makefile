@@ -9,6 +9,7 @@
 # make demo     boot the bundled guest with pocvm
 # make bench    every benchmark (figures only): start-up, memory, PoC clean, ...
 # make bench-flush  the PoC clean's cost per method and guest size
+# make bench-blk    virtio-blk 4 KiB random-read IOPS, guest vs. host
 
 HOST_ARCH := $(shell uname -m)
 BUILD := build
@@ -60,7 +61,7 @@ T_OBJS := $(SRCS:%.c=$(BUILD)/aarch64/%.o)
 H_OBJS := $(HOST_SRCS:%.c=$(BUILD)/host/%.o)
 
 .PHONY: all deps check-deps unit boot check demo clean sysroot bench bench-flush \
-	install fuzz
+	bench-blk install fuzz
 PREFIX ?= /usr/local
 DESTDIR ?=
 all: pocvm
@@ -199,6 +200,9 @@ check: unit
 # Benchmarks print figures in the emulated host; they never fail a build.
 bench-flush: pocvm
 	$(Q)tests/boot/run -b flush
+
+bench-blk: pocvm
+	$(Q)tests/boot/run -b blk
 
 # Every benchmark in tests/boot/bench/: figures, never a verdict.
 bench: pocvm

@@ -485,9 +485,11 @@ static int prepare(struct vm *vm)
 	ret = ret ?: arm64_guest_granules(vm, &vm->granules);
 	if (ret)
 		return fail(ret, EXIT_VMM_FAILURE);
+	/* A device fails on what the user gave it (a disk image), or ENOMEM. */
 	ret = create_devices(vm);
 	if (ret)
-		return fail(ret, EXIT_VMM_FAILURE);
+		return fail(ret, ret == -ENOMEM ? EXIT_VMM_FAILURE :
+			    EXIT_USAGE);
 	ret = load_boot_images(vm, vm->granules);
 	if (ret)
 		return fail(ret, EXIT_USAGE);
