@@ -111,8 +111,20 @@ int virtq_enable(struct virtq *vq, uint64_t features);
  * a malformed chain or ring (logged once): the device must stop.
  */
 int virtq_pop(struct virtq *vq, struct virtq_req *req);
+/*
+ * Give back the last n chains popped and not pushed: the next pops
+ * return them again (a device that found too few buffers for a packet).
+ */
+void virtq_unpop(struct virtq *vq, uint16_t n);
 /* Return chain head to the driver with len bytes written into it. */
 int virtq_push(struct virtq *vq, uint16_t head, uint32_t len);
+/*
+ * Return n chains (ids and lengths in host order) behind one used->idx
+ * update: the driver sees all of them or none, e.g. every buffer of one
+ * merged packet.
+ */
+int virtq_push_batch(struct virtq *vq, const struct virtq_used_elem *elems,
+		     unsigned int n);
 /* After pushes: does the driver want an interrupt (EVENT_IDX aware)? */
 bool virtq_should_notify(struct virtq *vq);
 
