@@ -655,6 +655,45 @@ START_TEST(mmio_bad_ring_at_ready)
 }
 END_TEST
 
+static int driver_oks;
+
+static void count_driver_ok(struct virtio_dev *v)
+{
+	driver_oks++;
+}
+
+START_TEST(mmio_driver_ok_and_vring_interrupt)
+{
+	struct virtio_dev_ops ops = test_ops;
+
+	ops.driver_ok = count_driver_ok;
+	driver_oks = 0;
+	ck_assert_int_eq(virtio_dev_init(&vdev, &ops, &mem, NULL), 0);
+	vdev.set_irq = fake_set_irq;
+	irq_level = 0;
+	/* Before DRIVER_OK, a late signal from a stopped server is ignored. */
+	virtio_vring_interrupt(&vdev);
+	ck_assert_int_eq(irq_level, 0);
+	ck_assert(negotiate(1) & VIRTIO_STATUS_FEATURES_OK);
+	setup_queue(BASE + USED_OFF);
+	wr(0x070, rd(0x070) | VIRTIO_STATUS_DRIVER_OK);
+	ck_assert_int_eq(driver_oks, 1);
+	/* Writing the same status again is no new DRIVER_OK. */
+	wr(0x070, rd(0x070));
+	ck_assert_int_eq(driver_oks, 1);
+	virtio_vring_interrupt(&vdev);
+	ck_assert_int_eq(irq_level, 1);
+	ck_assert_uint_eq(rd(0x060), VIRTIO_INT_VRING);
+	wr(0x064, VIRTIO_INT_VRING);
+	ck_assert_int_eq(irq_level, 0);
+	/* After a reset, the next driver's DRIVER_OK counts again. */
+	wr(0x070, 0);
+	ck_assert(negotiate(1) & VIRTIO_STATUS_FEATURES_OK);
+	wr(0x070, rd(0x070) | VIRTIO_STATUS_DRIVER_OK);
+	ck_assert_int_eq(driver_oks, 2);
+}
+END_TEST
+
 static Suite *virtqueue_suite(void)
 {
 	Suite *s = suite_create("virtqueue");
@@ -691,6 +730,7 @@ static Suite *virtqueue_suite(void)
 	tcase_add_test(mmio, mmio_needs_version_1);
 	tcase_add_test(mmio, mmio_request_and_irq);
 	tcase_add_test(mmio, mmio_bad_ring_at_ready);
+	tcase_add_test(mmio, mmio_driver_ok_and_vring_interrupt);
 	suite_add_tcase(s, mmio);
 	return s;
 }
