@@ -451,9 +451,11 @@ static int prepare(struct vm *vm)
 	ret = ret ?: arm64_guest_granules(vm, &vm->granules);
 	if (ret)
 		return fail(ret, EXIT_VMM_FAILURE);
+	/* A missing tap or device file is the user's to fix, not ours. */
 	ret = create_devices(vm);
 	if (ret)
-		return fail(ret, EXIT_VMM_FAILURE);
+		return fail(ret, ret == -ENOMEM ? EXIT_VMM_FAILURE :
+			    EXIT_USAGE);
 	ret = load_boot_images(vm, vm->granules);
 	if (ret)
 		return fail(ret, EXIT_USAGE);
