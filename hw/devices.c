@@ -9,6 +9,7 @@ extern const struct device_type pvpanic_type;
 extern const struct device_type boot_timer_type;
 extern const struct device_type virtio_rng_type;
 extern const struct device_type virtio_console_type;
+extern const struct device_type virtio_net_type;
 
 const struct device_type *const device_types[] = {
 	&serial8250_type,
@@ -16,5 +17,6 @@ const struct device_type *const device_types[] = {
 	&boot_timer_type,
 	&virtio_rng_type,
 	&virtio_console_type,
+	&virtio_net_type,
 	NULL,
 };
