@@ -10,6 +10,7 @@ extern const struct device_type boot_timer_type;
 extern const struct device_type virtio_rng_type;
 extern const struct device_type virtio_console_type;
 extern const struct device_type virtio_blk_type;
+extern const struct device_type virtio_net_type;
 
 const struct device_type *const device_types[] = {
 	&serial8250_type,
@@ -18,5 +19,6 @@ const struct device_type *const device_types[] = {
 	&virtio_rng_type,
 	&virtio_console_type,
 	&virtio_blk_type,
+	&virtio_net_type,
 	NULL,
 };

@@ -111,8 +111,20 @@ int virtq_enable(struct virtq *vq, uint64_t features);
  * a malformed chain or ring (logged once): the device must stop.
  */
 int virtq_pop(struct virtq *vq, struct virtq_req *req);
+/*
+ * Give back the last n chains popped and not pushed: the next pops
+ * return them again (a device that found too few buffers for a packet).
+ */
+void virtq_unpop(struct virtq *vq, uint16_t n);
 /* Return chain head to the driver with len bytes written into it. */
 int virtq_push(struct virtq *vq, uint16_t head, uint32_t len);
+/*
+ * Return n chains (ids and lengths in host order) behind one used->idx
+ * update: the driver sees all of them or none, e.g. every buffer of one
+ * merged packet.
+ */
+int virtq_push_batch(struct virtq *vq, const struct virtq_used_elem *elems,
+		     unsigned int n);
 /* After pushes: does the driver want an interrupt (EVENT_IDX aware)? */
 bool virtq_should_notify(struct virtq *vq);
 
@@ -151,6 +163,11 @@ struct virtio_dev_ops {
 	void (*queue_notify)(struct virtio_dev *vdev, struct virtq *vq);
 	/* Device-specific part of a reset (status 0 or VM reboot). */
 	void (*reset)(struct virtio_dev *vdev);
+	/*
+	 * The driver set DRIVER_OK: its queues are live. A device may hand
+	 * them to vhost here (see queue_kick_fd and queue_call_fd).
+	 */
+	void (*driver_ok)(struct virtio_dev *vdev);
 	/* The VM is up (event loop running): watch the device's own fds. */
 	int (*start)(struct virtio_dev *vdev);
 	void (*teardown)(struct virtio_dev *vdev);
@@ -164,6 +181,17 @@ struct virtio_dev {
 	/* Drives the interrupt line; vm_set_irq() in a VM, a fake in tests. */
 	int (*set_irq)(struct virtio_dev *vdev, int level);
 	bool irq_level;
+	/*
+	 * For a device that lets the kernel (vhost) serve its queues; set
+	 * by the bus, NULL in unit tests. queue_kick_fd() returns the
+	 * eventfd KVM signals on the queue's QueueNotify and stops (take)
+	 * or resumes (!take) serving it here; -errno if there is none.
+	 * queue_call_fd() returns an eventfd whose every signal raises a
+	 * vring interrupt, as virtio_vring_interrupt() does.
+	 */
+	int (*queue_kick_fd)(struct virtio_dev *vdev, unsigned int index,
+			     bool take);
+	int (*queue_call_fd)(struct virtio_dev *vdev, unsigned int index);
 
 	uint32_t status;
 	uint32_t isr;
@@ -191,6 +219,8 @@ void virtio_dev_reset(struct virtio_dev *vdev);
 void virtio_queue_kick(struct virtio_dev *vdev, uint32_t index);
 /* Used buffers were pushed on vq: interrupt the driver if it wants. */
 void virtio_notify(struct virtio_dev *vdev, struct virtq *vq);
+/* Someone who already checked the driver's wishes (vhost) says notify. */
+void virtio_vring_interrupt(struct virtio_dev *vdev);
 /* The driver broke the rules: set DEVICE_NEEDS_RESET, config interrupt. */
 void virtio_dev_broken(struct virtio_dev *vdev);
 

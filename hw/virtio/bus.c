@@ -42,9 +42,16 @@ struct bus_irqfd {
 	int resample_fd;
 };
 
+/* An eventfd another server (vhost) signals for a queue's interrupt. */
+struct bus_call {
+	struct device *dev;
+	int fd;
+};
+
 struct virtio_bus_dev {
 	struct virtio_dev vdev;		/* first: dev->priv points here */
 	struct bus_kick kicks[VIRTIO_MAX_QUEUES];
+	struct bus_call calls[VIRTIO_MAX_QUEUES];
 	struct bus_irqfd irq;
 };
 
@@ -182,6 +189,55 @@ static int kick_attach(struct device *dev, struct bus_kick *k)
 	return 0;
 }
 
+static int bus_queue_kick_fd(struct virtio_dev *vdev, unsigned int index,
+			     bool take)
+{
+	struct virtio_bus_dev *b = vdev->dev->priv;
+	int fd, ret;
+
+	if (index >= vdev->ops->nr_queues || b->kicks[index].fd < 0)
+		return -EOPNOTSUPP;
+	fd = b->kicks[index].fd;
+	ret = event_loop_mod(vdev->dev->vm->loop, fd, take ? 0 : EPOLLIN);
+	return ret ?: fd;
+}
+
+static void bus_call(void *arg, uint32_t events)
+{
+	struct bus_call *c = arg;
+	uint64_t count;
+
+	if (read(c->fd, &count, sizeof(count)) != sizeof(count))
+		return;
+	pthread_mutex_lock(&c->dev->lock);
+	virtio_vring_interrupt(c->dev->priv);
+	pthread_mutex_unlock(&c->dev->lock);
+}
+
+static int bus_queue_call_fd(struct virtio_dev *vdev, unsigned int index)
+{
+	struct virtio_bus_dev *b = vdev->dev->priv;
+	struct bus_call *c = &b->calls[index];
+	int fd, ret;
+
+	if (index >= vdev->ops->nr_queues)
+		return -EINVAL;
+	/* Made on first use and kept: a reset does not change it. */
+	if (c->fd >= 0)
+		return c->fd;
+	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	c->fd = fd;
+	ret = event_loop_add(vdev->dev->vm->loop, fd, EPOLLIN, bus_call, c);
+	if (ret) {
+		close(fd);
+		c->fd = -1;
+		return ret;
+	}
+	return fd;
+}
+
 static int bus_start(struct device *dev)
 {
 	struct virtio_bus_dev *b = dev->priv;
@@ -238,9 +294,12 @@ static void bus_teardown(struct device *dev)
 	unsigned int i;
 
 	/* The event loop is gone by now: nothing reads these any more. */
-	for (i = 0; i < VIRTIO_MAX_QUEUES; i++)
+	for (i = 0; i < VIRTIO_MAX_QUEUES; i++) {
 		if (b->kicks[i].fd >= 0)
 			close(b->kicks[i].fd);
+		if (b->calls[i].fd >= 0)
+			close(b->calls[i].fd);
+	}
 	irqfd_close(b);
 	if (b->vdev.ops->teardown)
 		b->vdev.ops->teardown(&b->vdev);
@@ -293,9 +352,13 @@ int virtio_mmio_add(struct vm *vm, const struct virtio_dev_ops *ops,
 		b->kicks[i].dev = dev;
 		b->kicks[i].index = i;
 		b->kicks[i].fd = -1;
+		b->calls[i].dev = dev;
+		b->calls[i].fd = -1;
 	}
 	b->irq.fd = b->irq.resample_fd = -1;
 	vdev->dev = dev;
 	vdev->set_irq = bus_set_irq;
+	vdev->queue_kick_fd = bus_queue_kick_fd;
+	vdev->queue_call_fd = bus_queue_call_fd;
 	return 0;
 }

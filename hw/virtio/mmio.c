@@ -77,10 +77,11 @@ void virtio_dev_reset(struct virtio_dev *vdev)
 	vdev->shm_sel = 0;
 	vdev->guest_features = 0;
 	vdev->broken = false;
-	for (i = 0; i < vdev->ops->nr_queues; i++)
-		virtq_reset(&vdev->vqs[i]);
+	/* The device lets go of the rings (vhost) before they are forgotten. */
 	if (vdev->ops->reset)
 		vdev->ops->reset(vdev);
+	for (i = 0; i < vdev->ops->nr_queues; i++)
+		virtq_reset(&vdev->vqs[i]);
 	update_irq(vdev);
 }
 
@@ -117,6 +118,15 @@ void virtio_notify(struct virtio_dev *vdev, struct virtq *vq)
 	update_irq(vdev);
 }
 
+void virtio_vring_interrupt(struct virtio_dev *vdev)
+{
+	/* A late signal from a server stopped by a reset raises nothing. */
+	if (!(vdev->status & VIRTIO_STATUS_DRIVER_OK))
+		return;
+	vdev->isr |= VIRTIO_INT_VRING;
+	update_irq(vdev);
+}
+
 void virtio_dev_broken(struct virtio_dev *vdev)
 {
 	if (vdev->broken)
@@ -132,6 +142,7 @@ void virtio_dev_broken(struct virtio_dev *vdev)
 
 static void set_status(struct virtio_dev *vdev, uint32_t val)
 {
+	uint32_t old = vdev->status;
 	unsigned int i;
 
 	if (!val) {
@@ -166,6 +177,10 @@ static void set_status(struct virtio_dev *vdev, uint32_t val)
 		if (!(vdev->status & VIRTIO_STATUS_FEATURES_OK))
 			vdev->vqs[i].ready = false;
 	update_irq(vdev);
+	if ((vdev->status & VIRTIO_STATUS_DRIVER_OK) &&
+	    !(old & VIRTIO_STATUS_DRIVER_OK) && !vdev->broken &&
+	    vdev->ops->driver_ok)
+		vdev->ops->driver_ok(vdev);
 }
 
 void virtio_queue_kick(struct virtio_dev *vdev, uint32_t index)

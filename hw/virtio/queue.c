@@ -251,22 +251,49 @@ int virtq_pop(struct virtq *vq, struct virtq_req *req)
 	return walk_chain(vq, req, head);
 }
 
-int virtq_push(struct virtq *vq, uint16_t head, uint32_t len)
+void virtq_unpop(struct virtq *vq, uint16_t n)
+{
+	/*
+	 * avail_event stays where the failed pop left it: past the chains
+	 * given back, so the driver still kicks when it adds the buffer the
+	 * device was missing.
+	 */
+	vq->last_avail -= n;
+}
+
+int virtq_push_batch(struct virtq *vq, const struct virtq_used_elem *elems,
+		     unsigned int n)
 {
 	struct virtq_used_elem *e;
+	unsigned int i;
 
 	if (!vq->ready)
 		return -EINVAL;
-	if (head >= vq->num)
-		return vq_bad(vq, -EINVAL, "push of head %u out of range",
-			      head);
-	e = &vq->used->ring[vq->used_idx % vq->num];
-	__atomic_store_n(&e->id, htole32(head), __ATOMIC_RELAXED);
-	__atomic_store_n(&e->len, htole32(len), __ATOMIC_RELAXED);
-	vq->used_idx++;
-	/* Release: the element is visible before the index that covers it. */
+	if (n > vq->num)
+		return vq_bad(vq, -EINVAL, "push of %u chains into a queue "
+			      "of %u", n, vq->num);
+	for (i = 0; i < n; i++)
+		if (elems[i].id >= vq->num)
+			return vq_bad(vq, -EINVAL, "push of head %u out of "
+				      "range", elems[i].id);
+	for (i = 0; i < n; i++) {
+		e = &vq->used->ring[(uint16_t)(vq->used_idx + i) % vq->num];
+		__atomic_store_n(&e->id, htole32(elems[i].id),
+				 __ATOMIC_RELAXED);
+		__atomic_store_n(&e->len, htole32(elems[i].len),
+				 __ATOMIC_RELAXED);
+	}
+	vq->used_idx += n;
+	/* Release: the elements are visible before the index covering them. */
 	store16(&vq->used->idx, vq->used_idx, __ATOMIC_RELEASE);
 	return 0;
+}
+
+int virtq_push(struct virtq *vq, uint16_t head, uint32_t len)
+{
+	struct virtq_used_elem e = { .id = head, .len = len };
+
+	return virtq_push_batch(vq, &e, 1);
 }
 
 bool virtq_should_notify(struct virtq *vq)

@@ -212,6 +212,59 @@ START_TEST(event_idx)
 }
 END_TEST
 
+START_TEST(unpop_returns_chains)
+{
+	struct virtq_desc *d = desc_at(DESC_OFF);
+	uint16_t *avail_event = (uint16_t *)&used()->ring[QSIZE];
+	struct virtq_req req;
+
+	queue_up(F_EVENT_IDX);
+	set_desc(d, 4, BUF(0), 16, VIRTQ_DESC_F_WRITE, 0);
+	set_desc(d, 9, BUF(1), 16, VIRTQ_DESC_F_WRITE, 0);
+	offer(4);
+	offer(9);
+	ck_assert_int_eq(virtq_pop(&vq, &req), 0);
+	ck_assert_int_eq(virtq_pop(&vq, &req), 0);
+	/* Too few: the device wants a kick past what it has seen. */
+	ck_assert_int_eq(virtq_pop(&vq, &req), -EAGAIN);
+	ck_assert_uint_eq(*avail_event, 2);
+	virtq_unpop(&vq, 2);
+	ck_assert_uint_eq(*avail_event, 2);
+	ck_assert_int_eq(virtq_pop(&vq, &req), 0);
+	ck_assert_uint_eq(req.head, 4);
+	ck_assert_int_eq(virtq_pop(&vq, &req), 0);
+	ck_assert_uint_eq(req.head, 9);
+	ck_assert_uint_eq(req.in_len, 16);
+	ck_assert_uint_eq(used()->idx, 0);
+}
+END_TEST
+
+START_TEST(push_batch)
+{
+	struct virtq_used_elem e[3] = { { 5, 100 }, { 2, 200 }, { 7, 0 } };
+	struct virtq_used_elem bad[2] = { { 1, 1 }, { QSIZE, 1 } };
+	struct virtq_used_elem many[QSIZE + 1] = { { 0 } };
+
+	queue_up(0);
+	ck_assert_int_eq(virtq_push_batch(&vq, e, 3), 0);
+	ck_assert_uint_eq(used()->idx, 3);
+	ck_assert_uint_eq(used()->ring[0].id, 5);
+	ck_assert_uint_eq(used()->ring[1].id, 2);
+	ck_assert_uint_eq(used()->ring[1].len, 200);
+	ck_assert_uint_eq(used()->ring[2].id, 7);
+	/* One bad id and nothing of the batch is published. */
+	ck_assert_int_eq(virtq_push_batch(&vq, bad, 2), -EINVAL);
+	ck_assert_uint_eq(used()->idx, 3);
+	ck_assert_uint_eq(used()->ring[3].id, 0);
+	ck_assert_int_eq(virtq_push_batch(&vq, many, QSIZE + 1), -EINVAL);
+	ck_assert_uint_eq(used()->idx, 3);
+	/* The ring wraps inside a batch. */
+	ck_assert_int_eq(virtq_push_batch(&vq, many, QSIZE), 0);
+	ck_assert_uint_eq(used()->idx, 3 + QSIZE);
+	ck_assert(guards_intact());
+}
+END_TEST
+
 /* Offer head, expect virtq_pop() to fail with err and touch nothing. */
 static void expect_bad(uint16_t head, int err)
 {
@@ -602,6 +655,45 @@ START_TEST(mmio_bad_ring_at_ready)
 }
 END_TEST
 
+static int driver_oks;
+
+static void count_driver_ok(struct virtio_dev *v)
+{
+	driver_oks++;
+}
+
+START_TEST(mmio_driver_ok_and_vring_interrupt)
+{
+	struct virtio_dev_ops ops = test_ops;
+
+	ops.driver_ok = count_driver_ok;
+	driver_oks = 0;
+	ck_assert_int_eq(virtio_dev_init(&vdev, &ops, &mem, NULL), 0);
+	vdev.set_irq = fake_set_irq;
+	irq_level = 0;
+	/* Before DRIVER_OK, a late signal from a stopped server is ignored. */
+	virtio_vring_interrupt(&vdev);
+	ck_assert_int_eq(irq_level, 0);
+	ck_assert(negotiate(1) & VIRTIO_STATUS_FEATURES_OK);
+	setup_queue(BASE + USED_OFF);
+	wr(0x070, rd(0x070) | VIRTIO_STATUS_DRIVER_OK);
+	ck_assert_int_eq(driver_oks, 1);
+	/* Writing the same status again is no new DRIVER_OK. */
+	wr(0x070, rd(0x070));
+	ck_assert_int_eq(driver_oks, 1);
+	virtio_vring_interrupt(&vdev);
+	ck_assert_int_eq(irq_level, 1);
+	ck_assert_uint_eq(rd(0x060), VIRTIO_INT_VRING);
+	wr(0x064, VIRTIO_INT_VRING);
+	ck_assert_int_eq(irq_level, 0);
+	/* After a reset, the next driver's DRIVER_OK counts again. */
+	wr(0x070, 0);
+	ck_assert(negotiate(1) & VIRTIO_STATUS_FEATURES_OK);
+	wr(0x070, rd(0x070) | VIRTIO_STATUS_DRIVER_OK);
+	ck_assert_int_eq(driver_oks, 2);
+}
+END_TEST
+
 static Suite *virtqueue_suite(void)
 {
 	Suite *s = suite_create("virtqueue");
@@ -613,6 +705,8 @@ static Suite *virtqueue_suite(void)
 	tcase_add_test(tc, direct_chain);
 	tcase_add_test(tc, indirect_chain);
 	tcase_add_test(tc, event_idx);
+	tcase_add_test(tc, unpop_returns_chains);
+	tcase_add_test(tc, push_batch);
 	suite_add_tcase(s, tc);
 
 	tcase_add_checked_fixture(bad, setup, teardown);
@@ -636,6 +730,7 @@ static Suite *virtqueue_suite(void)
 	tcase_add_test(mmio, mmio_needs_version_1);
 	tcase_add_test(mmio, mmio_request_and_irq);
 	tcase_add_test(mmio, mmio_bad_ring_at_ready);
+	tcase_add_test(mmio, mmio_driver_ok_and_vring_interrupt);
 	suite_add_tcase(s, mmio);
 	return s;
 }

@@ -1,0 +1,724 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-net (device ID 1, virtio 1.2 section 5.1) over a tap: one
+ * receive and one transmit queue, the MAC and the link status in config
+ * space, mergeable receive buffers, no offloads. Packets move in pocvm
+ * (tap readable -> receive queue; transmit kick -> tap), or, with
+ * vhost=1, in the kernel's vhost-net once the driver is running: then
+ * this file only hands the queues over and takes them back on a reset.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <linux/vhost.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "event-loop.h"
+#include "log.h"
+#include "virtio-net.h"
+#include "vm.h"
+
+#define NET_F_MAC		5
+#define NET_F_MRG_RXBUF		15
+#define NET_F_STATUS		16
+#define NET_S_LINK_UP		1
+
+#define NET_HDR_F_NEEDS_CSUM	1
+#define NET_HDR_GSO_NONE	0
+
+#define NET_QUEUE_SIZE		256
+#define NET_NR_QUEUES		2
+#define Q_RX			0
+#define Q_TX			1
+
+#define NET_CONFIG_SIZE		8	/* mac, status */
+#define ETH_HDR_LEN		14
+/* 64 KiB of IP behind an Ethernet and a VLAN header. */
+#define NET_MAX_FRAME		65550
+/* Packets handled per wakeup, so one busy tap cannot starve the loop. */
+#define RX_BATCH		64
+
+#define VHOST_NET_DEV		"/dev/vhost-net"
+/* What vhost-net must do for us: the rest of our features are ours. */
+#define VHOST_FEATURES		((1ULL << NET_F_MRG_RXBUF) | \
+				 (1ULL << VIRTIO_F_VERSION_1) | \
+				 (1ULL << VIRTIO_RING_F_EVENT_IDX) | \
+				 (1ULL << VIRTIO_RING_F_INDIRECT_DESC))
+
+/* struct virtio_net_hdr: VERSION_1 always has num_buffers. */
+struct net_hdr {
+	uint8_t flags;
+	uint8_t gso_type;
+	uint16_t hdr_len;
+	uint16_t gso_size;
+	uint16_t csum_start;
+	uint16_t csum_offset;
+	uint16_t num_buffers;
+} __attribute__((packed));
+
+#define NET_HDR_LEN		sizeof(struct net_hdr)
+/* The largest header and frame a queue or the tap may hold: 65562. */
+#define NET_MAX_PKT		(NET_HDR_LEN + NET_MAX_FRAME)
+
+/* One warning per kind until the driver resets the device. */
+enum net_warning {
+	WARN_TX_LEN = 1 << 0,
+	WARN_TX_OFFLOAD = 1 << 1,
+	WARN_TX_WRITE = 1 << 2,
+	WARN_RX_LEN = 1 << 3,
+	WARN_RX_OFFLOAD = 1 << 4,
+	WARN_RX_ROOM = 1 << 5,
+	WARN_RX_READ = 1 << 6,
+};
+
+struct vnet {
+	int fd;				/* the tap; -1 with --dump-dtb */
+	unsigned int fd_hdr_len;	/* NET_HDR_LEN or 0 */
+	char ifname[IFNAMSIZ];
+	uint8_t mac[6];
+	bool want_vhost;
+	struct event_loop *loop;	/* NULL before start, in unit tests */
+	bool rx_watching;
+	unsigned int warned;
+	/* vhost-net while it serves the queues, and what it holds */
+	int vhost_fd;
+	unsigned int vhost_kicks;	/* bit i: queue i's kick fd taken */
+	unsigned int vhost_backends;	/* bit i: queue i has the tap */
+	/* One packet from the fd, guest header first; pkt_len 0: none. */
+	uint8_t pkt[NET_MAX_PKT + 1];
+	size_t pkt_len;			/* the frame, header not counted */
+	struct virtq_req rx_req, tx_req;
+	struct virtq_used_elem rx_used[NET_QUEUE_SIZE];
+	struct virtq_used_elem tx_used[NET_QUEUE_SIZE];
+};
+
+static void __attribute__((format(printf, 3, 4)))
+net_warn(struct vnet *n, enum net_warning kind, const char *fmt, ...)
+{
+	char msg[160];
+	va_list ap;
+
+	if (n->warned & kind)
+		return;
+	n->warned |= kind;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pr_warn("virtio-net %s: %s", n->ifname, msg);
+}
+
+static bool dev_running(const struct virtio_dev *vdev)
+{
+	return (vdev->status & VIRTIO_STATUS_DRIVER_OK) && !vdev->broken;
+}
+
+static void rx_watch(struct vnet *n, bool on)
+{
+	if (n->rx_watching == on)
+		return;
+	n->rx_watching = on;
+	if (n->loop)
+		event_loop_mod(n->loop, n->fd, on ? EPOLLIN : 0);
+}
+
+/* 1: a packet is in n->pkt; 0: one was dropped; -EAGAIN: none; -errno */
+static int rx_read(struct vnet *n)
+{
+	struct net_hdr *hdr = (struct net_hdr *)n->pkt;
+	size_t hlen = n->fd_hdr_len;
+	ssize_t len;
+
+	/* The fd's header, if it has one, lands where the guest's goes. */
+	len = read(n->fd, n->pkt + NET_HDR_LEN - hlen,
+		   hlen + NET_MAX_FRAME + 1);
+	if (len < 0)
+		return errno == EINTR ? -EAGAIN : -errno;
+	if (!len)
+		return -EPIPE;		/* a socket stand-in was closed */
+	if ((size_t)len < hlen + ETH_HDR_LEN ||
+	    (size_t)len > hlen + NET_MAX_FRAME) {
+		net_warn(n, WARN_RX_LEN, "received frame of %zd bytes "
+			 "(%d to %d) dropped", len - (ssize_t)hlen,
+			 ETH_HDR_LEN, NET_MAX_FRAME);
+		return 0;
+	}
+	/* TUNSETOFFLOAD 0: the tap must hand over whole, summed frames. */
+	if (hlen && (hdr->gso_type != NET_HDR_GSO_NONE ||
+		     (hdr->flags & NET_HDR_F_NEEDS_CSUM))) {
+		net_warn(n, WARN_RX_OFFLOAD, "tap sent an offloaded frame "
+			 "(flags 0x%x, gso %u): dropped", hdr->flags,
+			 hdr->gso_type);
+		return 0;
+	}
+	/* Nothing negotiated to tell the guest: flags 0, no GSO. */
+	memset(hdr, 0, sizeof(*hdr));
+	n->pkt_len = len - hlen;
+	return 1;
+}
+
+/* Host pointer to byte off of the writable part of req, or NULL. */
+static uint8_t *req_in_byte(const struct virtq_req *req, uint64_t off)
+{
+	unsigned int i;
+
+	for (i = req->nr_out; i < req->nr_out + req->nr_in; i++) {
+		if (off < req->iov[i].iov_len)
+			return (uint8_t *)req->iov[i].iov_base + off;
+		off -= req->iov[i].iov_len;
+	}
+	return NULL;
+}
+
+/*
+ * The packet in n->pkt into as many receive chains as it needs (one
+ * without MRG_RXBUF), all published at once. 1: delivered; 0: dropped,
+ * it can never fit; -EAGAIN: too few buffers yet, the chains are given
+ * back; other negative errno: the driver broke the ring.
+ */
+static int rx_deliver(struct vnet *n, struct virtio_dev *vdev,
+		      struct virtq *vq)
+{
+	bool mrg = vdev->guest_features & (1ULL << NET_F_MRG_RXBUF);
+	uint64_t total = NET_HDR_LEN + n->pkt_len, done = 0, got;
+	struct virtq_req *req = &n->rx_req;
+	uint8_t *nb_lo = NULL, *nb_hi = NULL;
+	unsigned int count = 0;
+	int ret;
+
+	while (done < total) {
+		if (count == vq->num || (count && !mrg)) {
+			virtq_unpop(vq, count);
+			net_warn(n, WARN_RX_ROOM, "received frame of %zu bytes "
+				 "does not fit the receive buffers: dropped",
+				 n->pkt_len);
+			n->pkt_len = 0;
+			return 0;
+		}
+		ret = virtq_pop(vq, req);
+		if (ret == -EAGAIN)
+			virtq_unpop(vq, count);
+		if (ret)
+			return ret;
+		if (!count) {
+			/* The header goes whole into the first buffer. */
+			if (req->in_len < NET_HDR_LEN) {
+				pr_warn("virtio-net %s: receive buffer of %llu "
+					"bytes cannot hold the header",
+					n->ifname,
+					(unsigned long long)req->in_len);
+				return -EINVAL;
+			}
+			nb_lo = req_in_byte(req, NET_HDR_LEN - 2);
+			nb_hi = req_in_byte(req, NET_HDR_LEN - 1);
+		}
+		got = virtq_req_fill(req, n->pkt + done, total - done);
+		n->rx_used[count].id = req->head;
+		n->rx_used[count].len = got;
+		count++;
+		done += got;
+	}
+	/* num_buffers, little-endian, now that the count is known. */
+	*nb_lo = count & 0xff;
+	*nb_hi = count >> 8;
+	n->pkt_len = 0;
+	ret = virtq_push_batch(vq, n->rx_used, count);
+	return ret ?: 1;
+}
+
+void vnet_receive(struct virtio_dev *vdev)
+{
+	struct vnet *n = vdev->priv;
+	struct virtq *vq = &vdev->vqs[Q_RX];
+	unsigned int i, delivered = 0;
+	bool watch = false;
+	int ret;
+
+	if (n->vhost_fd >= 0)
+		return;		/* vhost-net reads the tap */
+	if (!dev_running(vdev) || !vq->ready) {
+		rx_watch(n, false);
+		return;
+	}
+	for (i = 0; i < RX_BATCH; i++) {
+		if (!n->pkt_len) {
+			ret = rx_read(n);
+			if (ret == -EAGAIN) {
+				watch = true;
+				goto out;
+			}
+			if (ret < 0) {
+				/* Watched again after the next receive kick. */
+				net_warn(n, WARN_RX_READ, "read: %s",
+					 strerror(-ret));
+				goto out;
+			}
+			if (!ret)
+				continue;
+		}
+		ret = rx_deliver(n, vdev, vq);
+		/* -EAGAIN: the packet waits; the driver kicks when it adds. */
+		if (ret == -EAGAIN)
+			goto out;
+		if (ret < 0) {
+			virtio_dev_broken(vdev);
+			goto out;
+		}
+		delivered += ret;
+	}
+	/* More may wait: the next wakeup takes them. */
+	watch = true;
+out:
+	if (delivered)
+		virtio_notify(vdev, vq);
+	rx_watch(n, watch);
+}
+
+bool vnet_rx_waiting(const struct virtio_dev *vdev)
+{
+	const struct vnet *n = vdev->priv;
+
+	return n->pkt_len != 0;
+}
+
+bool vnet_rx_watching(const struct virtio_dev *vdev)
+{
+	const struct vnet *n = vdev->priv;
+
+	return n->rx_watching;
+}
+
+/* One transmit chain to the fd; false if it was dropped. */
+static bool tx_packet(struct vnet *n, const struct virtq_req *req)
+{
+	static const struct net_hdr zero;
+	struct iovec iov[VIRTQ_MAX_SEGS + 1];
+	uint64_t skip = NET_HDR_LEN;
+	unsigned int i, nr = 0;
+	struct net_hdr hdr;
+
+	if (req->out_len < NET_HDR_LEN + ETH_HDR_LEN ||
+	    req->out_len > NET_MAX_PKT) {
+		net_warn(n, WARN_TX_LEN, "transmit chain of %llu bytes "
+			 "(header and frame: %zu to %zu) dropped",
+			 (unsigned long long)req->out_len,
+			 NET_HDR_LEN + ETH_HDR_LEN, NET_MAX_PKT);
+		return false;
+	}
+	virtq_req_gather(req, &hdr, sizeof(hdr));
+	/* We offer no checksum or segmentation offload. */
+	if (hdr.gso_type != NET_HDR_GSO_NONE ||
+	    (hdr.flags & NET_HDR_F_NEEDS_CSUM)) {
+		net_warn(n, WARN_TX_OFFLOAD, "transmit header asks for an "
+			 "offload not negotiated (flags 0x%x, gso %u): "
+			 "dropped", hdr.flags, hdr.gso_type);
+		return false;
+	}
+	/* The tap gets a header of its own: nothing the guest wrote. */
+	if (n->fd_hdr_len)
+		iov[nr++] = (struct iovec){ (void *)&zero, n->fd_hdr_len };
+	for (i = 0; i < req->nr_out; i++) {
+		size_t len = req->iov[i].iov_len;
+
+		if (skip >= len) {
+			skip -= len;
+			continue;
+		}
+		iov[nr].iov_base = (uint8_t *)req->iov[i].iov_base + skip;
+		iov[nr].iov_len = len - skip;
+		nr++;
+		skip = 0;
+	}
+	if (writev(n->fd, iov, nr) < 0) {
+		net_warn(n, WARN_TX_WRITE, "write: %s", strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+static void tx_run(struct virtio_dev *vdev, struct virtq *vq)
+{
+	struct vnet *n = vdev->priv;
+	unsigned int count = 0;
+	bool pushed = false;
+	int ret;
+
+	while ((ret = virtq_pop(vq, &n->tx_req)) == 0) {
+		tx_packet(n, &n->tx_req);
+		/* Sent or dropped, the buffer goes back. */
+		n->tx_used[count].id = n->tx_req.head;
+		n->tx_used[count].len = 0;
+		if (++count < vq->num)
+			continue;
+		if (virtq_push_batch(vq, n->tx_used, count))
+			break;
+		count = 0;
+		pushed = true;
+	}
+	if (count && !virtq_push_batch(vq, n->tx_used, count))
+		pushed = true;
+	if (ret && ret != -EAGAIN) {
+		virtio_dev_broken(vdev);
+		return;
+	}
+	/* One interrupt for the whole batch, if the driver wants one. */
+	if (pushed)
+		virtio_notify(vdev, vq);
+}
+
+static void net_queue_notify(struct virtio_dev *vdev, struct virtq *vq)
+{
+	struct vnet *n = vdev->priv;
+
+	if (n->vhost_fd >= 0)
+		return;
+	if (vq->index == Q_RX)
+		vnet_receive(vdev);	/* room for the packet that waits */
+	else
+		tx_run(vdev, vq);
+}
+
+/* Take the queues back from vhost-net (reset, or a failed start). */
+static void vhost_stop(struct vnet *n, struct virtio_dev *vdev)
+{
+	struct vhost_vring_file off = { .fd = -1 };
+	unsigned int i;
+
+	for (i = 0; i < NET_NR_QUEUES; i++) {
+		if (!(n->vhost_backends & (1U << i)))
+			continue;
+		off.index = i;
+		if (ioctl(n->vhost_fd, VHOST_NET_SET_BACKEND, &off) < 0)
+			pr_warn("virtio-net %s: vhost-net: stopping queue "
+				"%u: %s", n->ifname, i, strerror(errno));
+	}
+	/*
+	 * No VHOST_GET_VRING_BASE: the queues are reset right after this,
+	 * so where vhost-net stopped in them does not matter.
+	 */
+	for (i = 0; i < NET_NR_QUEUES; i++)
+		if (n->vhost_kicks & (1U << i))
+			vdev->queue_kick_fd(vdev, i, false);
+	n->vhost_backends = n->vhost_kicks = 0;
+	/* A fresh vhost-net for the next driver: no state carries over. */
+	close(n->vhost_fd);
+	n->vhost_fd = -1;
+}
+
+static int vhost_queue(struct vnet *n, struct virtio_dev *vdev,
+		       unsigned int i)
+{
+	struct virtq *vq = &vdev->vqs[i];
+	struct vhost_vring_state num = { .index = i, .num = vq->num };
+	struct vhost_vring_state base = { .index = i, .num = vq->last_avail };
+	struct vhost_vring_addr addr = {
+		.index = i,
+		.desc_user_addr = (uintptr_t)vq->desc,
+		.avail_user_addr = (uintptr_t)vq->avail,
+		.used_user_addr = (uintptr_t)vq->used,
+	};
+	struct vhost_vring_file kick = { .index = i };
+	struct vhost_vring_file call = { .index = i };
+	struct vhost_vring_file backend = { .index = i, .fd = n->fd };
+	uint64_t one = 1;
+
+	if (!vq->ready)
+		return err_set(-EINVAL, "queue %u is not enabled", i);
+	kick.fd = vdev->queue_kick_fd(vdev, i, true);
+	if (kick.fd < 0)
+		return err_set(kick.fd, "queue %u has no notify eventfd", i);
+	n->vhost_kicks |= 1U << i;
+	call.fd = vdev->queue_call_fd(vdev, i);
+	if (call.fd < 0)
+		return err_set(call.fd, "queue %u: no interrupt eventfd", i);
+	if (ioctl(n->vhost_fd, VHOST_SET_VRING_NUM, &num) < 0 ||
+	    ioctl(n->vhost_fd, VHOST_SET_VRING_BASE, &base) < 0 ||
+	    ioctl(n->vhost_fd, VHOST_SET_VRING_ADDR, &addr) < 0 ||
+	    ioctl(n->vhost_fd, VHOST_SET_VRING_KICK, &kick) < 0 ||
+	    ioctl(n->vhost_fd, VHOST_SET_VRING_CALL, &call) < 0 ||
+	    ioctl(n->vhost_fd, VHOST_NET_SET_BACKEND, &backend) < 0)
+		return err_set(-errno, "queue %u: %s", i, strerror(errno));
+	n->vhost_backends |= 1U << i;
+	/* Buffers added before the handover get looked at now. */
+	if (write(kick.fd, &one, sizeof(one)) < 0)
+		return err_set(-errno, "queue %u: kick: %s", i,
+			       strerror(errno));
+	return 0;
+}
+
+static int vhost_start(struct vnet *n, struct virtio_dev *vdev)
+{
+	const struct guest_mem *mem = vdev->mem;
+	struct vhost_memory *table;
+	uint64_t have, want;
+	unsigned int i;
+	int ret;
+
+	if (!vdev->queue_kick_fd || !vdev->queue_call_fd)
+		return err_set(-EOPNOTSUPP, "the transport cannot hand over "
+			       "queues");
+	n->vhost_fd = open(VHOST_NET_DEV, O_RDWR | O_CLOEXEC);
+	if (n->vhost_fd < 0)
+		return err_set(-errno, "%s: %s", VHOST_NET_DEV,
+			       strerror(errno));
+	table = calloc(1, sizeof(*table) +
+		       mem->nr_regions * sizeof(table->regions[0]));
+	if (!table) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	table->nregions = mem->nr_regions;
+	for (i = 0; i < mem->nr_regions; i++) {
+		table->regions[i].guest_phys_addr = mem->regions[i].gpa;
+		table->regions[i].memory_size = mem->regions[i].size;
+		table->regions[i].userspace_addr =
+			(uintptr_t)mem->regions[i].host;
+	}
+	want = vdev->guest_features & VHOST_FEATURES;
+	if (ioctl(n->vhost_fd, VHOST_SET_OWNER) < 0 ||
+	    ioctl(n->vhost_fd, VHOST_GET_FEATURES, &have) < 0) {
+		ret = err_set(-errno, "%s", strerror(errno));
+	} else if (want & ~have) {
+		ret = err_set(-EOPNOTSUPP, "lacks features 0x%llx",
+			      (unsigned long long)(want & ~have));
+	} else if (ioctl(n->vhost_fd, VHOST_SET_FEATURES, &want) < 0 ||
+		   ioctl(n->vhost_fd, VHOST_SET_MEM_TABLE, table) < 0) {
+		ret = err_set(-errno, "%s", strerror(errno));
+	} else {
+		ret = 0;
+		for (i = 0; i < NET_NR_QUEUES && !ret; i++)
+			ret = vhost_queue(n, vdev, i);
+	}
+	free(table);
+	if (!ret)
+		return 0;
+fail:
+	vhost_stop(n, vdev);
+	return ret;
+}
+
+static void net_driver_ok(struct virtio_dev *vdev)
+{
+	struct vnet *n = vdev->priv;
+	int ret;
+
+	if (n->want_vhost && n->fd >= 0) {
+		ret = vhost_start(n, vdev);
+		if (!ret) {
+			rx_watch(n, false);
+			pr_info("virtio-net %s: queues served by vhost-net",
+				n->ifname);
+			return;
+		}
+		pr_warn("virtio-net %s: vhost-net: %s; pocvm serves the "
+			"queues", n->ifname, err_message(ret));
+	}
+	/* Packets that came before the driver was ready. */
+	vnet_receive(vdev);
+}
+
+static void net_reset(struct virtio_dev *vdev)
+{
+	struct vnet *n = vdev->priv;
+
+	if (n->vhost_fd >= 0)
+		vhost_stop(n, vdev);
+	/* A packet read for the old driver goes nowhere. */
+	n->pkt_len = 0;
+	n->warned = 0;
+	rx_watch(n, false);
+}
+
+static void tap_ready(void *arg, uint32_t events)
+{
+	struct virtio_dev *vdev = arg;
+	struct vnet *n = vdev->priv;
+
+	pthread_mutex_lock(&vdev->dev->lock);
+	/*
+	 * The interface was deleted under us: epoll reports that whatever
+	 * we wait for, so stop watching or the loop spins.
+	 */
+	if (events & (EPOLLERR | EPOLLHUP)) {
+		pr_warn("virtio-net %s: the tap is gone; no more packets "
+			"for the guest", n->ifname);
+		event_loop_del(n->loop, n->fd);
+		n->loop = NULL;
+	} else {
+		vnet_receive(vdev);
+	}
+	pthread_mutex_unlock(&vdev->dev->lock);
+}
+
+static int net_start(struct virtio_dev *vdev)
+{
+	struct vnet *n = vdev->priv;
+	struct event_loop *loop = vdev->dev->vm->loop;
+	int ret;
+
+	/* Watched from DRIVER_OK on, and only while the guest has room. */
+	ret = event_loop_add(loop, n->fd, n->rx_watching ? EPOLLIN : 0,
+			     tap_ready, vdev);
+	if (ret)
+		return err_set(ret, "virtio-net %s: cannot watch the tap",
+			       n->ifname);
+	n->loop = loop;
+	return 0;
+}
+
+static void net_config_read(struct virtio_dev *vdev, uint32_t off,
+			    void *data, unsigned int len)
+{
+	struct vnet *n = vdev->priv;
+	uint8_t cfg[NET_CONFIG_SIZE] = { 0 };
+
+	memcpy(cfg, n->mac, 6);
+	cfg[6] = NET_S_LINK_UP;		/* status, little-endian */
+	memcpy(data, cfg + off, len);
+}
+
+static void net_teardown(struct virtio_dev *vdev)
+{
+	struct vnet *n = vdev->priv;
+
+	if (n->vhost_fd >= 0)
+		close(n->vhost_fd);
+	if (n->fd >= 0)
+		close(n->fd);
+	free(n);
+	vdev->priv = NULL;
+}
+
+const struct virtio_dev_ops virtio_net_ops = {
+	.name = "virtio-net",
+	.device_id = 1,
+	.features = (1ULL << NET_F_MAC) | (1ULL << NET_F_MRG_RXBUF) |
+		    (1ULL << NET_F_STATUS),
+	.nr_queues = NET_NR_QUEUES,
+	.queue_num_max = NET_QUEUE_SIZE,
+	.config_size = NET_CONFIG_SIZE,
+	.config_read = net_config_read,
+	.queue_notify = net_queue_notify,
+	.driver_ok = net_driver_ok,
+	.reset = net_reset,
+	.start = net_start,
+	.teardown = net_teardown,
+};
+
+struct vnet *vnet_create(int fd, unsigned int fd_hdr_len,
+			 const uint8_t mac[6])
+{
+	struct vnet *n;
+
+	if (fd_hdr_len != 0 && fd_hdr_len != NET_HDR_LEN) {
+		errno = EINVAL;
+		return NULL;
+	}
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return NULL;
+	n->fd = fd;
+	n->fd_hdr_len = fd_hdr_len;
+	n->vhost_fd = -1;
+	memcpy(n->mac, mac, 6);
+	strcpy(n->ifname, "-");
+	return n;
+}
+
+/* The tap named by the option (or a new one): its fd, or -errno. */
+static int tap_open(const struct net_config *nc, char *ifname)
+{
+	const char *what = nc->tapif[0] ? nc->tapif : "(new)";
+	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR };
+	int hdr_len = NET_HDR_LEN;
+	int fd, ret;
+
+	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(-errno, "--network: /dev/net/tun: %s",
+			       strerror(errno));
+	memcpy(ifr.ifr_name, nc->tapif, sizeof(nc->tapif));
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		ret = -errno;
+		close(fd);
+		/* An existing interface that is not a tap gives EINVAL. */
+		return err_set(ret, "--network: tapif=%s: %s%s", what,
+			       strerror(-ret), ret == -EINVAL ?
+			       " (not a tap interface)" : "");
+	}
+	/* No offloads: the tap must hand over whole, checksummed frames. */
+	if (ioctl(fd, TUNSETVNETHDRSZ, &hdr_len) < 0 ||
+	    ioctl(fd, TUNSETOFFLOAD, 0) < 0) {
+		ret = -errno;
+		close(fd);
+		return err_set(ret, "--network: tapif=%s: %s", what,
+			       strerror(-ret));
+	}
+	memcpy(ifname, ifr.ifr_name, IFNAMSIZ);
+	ifname[IFNAMSIZ - 1] = '\0';
+	return fd;
+}
+
+static int net_add(struct vm *vm, const struct net_config *nc)
+{
+	char ifname[IFNAMSIZ] = "-";
+	struct vnet *n;
+	int fd = -1, ret;
+
+	if (nc->vhost) {
+		fd = open(VHOST_NET_DEV, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			return err_set(-errno, "--network: vhost=1: %s: %s",
+				       VHOST_NET_DEV, strerror(errno));
+		close(fd);
+		fd = -1;
+	}
+	/* --dump-dtb (no VM) wants the node only: no tap is touched. */
+	if (vm->vm_fd >= 0) {
+		fd = tap_open(nc, ifname);
+		if (fd < 0)
+			return fd;
+		if (!nc->tapif[0])
+			pr_warn("--network: no tapif given: the kernel named "
+				"the tap %s", ifname);
+		else
+			pr_info("virtio-net: tap %s", ifname);
+	}
+	n = vnet_create(fd, NET_HDR_LEN, nc->guest_mac);
+	if (!n) {
+		if (fd >= 0)
+			close(fd);
+		return -ENOMEM;
+	}
+	memcpy(n->ifname, ifname, IFNAMSIZ);
+	n->want_vhost = nc->vhost;
+	ret = virtio_mmio_add(vm, &virtio_net_ops, n);
+	if (ret)
+		net_teardown(&(struct virtio_dev){ .priv = n });
+	return ret;
+}
+
+static int net_create(struct vm *vm)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < vm->cfg->nr_nets; i++) {
+		ret = net_add(vm, &vm->cfg->nets[i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+const struct device_type virtio_net_type = {
+	.name = "virtio-net",
+	.create = net_create,
+};

@@ -1,0 +1,480 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-net driven through the virtio-mmio transport over fake guest
+ * RAM, as Linux's driver would, with a SOCK_SEQPACKET socketpair standing
+ * in for the tap: one datagram is one frame, as on a tap.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "unit.h"
+#include "virtio-net.h"
+
+#define BASE	0x40000000ULL
+#define SIZE	(1ULL << 20)
+#define QSIZE	16
+#define HDR	12
+
+#define RX_DESC		0x0000
+#define RX_AVAIL	0x1000
+#define RX_USED		0x2000
+#define TX_DESC		0x3000
+#define TX_AVAIL	0x4000
+#define TX_USED		0x5000
+#define BUF_OFF		0x10000
+#define BUF(n)		(BASE + BUF_OFF + (n) * 0x1000)
+#define BIG_OFF		0x40000	/* room for oversized chains */
+
+#define F_MAC		(1U << 5)
+#define F_MRG		(1U << 15)
+#define F_STATUS	(1U << 16)
+
+static const uint8_t mac[6] = { 0x02, 0x15, 0x15, 0x15, 0x15, 0x07 };
+
+static struct guest_mem mem;
+static uint8_t *ram;
+static struct virtio_dev vdev;
+static int sv[2];		/* sv[0]: the device's "tap", sv[1]: ours */
+static int irq_level;
+static enum log_level saved_level;
+
+struct queue {
+	uint64_t desc, avail, used;
+	uint16_t next_desc;
+};
+
+static struct queue rxq = { RX_DESC, RX_AVAIL, RX_USED, 0 };
+static struct queue txq = { TX_DESC, TX_AVAIL, TX_USED, 0 };
+
+static int fake_set_irq(struct virtio_dev *v, int level)
+{
+	irq_level = level;
+	return 0;
+}
+
+static uint32_t rd(uint64_t off)
+{
+	uint32_t v;
+
+	virtio_mmio_access(&vdev, off, &v, 4, false);
+	return v;
+}
+
+static void wr(uint64_t off, uint32_t v)
+{
+	virtio_mmio_access(&vdev, off, &v, 4, true);
+}
+
+static void setup_queue(unsigned int index, struct queue *q)
+{
+	q->next_desc = 0;
+	wr(0x030, index);
+	ck_assert_uint_eq(rd(0x034), 256);
+	wr(0x038, QSIZE);
+	wr(0x080, (uint32_t)(BASE + q->desc));
+	wr(0x084, (BASE + q->desc) >> 32);
+	wr(0x090, (uint32_t)(BASE + q->avail));
+	wr(0x094, (BASE + q->avail) >> 32);
+	wr(0x0a0, (uint32_t)(BASE + q->used));
+	wr(0x0a4, (BASE + q->used) >> 32);
+	wr(0x044, 1);
+	ck_assert_uint_eq(rd(0x044), 1);
+}
+
+/* Bring the device up like Linux: features, both queues, DRIVER_OK. */
+static void driver_up(unsigned int fd_hdr_len, uint32_t low_features)
+{
+	struct vnet *n;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK,
+				    0, sv), 0);
+	n = vnet_create(sv[0], fd_hdr_len, mac);
+	ck_assert_ptr_nonnull(n);
+	ck_assert_int_eq(virtio_dev_init(&vdev, &virtio_net_ops, &mem, n), 0);
+	vdev.set_irq = fake_set_irq;
+	irq_level = 0;
+	virtio_dev_reset(&vdev);
+	wr(0x070, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+	wr(0x024, 0);
+	wr(0x020, low_features);
+	wr(0x024, 1);
+	wr(0x020, 1);		/* VERSION_1 */
+	wr(0x070, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
+	   VIRTIO_STATUS_FEATURES_OK);
+	ck_assert(rd(0x070) & VIRTIO_STATUS_FEATURES_OK);
+	setup_queue(0, &rxq);
+	setup_queue(1, &txq);
+	wr(0x070, rd(0x070) | VIRTIO_STATUS_DRIVER_OK);
+}
+
+static void setup(void)
+{
+	memset(&mem, 0, sizeof(mem));
+	ram = calloc(1, SIZE);
+	ck_assert_ptr_nonnull(ram);
+	ck_assert_int_eq(guest_mem_add_host(&mem, BASE, SIZE, ram), 0);
+	saved_level = log_threshold;
+	log_threshold = LOG_ERROR;	/* the bad cases warn by design */
+}
+
+static void teardown(void)
+{
+	log_threshold = saved_level;
+	if (vdev.ops && vdev.priv)
+		vdev.ops->teardown(&vdev);	/* closes sv[0] */
+	close(sv[1]);
+	memset(&vdev, 0, sizeof(vdev));
+	guest_mem_release(&mem);
+	free(ram);
+}
+
+static struct virtq_desc *desc(struct queue *q, unsigned int i)
+{
+	return (struct virtq_desc *)(ram + q->desc) + i;
+}
+
+static struct virtq_avail *avail(struct queue *q)
+{
+	return (struct virtq_avail *)(ram + q->avail);
+}
+
+static struct virtq_used *used(struct queue *q)
+{
+	return (struct virtq_used *)(ram + q->used);
+}
+
+/* A chain of segments (gpa, len), writable or not; returns its head. */
+static uint16_t add_chain(struct queue *q, const uint64_t *gpa,
+			  const uint32_t *len, unsigned int nr, bool write)
+{
+	uint16_t head = q->next_desc;
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		struct virtq_desc *d = desc(q, q->next_desc);
+
+		d->addr = gpa[i];
+		d->len = len[i];
+		d->flags = (write ? VIRTQ_DESC_F_WRITE : 0) |
+			   (i + 1 < nr ? VIRTQ_DESC_F_NEXT : 0);
+		d->next = q->next_desc + 1;
+		q->next_desc = (q->next_desc + 1) % QSIZE;
+	}
+	avail(q)->ring[avail(q)->idx % QSIZE] = head;
+	__atomic_store_n(&avail(q)->idx, avail(q)->idx + 1, __ATOMIC_RELEASE);
+	return head;
+}
+
+static uint16_t add_rx_buffer(unsigned int buf, uint32_t len)
+{
+	uint64_t gpa = BUF(buf);
+
+	return add_chain(&rxq, &gpa, &len, 1, true);
+}
+
+static void fill_frame(uint8_t *p, size_t len, uint8_t seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = (uint8_t)(seed + i * 7);
+}
+
+START_TEST(config_space)
+{
+	uint8_t b[8];
+
+	driver_up(0, F_MAC | F_MRG | F_STATUS);
+	ck_assert_uint_eq(rd(0x008), 1);
+	wr(0x014, 0);
+	ck_assert_uint_eq(rd(0x010) & (F_MAC | F_MRG | F_STATUS),
+			  F_MAC | F_MRG | F_STATUS);
+	virtio_mmio_access(&vdev, 0x100, b, 6, false);
+	ck_assert_mem_eq(b, mac, 6);
+	virtio_mmio_access(&vdev, 0x106, b, 2, false);
+	ck_assert_uint_eq(b[0], 1);		/* VIRTIO_NET_S_LINK_UP */
+	ck_assert_uint_eq(b[1], 0);
+}
+END_TEST
+
+/* Header and frame split oddly over three segments, as Linux may. */
+static void send_tx(const uint8_t *hdr, const uint8_t *frame, size_t len)
+{
+	uint64_t gpa[3] = { BUF(8), BUF(9), BUF(10) };
+	uint32_t lens[3] = { 8, 4 + 10, len - 10 };
+
+	memcpy(ram + BUF_OFF + 8 * 0x1000, hdr, 8);
+	memcpy(ram + BUF_OFF + 9 * 0x1000, hdr + 8, 4);
+	memcpy(ram + BUF_OFF + 9 * 0x1000 + 4, frame, 10);
+	memcpy(ram + BUF_OFF + 10 * 0x1000, frame + 10, len - 10);
+	add_chain(&txq, gpa, lens, 3, false);
+	wr(0x050, 1);
+}
+
+START_TEST(tx_strips_header)
+{
+	uint8_t hdr[HDR] = { 0 }, frame[1000], got[2000];
+
+	driver_up(0, F_MAC | F_MRG | F_STATUS);
+	fill_frame(frame, sizeof(frame), 3);
+	hdr[2] = 54;	/* hdr_len: a hint, allowed without offloads */
+	send_tx(hdr, frame, sizeof(frame));
+	ck_assert_int_eq(recv(sv[1], got, sizeof(got), 0), sizeof(frame));
+	ck_assert_mem_eq(got, frame, sizeof(frame));
+	ck_assert_uint_eq(used(&txq)->idx, 1);
+	ck_assert_uint_eq(used(&txq)->ring[0].id, 0);
+	ck_assert_int_eq(irq_level, 1);
+	ck_assert_uint_eq(rd(0x060), VIRTIO_INT_VRING);
+}
+END_TEST
+
+START_TEST(tx_tap_header)
+{
+	uint8_t hdr[HDR] = { 0 }, frame[200], got[400], zero[HDR] = { 0 };
+
+	driver_up(HDR, F_MAC | F_MRG | F_STATUS);
+	fill_frame(frame, sizeof(frame), 9);
+	hdr[2] = 54;
+	send_tx(hdr, frame, sizeof(frame));
+	/* The tap gets a header of pocvm's making, then the frame. */
+	ck_assert_int_eq(recv(sv[1], got, sizeof(got), 0),
+			 HDR + sizeof(frame));
+	ck_assert_mem_eq(got, zero, HDR);
+	ck_assert_mem_eq(got + HDR, frame, sizeof(frame));
+}
+END_TEST
+
+START_TEST(tx_bad_chains_dropped)
+{
+	uint8_t hdr[HDR] = { 0 }, frame[100], got[100];
+	uint64_t gpa = BUF(0), big = BASE + BIG_OFF;
+	uint32_t len = 8, big_len = HDR + 65550 + 1;
+
+	driver_up(0, F_MAC | F_MRG | F_STATUS);
+	/* Shorter than the header, then longer than any packet. */
+	add_chain(&txq, &gpa, &len, 1, false);
+	add_chain(&txq, &big, &big_len, 1, false);
+	/* Offloads that were not negotiated. */
+	hdr[0] = 1;		/* NEEDS_CSUM */
+	fill_frame(frame, sizeof(frame), 1);
+	send_tx(hdr, frame, sizeof(frame));
+	hdr[0] = 0;
+	hdr[1] = 1;		/* GSO_TCPV4 */
+	send_tx(hdr, frame, sizeof(frame));
+	ck_assert_int_eq(recv(sv[1], got, sizeof(got), 0), -1);
+	ck_assert_int_eq(errno, EAGAIN);
+	/* Every chain went back; the device keeps working. */
+	ck_assert_uint_eq(used(&txq)->idx, 4);
+	ck_assert(!(rd(0x070) & VIRTIO_STATUS_NEEDS_RESET));
+	hdr[1] = 0;
+	send_tx(hdr, frame, sizeof(frame));
+	ck_assert_int_eq(recv(sv[1], got, sizeof(got), 0), sizeof(frame));
+	/* The largest packet passes. */
+	big_len--;
+	memset(ram + BIG_OFF, 0, HDR);
+	add_chain(&txq, &big, &big_len, 1, false);
+	wr(0x050, 1);
+	ck_assert_int_eq(recv(sv[1], ram + BIG_OFF + 0x20000, 65550, 0),
+			 65550);
+}
+END_TEST
+
+static uint16_t rx_num_buffers(unsigned int buf)
+{
+	uint8_t *h = ram + BUF_OFF + buf * 0x1000;
+
+	return h[10] | h[11] << 8;
+}
+
+START_TEST(rx_mergeable)
+{
+	uint8_t frame[3000];
+
+	driver_up(0, F_MAC | F_MRG | F_STATUS);
+	add_rx_buffer(0, 1536);
+	add_rx_buffer(1, 1536);
+	add_rx_buffer(2, 1536);
+	fill_frame(frame, sizeof(frame), 5);
+	ck_assert_int_eq(send(sv[1], frame, sizeof(frame), 0), sizeof(frame));
+	vnet_receive(&vdev);
+	ck_assert_uint_eq(used(&rxq)->idx, 2);
+	ck_assert_uint_eq(used(&rxq)->ring[0].id, 0);
+	ck_assert_uint_eq(used(&rxq)->ring[0].len, 1536);
+	ck_assert_uint_eq(used(&rxq)->ring[1].id, 1);
+	ck_assert_uint_eq(used(&rxq)->ring[1].len, HDR + 3000 - 1536);
+	ck_assert_uint_eq(rx_num_buffers(0), 2);
+	ck_assert_uint_eq(ram[BUF_OFF], 0);		/* flags */
+	ck_assert_uint_eq(ram[BUF_OFF + 1], 0);		/* gso_type */
+	ck_assert_mem_eq(ram + BUF_OFF + HDR, frame, 1536 - HDR);
+	ck_assert_mem_eq(ram + BUF_OFF + 0x1000, frame + 1536 - HDR,
+			 3000 - (1536 - HDR));
+	ck_assert_int_eq(irq_level, 1);
+	ck_assert(vnet_rx_watching(&vdev));
+	ck_assert(!vnet_rx_waiting(&vdev));
+}
+END_TEST
+
+START_TEST(rx_waits_for_buffers)
+{
+	uint8_t frame[3000];
+
+	driver_up(0, F_MAC | F_MRG | F_STATUS);
+	fill_frame(frame, sizeof(frame), 11);
+	ck_assert_int_eq(send(sv[1], frame, sizeof(frame), 0), sizeof(frame));
+	vnet_receive(&vdev);
+	/* No buffer: the packet waits and the fd is not watched. */
+	ck_assert(vnet_rx_waiting(&vdev));
+	ck_assert(!vnet_rx_watching(&vdev));
+	ck_assert_uint_eq(used(&rxq)->idx, 0);
+	/* One buffer is not enough: given back, still waiting. */
+	add_rx_buffer(0, 1536);
+	wr(0x050, 0);
+	ck_assert(vnet_rx_waiting(&vdev));
+	ck_assert_uint_eq(used(&rxq)->idx, 0);
+	ck_assert_int_eq(irq_level, 0);
+	/* The second one arrives: both are used, in order. */
+	add_rx_buffer(1, 4096);
+	wr(0x050, 0);
+	ck_assert(!vnet_rx_waiting(&vdev));
+	ck_assert(vnet_rx_watching(&vdev));
+	ck_assert_uint_eq(used(&rxq)->idx, 2);
+	ck_assert_uint_eq(used(&rxq)->ring[0].id, 0);
+	ck_assert_uint_eq(used(&rxq)->ring[1].id, 1);
+	ck_assert_uint_eq(rx_num_buffers(0), 2);
+	ck_assert_mem_eq(ram + BUF_OFF + 0x1000, frame + 1536 - HDR,
+			 3000 - (1536 - HDR));
+	ck_assert_int_eq(irq_level, 1);
+}
+END_TEST
+
+START_TEST(rx_without_mergeable)
+{
+	uint8_t frame[3000];
+
+	driver_up(0, F_MAC | F_STATUS);
+	add_rx_buffer(0, 1536);
+	add_rx_buffer(1, 1536);
+	fill_frame(frame, sizeof(frame), 2);
+	send(sv[1], frame, sizeof(frame), 0);
+	send(sv[1], frame, 100, 0);
+	vnet_receive(&vdev);
+	/* One chain per packet: the big one is dropped, the next fits. */
+	ck_assert_uint_eq(used(&rxq)->idx, 1);
+	ck_assert_uint_eq(used(&rxq)->ring[0].id, 0);
+	ck_assert_uint_eq(used(&rxq)->ring[0].len, HDR + 100);
+	ck_assert_uint_eq(rx_num_buffers(0), 1);
+	ck_assert_mem_eq(ram + BUF_OFF + HDR, frame, 100);
+}
+END_TEST
+
+START_TEST(rx_tap_header_checked)
+{
+	uint8_t pkt[HDR + 200] = { 0 };
+
+	driver_up(HDR, F_MAC | F_MRG | F_STATUS);
+	add_rx_buffer(0, 2048);
+	fill_frame(pkt + HDR, 200, 4);
+	/* An offloaded frame the tap should never send: dropped. */
+	pkt[1] = 1;
+	send(sv[1], pkt, sizeof(pkt), 0);
+	/* Runt and oversized frames: dropped. */
+	send(sv[1], pkt, HDR + 13, 0);
+	/* A good one, whose DATA_VALID the guest never negotiated. */
+	pkt[0] = 2;
+	pkt[1] = 0;
+	send(sv[1], pkt, sizeof(pkt), 0);
+	vnet_receive(&vdev);
+	ck_assert_uint_eq(used(&rxq)->idx, 1);
+	ck_assert_uint_eq(used(&rxq)->ring[0].len, HDR + 200);
+	ck_assert_uint_eq(ram[BUF_OFF], 0);
+	ck_assert_uint_eq(rx_num_buffers(0), 1);
+	ck_assert_mem_eq(ram + BUF_OFF + HDR, pkt + HDR, 200);
+}
+END_TEST
+
+START_TEST(rx_oversized_dropped)
+{
+	uint8_t *big = ram + BIG_OFF;
+
+	driver_up(0, F_MAC | F_MRG | F_STATUS);
+	add_rx_buffer(0, 2048);
+	fill_frame(big, 65551, 0);
+	ck_assert_int_eq(send(sv[1], big, 65551, 0), 65551);
+	send(sv[1], big, 60, 0);
+	vnet_receive(&vdev);
+	ck_assert_uint_eq(used(&rxq)->idx, 1);
+	ck_assert_uint_eq(used(&rxq)->ring[0].len, HDR + 60);
+}
+END_TEST
+
+START_TEST(rx_buffer_too_small_for_header)
+{
+	uint8_t frame[100] = { 0 };
+
+	driver_up(0, F_MAC | F_MRG | F_STATUS);
+	add_rx_buffer(0, HDR - 1);
+	send(sv[1], frame, sizeof(frame), 0);
+	vnet_receive(&vdev);
+	ck_assert_uint_eq(used(&rxq)->idx, 0);
+	ck_assert(rd(0x070) & VIRTIO_STATUS_NEEDS_RESET);
+	ck_assert(!vnet_rx_watching(&vdev));
+}
+END_TEST
+
+START_TEST(reset_forgets_packet)
+{
+	uint8_t frame[100] = { 0 };
+
+	driver_up(0, F_MAC | F_MRG | F_STATUS);
+	send(sv[1], frame, sizeof(frame), 0);
+	vnet_receive(&vdev);
+	ck_assert(vnet_rx_waiting(&vdev));
+	wr(0x070, 0);
+	ck_assert(!vnet_rx_waiting(&vdev));
+	ck_assert(!vnet_rx_watching(&vdev));
+	/* Not running: nothing is read. */
+	send(sv[1], frame, sizeof(frame), 0);
+	vnet_receive(&vdev);
+	ck_assert(!vnet_rx_waiting(&vdev));
+	/* A new driver gets the packet that came meanwhile. */
+	memset(ram, 0, 0x6000);
+	wr(0x070, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+	wr(0x024, 1);
+	wr(0x020, 1);
+	wr(0x070, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
+	   VIRTIO_STATUS_FEATURES_OK);
+	setup_queue(0, &rxq);
+	setup_queue(1, &txq);
+	add_rx_buffer(0, 2048);
+	wr(0x070, rd(0x070) | VIRTIO_STATUS_DRIVER_OK);
+	ck_assert_uint_eq(used(&rxq)->idx, 1);
+	ck_assert_uint_eq(rx_num_buffers(0), 1);
+}
+END_TEST
+
+static Suite *virtio_net_suite(void)
+{
+	Suite *s = suite_create("virtio-net");
+	TCase *tc = tcase_create("socketpair");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, config_space);
+	tcase_add_test(tc, tx_strips_header);
+	tcase_add_test(tc, tx_tap_header);
+	tcase_add_test(tc, tx_bad_chains_dropped);
+	tcase_add_test(tc, rx_mergeable);
+	tcase_add_test(tc, rx_waits_for_buffers);
+	tcase_add_test(tc, rx_without_mergeable);
+	tcase_add_test(tc, rx_tap_header_checked);
+	tcase_add_test(tc, rx_oversized_dropped);
+	tcase_add_test(tc, rx_buffer_too_small_for_header);
+	tcase_add_test(tc, reset_forgets_packet);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_SUITE(virtio_net_suite)
