@@ -4,6 +4,7 @@
  * wants to live and what it can run on.
  */
 #include <errno.h>
+#include <string.h>
 
 #include "image.h"
 #include "log.h"
@@ -18,6 +19,37 @@ static uint32_t get_le32(const uint8_t *p)
 static uint64_t get_le64(const uint8_t *p)
 {
 	return (uint64_t)get_le32(p) | (uint64_t)get_le32(p + 4) << 32;
+}
+
+static uint16_t get_le16(const uint8_t *p)
+{
+	return p[0] | p[1] << 8;
+}
+
+uint64_t arm64_image_pe_file_end(const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	uint64_t pe, sec, end = 0, raw_end;
+	unsigned int i, nr;
+
+	if (len < 0x40 || p[0] != 'M' || p[1] != 'Z')
+		return 0;
+	pe = get_le32(p + 0x3c);
+	/* "PE\0\0", then the COFF header (20 bytes) */
+	if (pe > len - 24 || memcmp(p + pe, "PE\0\0", 4))
+		return 0;
+	nr = get_le16(p + pe + 6);
+	sec = pe + 24 + get_le16(p + pe + 20);
+	for (i = 0; i < nr; i++, sec += 40) {
+		if (sec > len - 40)
+			return 0;
+		/* SizeOfRawData at +16, PointerToRawData at +20 */
+		raw_end = (uint64_t)get_le32(p + sec + 20) +
+			  get_le32(p + sec + 16);
+		if (raw_end > end)
+			end = raw_end;
+	}
+	return end;
 }
 
 bool arm64_image_has_magic(const void *buf, size_t len)

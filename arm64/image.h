@@ -44,6 +44,14 @@ bool arm64_image_len_ok(const struct arm64_image *img, uint64_t len);
 /* Bytes of RAM the kernel occupies from its load address, bss included. */
 uint64_t arm64_image_mem_size(const struct arm64_image *img, uint64_t len);
 
+/*
+ * The file length an EFI-stub Image's PE/COFF header promises: the end of
+ * its last section's raw data. buf holds the file's first len bytes.
+ * 0 if there is no PE header in buf (no EFI stub, or a header beyond it).
+ */
+#define ARM64_IMAGE_PE_SCAN		4096
+uint64_t arm64_image_pe_file_end(const void *buf, size_t len);
+
 /* Where the kernel goes when RAM starts at ram_base. */
 int arm64_image_load_addr(const struct arm64_image *img, uint64_t ram_base,
 			  const char *name, uint64_t *gpa);

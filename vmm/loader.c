@@ -392,10 +392,27 @@ static int load_image(struct loader *ld, const struct lfile *f,
 	uint64_t gpa, size;
 	int ret;
 
+	uint8_t head[ARM64_IMAGE_PE_SCAN];
+	uint64_t pe_end;
+
 	ret = arm64_image_parse(hdr, ARM64_IMAGE_HDR_SIZE, ld->req->granules,
 				f->name, &img);
 	if (ret)
 		return ret;
+	/*
+	 * The header cannot tell a cut-off file from one whose end is bss;
+	 * an EFI stub's PE header can: it gives where the data ends.
+	 */
+	ret = file_read(f, head, f->size < sizeof(head) ? f->size :
+			sizeof(head), 0);
+	if (ret)
+		return ret;
+	pe_end = arm64_image_pe_file_end(head, f->size < sizeof(head) ?
+					 f->size : sizeof(head));
+	if (pe_end > f->size)
+		return err_set(-EINVAL, "%s: truncated arm64 Image (%s; its "
+			       "PE header says %s)", f->name,
+			       human(f->size).s, human(pe_end).s);
 	if (!arm64_image_len_ok(&img, f->size))
 		return err_set(-EINVAL, "%s: file (%s) is larger than the "
 			       "image_size in its header (%s)", f->name,

@@ -417,6 +417,30 @@ START_TEST(err_truncated_image)
 }
 END_TEST
 
+/*
+ * An EFI-stub Image cut short after its header: only the PE header's
+ * section table says data is missing (the rest would read as bss).
+ */
+START_TEST(err_truncated_efi_image)
+{
+	uint8_t *img = make_image(64 << 10, 0x80000, 1 * MIB, 0);
+	uint8_t *pe = img + 0x40, *sec = pe + 24;
+
+	put_le32(img + 0x3c, 0x40);
+	memcpy(pe, "PE\0\0", 4);
+	memset(pe + 4, 0, 20 + 2 * 40);
+	pe[6] = 2;				/* two sections */
+	put_le32(sec + 16, 0x4000);		/* .text raw size, offset */
+	put_le32(sec + 20, 0x1000);
+	put_le32(sec + 40 + 16, 0xb000);	/* .data ends at 64 KiB */
+	put_le32(sec + 40 + 20, 0x5000);
+	ck_assert_int_eq(load_kernel_bytes(img, 64 << 10), 0);
+	expect_error(load_kernel_bytes(img, 32 << 10), -EINVAL, "Image: ",
+		     "truncated arm64 Image");
+	free(img);
+}
+END_TEST
+
 START_TEST(err_truncated_gzip)
 {
 	size_t len = 1 * MIB, zlen;
@@ -658,6 +682,7 @@ static Suite *loader_suite(void)
 	tcase_add_test(bad, err_directory);
 	tcase_add_test(bad, err_empty);
 	tcase_add_test(bad, err_truncated_image);
+	tcase_add_test(bad, err_truncated_efi_image);
 	tcase_add_test(bad, err_truncated_gzip);
 	tcase_add_test(bad, err_corrupt_gzip);
 	tcase_add_test(bad, err_gzip_trailing_data);

@@ -17,7 +17,10 @@ bad() {
 	expect_line "$log" "^pocvm: $pattern"
 }
 
-head -c 1000 $IMAGE > trunc.Image
+# Cut short: inside the header, and (an EFI-stub Image, whose PE header
+# says where its data ends) after it.
+head -c 40 $IMAGE > short.Image
+head -c 10000000 $STOCK_IMAGE > trunc.Image
 # The arm64 Image magic in a header of garbage (a big-endian flag).
 ff() { head -c $1 /dev/zero | tr '\0' '\377'; }
 { ff 56; printf 'ARM\144'; ff 4000; } > garbage.Image
@@ -27,7 +30,8 @@ head -c 200000 $GUEST/Image.gz > trunc.Image.gz
 truncate -s 300M big.initrd		# sparse: more than the default 256 MiB
 
 bad nofile.log 'Image: No such file or directory' -k /nonexistent/Image
-bad trunc.log 'trunc.Image: truncated' -k trunc.Image
+bad short.log 'short.Image: truncated' -k short.Image
+bad trunc.log 'trunc.Image: truncated arm64 Image' -k trunc.Image
 bad garbage.log 'garbage.Image: big-endian' -k garbage.Image
 bad gz.log 'trunc.Image.gz: (truncated|corrupt) gzip' -k trunc.Image.gz
 bad empty.log 'empty.Image: empty' -k empty.Image
