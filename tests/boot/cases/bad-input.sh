@@ -28,6 +28,10 @@ ff() { head -c $1 /dev/zero | tr '\0' '\377'; }
 printf 'not a device tree\n' > not.dtb
 head -c 200000 $GUEST/Image.gz > trunc.Image.gz
 truncate -s 300M big.initrd		# sparse: more than the default 256 MiB
+# A disk image on a read-only mount, given without ,ro.
+mkdir -p rofs
+mount -t tmpfs -o size=1m tmpfs rofs && truncate -s 1M rofs/d.img &&
+	mount -o remount,ro rofs || fail "cannot make a read-only mount"
 
 bad nofile.log 'Image: No such file or directory' -k /nonexistent/Image
 bad short.log 'short.Image: truncated' -k short.Image
@@ -43,6 +47,10 @@ bad cpus1000.log '--cpus' -k $IMAGE -c 1000
 bad opt.log "unknown option '--no-such-option'" -k $IMAGE --no-such-option
 bad nokernel.log 'no kernel' -i $INITRD
 bad dir.log 'tmp: Is a directory' -k /tmp
+bad nodisk.log '--disk missing.img: No such file' -k $IMAGE --disk missing.img
+bad rodisk.log '--disk .*d.img: Read-only file system' -k $IMAGE --disk rofs/d.img
+bad tap.log '--network.*lo' -k $IMAGE -n mode=tap,tapif=lo
+umount rofs
 
 sleep 0.2
 pgrep -x pocvm && fail "a pocvm process is left behind"
