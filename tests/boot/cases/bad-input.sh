@@ -12,14 +12,15 @@ bad() {
 	log=$1 pattern=$2
 	shift 2
 	n=$((n + 1))
-	expect_exit 2 "$log" $POCVM run "$@"
+	# --timeout: an input wrongly taken must not leave a guest running
+	expect_exit 2 "$log" $POCVM run --timeout 30 "$@"
 	[ "$(wc -l < "$log")" = 1 ] || fail "$log: not exactly one line"
 	expect_line "$log" "^pocvm: $pattern"
 }
 
 # Cut short: inside the header, and (an EFI-stub Image, whose PE header
 # says where its data ends) after it.
-head -c 40 $IMAGE > short.Image
+head -c 40 $STOCK_IMAGE > short.Image
 head -c 10000000 $STOCK_IMAGE > trunc.Image
 # The arm64 Image magic in a header of garbage (a big-endian flag).
 ff() { head -c $1 /dev/zero | tr '\0' '\377'; }
