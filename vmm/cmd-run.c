@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -634,6 +635,12 @@ int cmd_run(int argc, char **argv)
 	char default_name[32];
 	int status, ret;
 
+	/*
+	 * A fixed threshold: glibc would otherwise raise it after the first
+	 * big buffer (reading the images) is freed, and keep the next boot's
+	 * buffers in the heap, resident for good.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	ret = config_parse_run(&cfg, argc, argv);
 	if (ret) {
 		pr_err("%s", err_message(ret));
