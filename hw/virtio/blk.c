@@ -274,6 +274,18 @@ static int req_prep_rw(struct vblk *b, struct blk_req *r, uint64_t sector)
 	return REQ_QUEUED;
 }
 
+/* One virtio_blk_discard_write_zeroes entry (virtio 1.2, 5.2.6). */
+static void range_decode(const uint8_t *p, uint64_t *sector, uint32_t *count,
+			 uint32_t *flags)
+{
+	memcpy(sector, p, 8);
+	memcpy(count, p + 8, 4);
+	memcpy(flags, p + 12, 4);
+	*sector = le64toh(*sector);
+	*count = le32toh(*count);
+	*flags = le32toh(*flags);
+}
+
 /* Discard and write-zeroes: every range is checked before any is done. */
 static int req_ranges(struct vblk *b, struct blk_req *r, uint32_t type)
 {
@@ -281,6 +293,8 @@ static int req_ranges(struct vblk *b, struct blk_req *r, uint32_t type)
 	bool discard = type == BLK_T_DISCARD;
 	uint64_t len = r->vreq.out_len - BLK_HDR_SIZE;
 	unsigned int i, n = len / BLK_RANGE_SIZE;
+	uint64_t sector;
+	uint32_t count, flags;
 	int mode;
 
 	if (b->ro)
@@ -293,16 +307,8 @@ static int req_ranges(struct vblk *b, struct blk_req *r, uint32_t type)
 		return BLK_S_IOERR;
 	virtq_req_gather(&r->vreq, buf, BLK_HDR_SIZE + len);
 	for (i = 0; i < n; i++) {
-		const uint8_t *p = buf + BLK_HDR_SIZE + i * BLK_RANGE_SIZE;
-		uint64_t sector;
-		uint32_t count, flags;
-
-		memcpy(&sector, p, 8);
-		memcpy(&count, p + 8, 4);
-		memcpy(&flags, p + 12, 4);
-		sector = le64toh(sector);
-		count = le32toh(count);
-		flags = le32toh(flags);
+		range_decode(buf + BLK_HDR_SIZE + i * BLK_RANGE_SIZE, &sector,
+			     &count, &flags);
 		/* The unmap flag means nothing for a discard (5.2.6.2). */
 		if ((flags & ~BLK_WZ_FLAG_UNMAP) || (discard && flags))
 			return BLK_S_UNSUPP;
@@ -310,16 +316,8 @@ static int req_ranges(struct vblk *b, struct blk_req *r, uint32_t type)
 			return BLK_S_IOERR;
 	}
 	for (i = 0; i < n; i++) {
-		const uint8_t *p = buf + BLK_HDR_SIZE + i * BLK_RANGE_SIZE;
-		uint64_t sector;
-		uint32_t count, flags;
-
-		memcpy(&sector, p, 8);
-		memcpy(&count, p + 8, 4);
-		memcpy(&flags, p + 12, 4);
-		sector = le64toh(sector);
-		count = le32toh(count);
-		flags = le32toh(flags);
+		range_decode(buf + BLK_HDR_SIZE + i * BLK_RANGE_SIZE, &sector,
+			     &count, &flags);
 		if (!count)
 			continue;
 		/* A punched hole reads back as zeroes, so it may serve both. */
