@@ -10,6 +10,7 @@
 # make bench    every benchmark (figures only): start-up, memory, PoC clean, ...
 # make bench-flush  the PoC clean's cost per method and guest size
 # make bench-blk    virtio-blk 4 KiB random-read IOPS, guest vs. host
+# make bench-blk-host  pocvm's virtio-blk backend vs. fio, on this host (no KVM)
 
 HOST_ARCH := $(shell uname -m)
 BUILD := build
@@ -20,7 +21,7 @@ Q := $(if $(filter 1,$(V)),,@)
 DEB_PKGS := gcc libc6-dev make pkg-config check libfdt-dev libaio-dev zlib1g-dev \
 	device-tree-compiler ccache bc bison flex libssl-dev libelf-dev cpio \
 	kmod xz-utils file patch qemu-system-arm qemu-user-static linux-source-6.12 \
-	e2fsprogs gdb-multiarch rsync clang libclang-rt-14-dev
+	e2fsprogs gdb-multiarch rsync clang libclang-rt-14-dev fio
 ifneq ($(HOST_ARCH),aarch64)
 DEB_PKGS += gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 endif
@@ -65,7 +66,7 @@ T_OBJS := $(SRCS:%.c=$(BUILD)/aarch64/%.o)
 H_OBJS := $(HOST_SRCS:%.c=$(BUILD)/host/%.o)
 
 .PHONY: all deps check-deps unit boot check demo clean sysroot bench bench-flush \
-	bench-blk install fuzz
+	bench-blk bench-blk-host install fuzz
 PREFIX ?= /usr/local
 DESTDIR ?=
 all: pocvm
@@ -208,10 +209,21 @@ bench-flush: pocvm
 bench-blk: pocvm
 	$(Q)tests/boot/run -b blk
 
-# Every benchmark in tests/boot/bench/: figures, never a verdict.
-bench: pocvm
+# The backend alone on this host, against fio: native, no KVM, no rig.
+$(BUILD)/host/blk-backend: $(BUILD)/host/tests/bench/blk-backend.o \
+		$(BUILD)/host/libpocvm.a
+	@echo "  LD      $@"
+	$(Q)gcc -o $@ $^ $(LIBS)
+
+bench-blk-host: $(BUILD)/host/blk-backend
+	$(Q)tests/bench/blk-host.sh $(BUILD)/host/blk-backend
+
+# Every benchmark in tests/boot/bench/ and the host ones: figures, never
+# a verdict.
+bench: pocvm $(BUILD)/host/blk-backend
 	$(Q)tests/boot/run -b $$(ls tests/boot/bench/*.sh | xargs -n1 basename | \
 		sed 's/\.sh$$//' | paste -sd, -)
+	$(Q)tests/bench/blk-host.sh $(BUILD)/host/blk-backend
 
 demo: pocvm
 	$(Q)tests/boot/demo

@@ -29,5 +29,10 @@ void vblk_close(struct vblk *blk);
 void vblk_complete(struct virtio_dev *vdev, bool wait);
 /* Requests submitted to the host and not completed yet. */
 unsigned int vblk_in_flight(const struct vblk *blk);
+/*
+ * The eventfd the aio completions signal: what the event loop waits on
+ * before vblk_complete(). For harnesses that run the device without one.
+ */
+int vblk_event_fd(const struct vblk *blk);
 
 #endif

@@ -546,6 +546,11 @@ unsigned int vblk_in_flight(const struct vblk *b)
 	return b->in_flight;
 }
 
+int vblk_event_fd(const struct vblk *b)
+{
+	return b->efd;
+}
+
 /* Wait out every iocb without touching guest RAM or the rings. */
 static void blk_drain(struct vblk *b)
 {
