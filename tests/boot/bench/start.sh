@@ -7,17 +7,15 @@
 # timeout: 900
 RUNS=11
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-now_ns() { date +%s%N; }
 
 i=0
 : > exec.txt
 while [ $i -lt $RUNS ]; do
 	i=$((i + 1))
-	t0=$(now_ns)
-	$POCVM run -k $GUEST/poweroff.bin -m 256 > /dev/null 2>&1 ||
-		echo "poweroff payload: exit $?"
-	t1=$(now_ns)
-	echo $(( (t1 - t0) / 1000 )) >> exec.txt
+	/rig/bin/walltime $POCVM run -k $GUEST/poweroff.bin -m 256 \
+		2> /dev/null > walltime.txt
+	grep -q 'status=0$' walltime.txt || cat walltime.txt
+	sed -n 's/^walltime us=\([0-9]*\).*/\1/p' walltime.txt >> exec.txt
 done
 printf 'exec to exit, flat payload that powers off, 256 MiB: %s us (median of %d)\n' \
 	"$(median < exec.txt)" $RUNS
