@@ -5,6 +5,7 @@
  * (a process, a socket, a foreign ioctl) is refused with EPERM.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
@@ -49,6 +50,16 @@ static int locked_down_child(void)
 		bad |= 0x10;
 	if (fork() != -1 || errno != EPERM)
 		bad |= 0x20;
+	/* files may be opened, not created */
+	val = open("/proc/self/statm", O_RDONLY);
+	if (val < 0)
+		bad |= 0x40;
+	else
+		close(val);
+	if (open("/tmp/pocvm-seccomp-test", O_WRONLY | O_CREAT, 0600) != -1 ||
+	    errno != EPERM)
+		bad |= 0x40;
+	val = 0;
 	/* SIOCGIFFLAGS: type 0x89, not KVM's, vhost's or the tty's */
 	if (ioctl(fds[0], 0x8913, &val) != -1 || errno != EPERM)
 		bad |= 0x40;
