@@ -13,12 +13,10 @@
 
 #include "arm64.h"
 #include "gdb.h"
+#include "kvm-regs.h"
 #include "mmu-walk.h"
 #include "poc-clean.h"
 #include "vm.h"
-
-#define CORE_REG(x)	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | \
-			 KVM_REG_ARM_CORE | KVM_REG_ARM_CORE_REG(x))
 
 #define NR_CORE		34	/* x0-x30, sp, pc, cpsr */
 #define REG_SP		31
@@ -29,20 +27,16 @@ static const struct {
 	const char *name;
 	uint64_t id;
 } sysregs[] = {
-	{ "sctlr_el1", ARM64_SYS_REG(3, 0, 1, 0, 0) },
-	{ "tcr_el1", ARM64_SYS_REG(3, 0, 2, 0, 2) },
-	{ "ttbr0_el1", ARM64_SYS_REG(3, 0, 2, 0, 0) },
-	{ "ttbr1_el1", ARM64_SYS_REG(3, 0, 2, 0, 1) },
-	{ "mair_el1", ARM64_SYS_REG(3, 0, 10, 2, 0) },
-	{ "vbar_el1", ARM64_SYS_REG(3, 0, 12, 0, 0) },
-	{ "esr_el1", ARM64_SYS_REG(3, 0, 5, 2, 0) },
-	{ "far_el1", ARM64_SYS_REG(3, 0, 6, 0, 0) },
+	{ "sctlr_el1", REG_SCTLR_EL1 },
+	{ "tcr_el1", REG_TCR_EL1 },
+	{ "ttbr0_el1", REG_TTBR0_EL1 },
+	{ "ttbr1_el1", REG_TTBR1_EL1 },
+	{ "mair_el1", REG_MAIR_EL1 },
+	{ "vbar_el1", REG_VBAR_EL1 },
+	{ "esr_el1", REG_ESR_EL1 },
+	{ "far_el1", REG_FAR_EL1 },
 };
 #define NR_SYSREGS	(sizeof(sysregs) / sizeof(sysregs[0]))
-#define SYS_SCTLR	0
-#define SYS_TCR		1
-#define SYS_TTBR0	2
-#define SYS_TTBR1	3
 
 /* BRK #0 */
 const uint8_t gdb_arch_bp_insn[4] = { 0x00, 0x00, 0x20, 0xd4 };
@@ -106,20 +100,12 @@ unsigned int gdb_arch_reg_size(unsigned int n)
 	return n == REG_CPSR ? 4 : 8;
 }
 
-static int one_reg(struct vcpu *vcpu, uint64_t id, uint64_t *val, bool set)
-{
-	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)val };
-
-	return ioctl(vcpu->fd, set ? KVM_SET_ONE_REG : KVM_GET_ONE_REG,
-		     &reg) < 0 ? -errno : 0;
-}
-
 /* gdb's sp is the one in use: SP_EL1 in EL1h, SP_EL0 otherwise. */
 static uint64_t sp_reg_id(struct vcpu *vcpu)
 {
 	uint64_t pstate = 0;
 
-	one_reg(vcpu, CORE_REG(regs.pstate), &pstate, false);
+	arm64_get_reg(vcpu->fd, CORE_REG(regs.pstate), &pstate);
 	return (pstate & 0xf) == 0x5 ? CORE_REG(sp_el1) : CORE_REG(regs.sp);
 }
 
@@ -145,7 +131,7 @@ int gdb_arch_read_reg(struct vcpu *vcpu, unsigned int n, void *buf)
 	uint64_t id, val = 0;
 	int ret;
 
-	ret = reg_id(vcpu, n, &id) ?: one_reg(vcpu, id, &val, false);
+	ret = reg_id(vcpu, n, &id) ?: arm64_get_reg(vcpu->fd, id, &val);
 	if (ret)
 		return ret;
 	val = htole64(val);
@@ -163,13 +149,13 @@ int gdb_arch_write_reg(struct vcpu *vcpu, unsigned int n, const void *buf)
 		return ret;
 	if (n == REG_CPSR) {
 		/* cpsr is 32 bits in gdb's view: keep PSTATE's upper half */
-		ret = one_reg(vcpu, id, &val, false);
+		ret = arm64_get_reg(vcpu->fd, id, &val);
 		if (ret)
 			return ret;
 		val &= ~0xffffffffULL;
 	}
 	memcpy(&val, buf, gdb_arch_reg_size(n));
-	return one_reg(vcpu, id, &val, true);
+	return arm64_set_reg(vcpu->fd, id, val);
 }
 
 int gdb_arch_translate(struct vcpu *vcpu, uint64_t va, uint64_t *pa)
@@ -177,10 +163,10 @@ int gdb_arch_translate(struct vcpu *vcpu, uint64_t va, uint64_t *pa)
 	struct mmu_regs r;
 	int ret;
 
-	ret = one_reg(vcpu, sysregs[SYS_SCTLR].id, &r.sctlr, false);
-	ret = ret ?: one_reg(vcpu, sysregs[SYS_TCR].id, &r.tcr, false);
-	ret = ret ?: one_reg(vcpu, sysregs[SYS_TTBR0].id, &r.ttbr0, false);
-	ret = ret ?: one_reg(vcpu, sysregs[SYS_TTBR1].id, &r.ttbr1, false);
+	ret = arm64_get_reg(vcpu->fd, REG_SCTLR_EL1, &r.sctlr);
+	ret = ret ?: arm64_get_reg(vcpu->fd, REG_TCR_EL1, &r.tcr);
+	ret = ret ?: arm64_get_reg(vcpu->fd, REG_TTBR0_EL1, &r.ttbr0);
+	ret = ret ?: arm64_get_reg(vcpu->fd, REG_TTBR1_EL1, &r.ttbr1);
 	return ret ?: mmu_translate(&vcpu->vm->mem, &r, va, pa);
 }
 

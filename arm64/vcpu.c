@@ -11,31 +11,26 @@
 
 #include "arm64.h"
 #include "gdb.h"
+#include "kvm-regs.h"
 #include "log.h"
 #include "util.h"
 #include "vm.h"
 
-#define CORE_REG(x)	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | \
-			 KVM_REG_ARM_CORE | KVM_REG_ARM_CORE_REG(x))
-#define SYS_REG(...)	ARM64_SYS_REG(__VA_ARGS__)
-#define REG_SCTLR_EL1	SYS_REG(3, 0, 1, 0, 0)
-#define REG_ESR_EL1	SYS_REG(3, 0, 5, 2, 0)
-#define REG_FAR_EL1	SYS_REG(3, 0, 6, 0, 0)
-#define REG_VBAR_EL1	SYS_REG(3, 0, 12, 0, 0)
-#define REG_MMFR0_EL1	SYS_REG(3, 0, 0, 7, 0)
-#define REG_TIMER_CNT	SYS_REG(3, 3, 14, 3, 2)	/* KVM_REG_ARM_TIMER_CNT */
+#define REG_MMFR0_EL1	ARM64_SYS_REG(3, 0, 0, 7, 0)
+/* KVM_REG_ARM_TIMER_CNT */
+#define REG_TIMER_CNT	ARM64_SYS_REG(3, 3, 14, 3, 2)
 
 /* EL1h with D, A, I and F masked: what booting.rst asks of the loader. */
 #define PSTATE_BOOT	0x3c5
 
-static int get_reg(int fd, uint64_t id, uint64_t *val)
+int arm64_get_reg(int fd, uint64_t id, uint64_t *val)
 {
 	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)val };
 
 	return ioctl(fd, KVM_GET_ONE_REG, &reg) < 0 ? -errno : 0;
 }
 
-static int set_reg(int fd, uint64_t id, uint64_t val)
+int arm64_set_reg(int fd, uint64_t id, uint64_t val)
 {
 	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)&val };
 
@@ -133,11 +128,12 @@ int arm64_vcpus_reset(struct vm *vm)
 		vm->vcpus[i].error = 0;
 		vm->vcpus[i].run_failed = false;
 	}
-	ret = set_reg(boot->fd, CORE_REG(regs.pstate), PSTATE_BOOT);
-	ret = ret ?: set_reg(boot->fd, CORE_REG(regs.pc), vm->boot.entry);
-	ret = ret ?: set_reg(boot->fd, CORE_REG(regs.regs[0]), vm->boot.dtb_gpa);
+	ret = arm64_set_reg(boot->fd, CORE_REG(regs.pstate), PSTATE_BOOT);
+	ret = ret ?: arm64_set_reg(boot->fd, CORE_REG(regs.pc), vm->boot.entry);
+	ret = ret ?: arm64_set_reg(boot->fd, CORE_REG(regs.regs[0]),
+				   vm->boot.dtb_gpa);
 	for (i = 1; i < 4 && !ret; i++)
-		ret = set_reg(boot->fd, CORE_REG(regs.regs[i]), 0);
+		ret = arm64_set_reg(boot->fd, CORE_REG(regs.regs[i]), 0);
 	if (ret)
 		return err_set(ret, "VCPU 0: setting boot registers: %s",
 			       strerror(-ret));
@@ -146,7 +142,8 @@ int arm64_vcpus_reset(struct vm *vm)
 
 int arm64_counter_save(struct vm *vm)
 {
-	return get_reg(vm->vcpus[0].fd, REG_TIMER_CNT, &vm->paused_counter);
+	return arm64_get_reg(vm->vcpus[0].fd, REG_TIMER_CNT,
+			     &vm->paused_counter);
 }
 
 int arm64_counter_restore(struct vm *vm)
@@ -156,7 +153,7 @@ int arm64_counter_restore(struct vm *vm)
 
 	/* Writing the counter moves the VM's offset: time did not pass. */
 	for (i = 0; i < vm->nr_vcpus && !ret; i++)
-		ret = set_reg(vm->vcpus[i].fd, REG_TIMER_CNT,
+		ret = arm64_set_reg(vm->vcpus[i].fd, REG_TIMER_CNT,
 			      vm->paused_counter);
 	return ret;
 }
@@ -164,7 +161,7 @@ int arm64_counter_restore(struct vm *vm)
 int arm64_guest_granules(struct vm *vm, uint64_t *granules)
 {
 	uint64_t mmfr0;
-	int ret = get_reg(vm->vcpus[0].fd, REG_MMFR0_EL1, &mmfr0);
+	int ret = arm64_get_reg(vm->vcpus[0].fd, REG_MMFR0_EL1, &mmfr0);
 
 	if (ret)
 		return err_set(ret, "reading ID_AA64MMFR0_EL1: %s",
@@ -222,12 +219,12 @@ static void trace_sctlr(struct vcpu *vcpu, const char *when)
 	uint64_t sctlr = 0, pc = 0, was = vcpu->traced_sctlr;
 	const uint64_t mci = 1 | (1 << 2) | (1 << 12);
 
-	if (get_reg(vcpu->fd, REG_SCTLR_EL1, &sctlr))
+	if (arm64_get_reg(vcpu->fd, REG_SCTLR_EL1, &sctlr))
 		return;
 	if (when[0] != 'f' && !((sctlr ^ was) & mci))
 		return;
 	vcpu->traced_sctlr = sctlr;
-	get_reg(vcpu->fd, CORE_REG(regs.pc), &pc);
+	arm64_get_reg(vcpu->fd, CORE_REG(regs.pc), &pc);
 	fprintf(stderr, "pocvm: trace-boot: %8.3f ms  VCPU %u SCTLR_EL1 "
 		"%016llx M=%d C=%d I=%d (was M=%d C=%d I=%d)  PC %016llx  %s\n",
 		(monotonic_ns() - vcpu->vm->boot_times.start) / 1e6,
@@ -302,7 +299,7 @@ uint64_t arm64_vcpu_pc(struct vcpu *vcpu)
 {
 	uint64_t pc = 0;
 
-	get_reg(vcpu->fd, CORE_REG(regs.pc), &pc);
+	arm64_get_reg(vcpu->fd, CORE_REG(regs.pc), &pc);
 	return pc;
 }
 
@@ -314,18 +311,18 @@ void arm64_vcpu_dump(struct vcpu *vcpu, FILE *out)
 	unsigned int i;
 	int fd = vcpu->fd;
 
-	get_reg(fd, CORE_REG(regs.pc), &pc);
-	get_reg(fd, CORE_REG(regs.pstate), &pstate);
-	get_reg(fd, CORE_REG(sp_el1), &sp_el1);
-	get_reg(fd, CORE_REG(regs.sp), &sp_el0);
-	get_reg(fd, CORE_REG(elr_el1), &elr);
-	get_reg(fd, REG_SCTLR_EL1, &sctlr);
-	get_reg(fd, REG_ESR_EL1, &esr);
-	get_reg(fd, REG_FAR_EL1, &far);
-	get_reg(fd, REG_VBAR_EL1, &vbar);
+	arm64_get_reg(fd, CORE_REG(regs.pc), &pc);
+	arm64_get_reg(fd, CORE_REG(regs.pstate), &pstate);
+	arm64_get_reg(fd, CORE_REG(sp_el1), &sp_el1);
+	arm64_get_reg(fd, CORE_REG(regs.sp), &sp_el0);
+	arm64_get_reg(fd, CORE_REG(elr_el1), &elr);
+	arm64_get_reg(fd, REG_SCTLR_EL1, &sctlr);
+	arm64_get_reg(fd, REG_ESR_EL1, &esr);
+	arm64_get_reg(fd, REG_FAR_EL1, &far);
+	arm64_get_reg(fd, REG_VBAR_EL1, &vbar);
 	for (i = 0; i < 31; i++) {
 		x[i] = 0;
-		get_reg(fd, CORE_REG(regs.regs[i]), &x[i]);
+		arm64_get_reg(fd, CORE_REG(regs.regs[i]), &x[i]);
 	}
 	if (!vcpu->error)
 		fprintf(out, "VCPU %u: last exit %s (%u)\n", vcpu->index,
