@@ -247,6 +247,14 @@ static const char *const exit_names[] = {
 	[KVM_EXIT_DEBUG] = "DEBUG",
 };
 
+static const char *exit_name(uint32_t reason)
+{
+	if (reason < sizeof(exit_names) / sizeof(exit_names[0]) &&
+	    exit_names[reason])
+		return exit_names[reason];
+	return "?";
+}
+
 void *arm64_vcpu_thread(void *arg)
 {
 	struct vcpu *vcpu = arg;
@@ -285,10 +293,7 @@ void *arm64_vcpu_thread(void *arg)
 			break;
 		}
 		if (trace)
-			trace_sctlr(vcpu, run->exit_reason <
-				    sizeof(exit_names) / sizeof(exit_names[0]) &&
-				    exit_names[run->exit_reason] ?
-				    exit_names[run->exit_reason] : "?");
+			trace_sctlr(vcpu, exit_name(run->exit_reason));
 	}
 	if (trace)
 		trace_sctlr(vcpu, "final");
@@ -326,10 +331,7 @@ void arm64_vcpu_dump(struct vcpu *vcpu, FILE *out)
 	}
 	if (!vcpu->error)
 		fprintf(out, "VCPU %u: last exit %s (%u)\n", vcpu->index,
-			vcpu->run->exit_reason < sizeof(exit_names) /
-			sizeof(exit_names[0]) &&
-			exit_names[vcpu->run->exit_reason] ?
-			exit_names[vcpu->run->exit_reason] : "?",
+			exit_name(vcpu->run->exit_reason),
 			vcpu->run->exit_reason);
 	else if (vcpu->run_failed)
 		fprintf(out, "VCPU %u: KVM_RUN failed: %s%s\n", vcpu->index,
@@ -338,9 +340,7 @@ void arm64_vcpu_dump(struct vcpu *vcpu, FILE *out)
 			"store pair to a device)" : "");
 	else
 		fprintf(out, "VCPU %u: unhandled exit %s (%u)\n", vcpu->index,
-			vcpu->exit_reason < sizeof(exit_names) /
-			sizeof(exit_names[0]) && exit_names[vcpu->exit_reason] ?
-			exit_names[vcpu->exit_reason] : "?", vcpu->exit_reason);
+			exit_name(vcpu->exit_reason), vcpu->exit_reason);
 	fprintf(out, " PC     %016llx  PSTATE %016llx  (EL%llu%s)\n",
 		(unsigned long long)pc, (unsigned long long)pstate,
 		(unsigned long long)((pstate >> 2) & 3),
