@@ -36,23 +36,6 @@ void console_close(struct console *con)
 	con->log_fd = -1;
 }
 
-static void write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		/* A closed or full output must not stop the guest. */
-		if (n <= 0)
-			return;
-		p += n;
-		len -= n;
-	}
-}
-
 void console_write(struct console *con, const void *buf, size_t len)
 {
 	const char *p = buf;
@@ -65,9 +48,10 @@ void console_write(struct console *con, const void *buf, size_t len)
 	 * Unbuffered: the log must hold everything up to the moment the
 	 * guest or pocvm dies, whatever stdout is.
 	 */
-	write_all(con->out_fd, buf, len);
+	/* A closed or full output must not stop the guest. */
+	write_full(con->out_fd, buf, len);
 	if (con->log_fd >= 0)
-		write_all(con->log_fd, buf, len);
+		write_full(con->log_fd, buf, len);
 	for (i = 0; i < len; i++)
 		con->tail[con->tail_len++ % CONSOLE_TAIL] = p[i];
 	pthread_mutex_unlock(&con->lock);

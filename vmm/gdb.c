@@ -22,6 +22,7 @@
 
 #include "gdb.h"
 #include "log.h"
+#include "util.h"
 #include "vm.h"
 
 #define PACKET_MAX	0x4000
@@ -117,22 +118,6 @@ static int from_hex(uint8_t *dst, const char *src, size_t len)
 	return 0;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len) {
-		n = send(fd, buf, len, MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -EIO;
-		buf += n;
-		len -= n;
-	}
-	return 0;
-}
-
 static int send_packet(struct gdb *g, const char *body)
 {
 	size_t len = strlen(body);
@@ -150,7 +135,7 @@ static int send_packet(struct gdb *g, const char *body)
 	memcpy(frame + 1, body, len);
 	sprintf(frame + 1 + len, "#%02x", sum & 0xff);
 	/* Acks are not waited for: TCP does not lose packets. */
-	ret = write_all(g->fd, frame, len + 4);
+	ret = write_full(g->fd, frame, len + 4);
 	free(frame);
 	return ret;
 }
@@ -717,7 +702,7 @@ static bool handle_input(struct gdb *g)
 			return keep;
 		*hash = '\0';
 		if (!g->no_ack)
-			write_all(g->fd, "+", 1);
+			write_full(g->fd, "+", 1);
 		pr_debug("gdb: <- %.60s", start + 1);
 		/* Commands while the guest runs would race with it. */
 		if (g->running && start[1] != '?')
