@@ -100,6 +100,21 @@ static void emit(struct bpf_prog *p, uint16_t code, uint8_t jt, uint8_t jf,
 #define ARG_LO(n)	(offsetof(struct seccomp_data, args[(n)]))
 #define DENY		(SECCOMP_RET_ERRNO | EPERM)
 
+/*
+ * For system call nr only: load its argument arg, and return match when
+ * test (BPF_JEQ or BPF_JSET) holds against k, else other. Other calls
+ * go on past these five instructions.
+ */
+static void arg_rule(struct bpf_prog *p, unsigned int nr, unsigned int arg,
+		     uint16_t test, uint32_t k, uint32_t match, uint32_t other)
+{
+	emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 4, nr);
+	LOAD(ARG_LO(arg));
+	emit(p, BPF_JMP | test | BPF_K, 0, 1, k);
+	RET(match);
+	RET(other);
+}
+
 /* Build the filter; -E2BIG if it outgrew INSNS_MAX (a bug, caught in tests). */
 static int build_filter(struct bpf_prog *p)
 {
@@ -132,11 +147,8 @@ static int build_filter(struct bpf_prog *p)
 		RET(SECCOMP_RET_ALLOW);
 	}
 	/* Threads, never processes: clone must share the address space. */
-	emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 4, __NR_clone);
-	LOAD(ARG_LO(0));
-	emit(p, BPF_JMP | BPF_JSET | BPF_K, 0, 1, CLONE_THREAD);
-	RET(SECCOMP_RET_ALLOW);
-	RET(DENY);
+	arg_rule(p, __NR_clone, 0, BPF_JSET, CLONE_THREAD, SECCOMP_RET_ALLOW,
+		 DENY);
 	/* clone3's flags are out of reach: ENOSYS makes glibc use clone. */
 	emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, __NR_clone3);
 	RET(SECCOMP_RET_ERRNO | ENOSYS);
@@ -144,17 +156,10 @@ static int build_filter(struct bpf_prog *p)
 	 * openat, never to create: --reboot reads the images again and a
 	 * virtio-net reset opens /dev/vhost-net anew.
 	 */
-	emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 4, __NR_openat);
-	LOAD(ARG_LO(2));
-	emit(p, BPF_JMP | BPF_JSET | BPF_K, 0, 1, O_CREAT);
-	RET(DENY);
-	RET(SECCOMP_RET_ALLOW);
+	arg_rule(p, __NR_openat, 2, BPF_JSET, O_CREAT, DENY, SECCOMP_RET_ALLOW);
 	/* prctl only to name a thread. */
-	emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 4, __NR_prctl);
-	LOAD(ARG_LO(0));
-	emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, PR_SET_NAME);
-	RET(SECCOMP_RET_ALLOW);
-	RET(DENY);
+	arg_rule(p, __NR_prctl, 0, BPF_JEQ, PR_SET_NAME, SECCOMP_RET_ALLOW,
+		 DENY);
 	RET(DENY);
 	return p->len > INSNS_MAX ? -E2BIG : 0;
 }
