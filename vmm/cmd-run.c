@@ -486,7 +486,7 @@ static int prepare(struct vm *vm)
 	ret = ret ?: arm64_guest_granules(vm, &vm->granules);
 	if (ret)
 		return fail(ret, EXIT_VMM_FAILURE);
-	/* A device fails on what the user gave it (a disk image, a tap), or ENOMEM. */
+	/* A device fails on what the user gave (a disk, a tap), or ENOMEM. */
 	ret = create_devices(vm);
 	if (ret)
 		return fail(ret, ret == -ENOMEM ? EXIT_VMM_FAILURE :

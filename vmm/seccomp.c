@@ -118,8 +118,10 @@ static void arg_rule(struct bpf_prog *p, unsigned int nr, unsigned int arg,
 /* Build the filter; -E2BIG if it outgrew INSNS_MAX (a bug, caught in tests). */
 static int build_filter(struct bpf_prog *p)
 {
-	const unsigned int nr_plain = sizeof(plain_calls) / sizeof(plain_calls[0]);
-	const unsigned int nr_types = sizeof(ioctl_types) / sizeof(ioctl_types[0]);
+	const unsigned int nr_plain =
+		sizeof(plain_calls) / sizeof(plain_calls[0]);
+	const unsigned int nr_types =
+		sizeof(ioctl_types) / sizeof(ioctl_types[0]);
 	unsigned int i;
 
 	p->len = 0;
