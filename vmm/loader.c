@@ -385,30 +385,22 @@ out:
 	return ret;
 }
 
+/* head: the file's first n bytes, at least the Image header. */
 static int load_image(struct loader *ld, const struct lfile *f,
-		      const uint8_t *hdr)
+		      const uint8_t *head, size_t n)
 {
 	struct arm64_image img;
-	uint64_t gpa, size;
+	uint64_t gpa, size, pe_end;
 	int ret;
 
-	uint8_t head[ARM64_IMAGE_PE_SCAN];
-	uint64_t pe_end;
-
-	ret = arm64_image_parse(hdr, ARM64_IMAGE_HDR_SIZE, ld->req->granules,
-				f->name, &img);
+	ret = arm64_image_parse(head, n, ld->req->granules, f->name, &img);
 	if (ret)
 		return ret;
 	/*
 	 * The header cannot tell a cut-off file from one whose end is bss;
 	 * an EFI stub's PE header can: it gives where the data ends.
 	 */
-	ret = file_read(f, head, f->size < sizeof(head) ? f->size :
-			sizeof(head), 0);
-	if (ret)
-		return ret;
-	pe_end = arm64_image_pe_file_end(head, f->size < sizeof(head) ?
-					 f->size : sizeof(head));
+	pe_end = arm64_image_pe_file_end(head, n);
 	if (pe_end > f->size)
 		return err_set(-EINVAL, "%s: truncated arm64 Image (%s; its "
 			       "PE header says %s)", f->name,
@@ -453,7 +445,8 @@ static int truncated(const struct lfile *f, const char *what)
 /* Tell the format by content: names like vmlinuz promise nothing. */
 static int load_kernel_file(struct loader *ld, const struct lfile *f)
 {
-	uint8_t hdr[ARM64_IMAGE_HDR_SIZE];
+	/* Enough for the Image header and an EFI stub's PE header. */
+	uint8_t hdr[ARM64_IMAGE_PE_SCAN];
 	size_t n = f->size < sizeof(hdr) ? f->size : sizeof(hdr);
 	int ret;
 
@@ -462,10 +455,10 @@ static int load_kernel_file(struct loader *ld, const struct lfile *f)
 		return ret;
 	if (arm64_image_has_magic(hdr, n)) {
 		ld->res->format = KERNEL_IMAGE;
-		return load_image(ld, f, hdr);
+		return load_image(ld, f, hdr, n);
 	}
 	if (n >= 2 && hdr[0] == 0x1f && hdr[1] == 0x8b) {
-		if (n < sizeof(hdr))
+		if (n < ARM64_IMAGE_HDR_SIZE)
 			return truncated(f, "gzip'd arm64 Image");
 		ld->res->format = KERNEL_IMAGE_GZIP;
 		return load_gzip(ld, f);
@@ -480,7 +473,7 @@ static int load_kernel_file(struct loader *ld, const struct lfile *f)
 			       f->name);
 	/* "MZ" is how an EFI-stub Image starts: one missing its magic. */
 	if (n >= 2 && hdr[0] == 'M' && hdr[1] == 'Z') {
-		if (n < sizeof(hdr))
+		if (n < ARM64_IMAGE_HDR_SIZE)
 			return truncated(f, "arm64 Image");
 		return err_set(-EINVAL, "%s: not an arm64 Image (bad magic)",
 			       f->name);
