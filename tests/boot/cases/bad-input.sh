@@ -54,7 +54,5 @@ bad tap.log '--network.*lo' -k $IMAGE -n mode=tap,tapif=lo
 umount rofs
 
 sleep 0.2
-ps | grep -v grep | grep -q 'pocvm run' && fail "a pocvm process is left behind"
-[ -z "$(ls -A $XDG_RUNTIME_DIR/pocvm 2>/dev/null)" ] ||
-	fail "left behind: $(ls $XDG_RUNTIME_DIR/pocvm)"
+nothing_left
 echo "bad-input: $n bad inputs, each one line and exit 2"

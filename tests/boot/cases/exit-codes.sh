@@ -7,12 +7,6 @@
 # timeout: 300
 export XDG_RUNTIME_DIR=/tmp/xdg-exit
 mkdir -p -m 700 $XDG_RUNTIME_DIR
-nothing_left() {
-	[ -z "$(ls $XDG_RUNTIME_DIR/pocvm 2>/dev/null)" ] ||
-		fail "socket left behind: $(ls $XDG_RUNTIME_DIR/pocvm)"
-	ps | grep -v grep | grep -q 'pocvm run' && fail "a pocvm process is left"
-	true
-}
 wait_up() {
 	i=0
 	until grep -q '^POCVM-GUEST-UP' "$1"; do

@@ -26,6 +26,15 @@ expect_exit() {
 	[ "$got" = "$want" ] || fail "exit status $got, expected $want: $*"
 }
 
+# nothing_left: no pocvm run process and no control socket in
+# $XDG_RUNTIME_DIR/pocvm (busybox has no pgrep: ps it is).
+nothing_left() {
+	[ -z "$(ls -A $XDG_RUNTIME_DIR/pocvm 2>/dev/null)" ] ||
+		fail "socket left behind: $(ls -A $XDG_RUNTIME_DIR/pocvm)"
+	ps | grep -v grep | grep -q 'pocvm run' && fail "a pocvm process is left"
+	true
+}
+
 # expect_line LOG PATTERN: LOG has a line matching the extended regex.
 expect_line() {
 	grep -Eq "$2" "$1" || fail "no line matching '$2' in $1"
