@@ -74,12 +74,43 @@ static int kvm_open(struct vm *vm)
 	return 0;
 }
 
+/*
+ * Which kinds of device this run gets, decided here and nowhere else (the
+ * README's device table and --dump-dtb follow it). A device exists because
+ * the user asked for it or because something they asked for needs it;
+ * without --nodefaults pocvm adds its own helpers too: the virtio-console
+ * with the exit-status port, pvpanic and the boot timer. --nodefaults, as
+ * lkvm's, adds nothing the user did not ask for, so a bare-metal guest
+ * that probes what it finds meets only what its command line named.
+ */
+static bool device_wanted(const struct config *cfg,
+			  const struct device_type *type)
+{
+	bool defaults = !cfg->nodefaults;
+
+	if (type == &serial8250_type)
+		return cfg->console == CONSOLE_SERIAL;
+	/* Port 1 carries a guest command's status back (-- CMD). */
+	if (type == &virtio_console_type)
+		return cfg->console == CONSOLE_VIRTIO || cfg->guest_argc ||
+		       defaults;
+	if (type == &pvpanic_type)
+		return defaults;
+	/* --boot-report's "guest init" line is read from the boot timer. */
+	if (type == &boot_timer_type)
+		return defaults || cfg->boot_report;
+	/* virtio-rng, -blk, -net: one per --rng, --disk, --network. */
+	return true;
+}
+
 static int create_devices(struct vm *vm)
 {
 	unsigned int i;
 	int ret;
 
 	for (i = 0; device_types[i]; i++) {
+		if (!device_wanted(vm->cfg, device_types[i]))
+			continue;
 		ret = device_types[i]->create(vm);
 		if (ret)
 			return ret;
