@@ -90,6 +90,7 @@ struct config {
 	bool gdb_wait;		/* hold VCPUs before their first instruction */
 	bool trace_boot;	/* log the boot VCPU's SCTLR_EL1 M/C/I */
 	bool no_seccomp;	/* run without the syscall allow-list */
+	bool no_mte;		/* --disable-mte: no MTE even if KVM has it */
 	/* words after "--": the guest's init runs them (kernel cmdline) */
 	char **guest_argv;
 	int guest_argc;

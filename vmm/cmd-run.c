@@ -512,7 +512,8 @@ static int prepare(struct vm *vm)
 	ret = ret ?: console_open_log(&vm->console, vm->cfg->console_log);
 	if (ret)
 		return fail(ret, EXIT_USAGE);
-	ret = vm_init_memory(vm);
+	ret = arm64_vm_enable_mte(vm);
+	ret = ret ?: vm_init_memory(vm);
 	ret = ret ?: arm64_vcpus_create(vm);
 	ret = ret ?: arm64_guest_granules(vm, &vm->granules);
 	if (ret)

@@ -34,6 +34,7 @@ enum {
 	OPT_GDB_WAIT,
 	OPT_TRACE_BOOT,
 	OPT_NO_SECCOMP,
+	OPT_DISABLE_MTE,
 };
 
 static const struct option run_options[] = {
@@ -63,6 +64,8 @@ static const struct option run_options[] = {
 	{ "gdb-wait", no_argument, NULL, OPT_GDB_WAIT },
 	{ "trace-boot", no_argument, NULL, OPT_TRACE_BOOT },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
+	/* kvmtool's spelling: MTE is on wherever the host offers it */
+	{ "disable-mte", no_argument, NULL, OPT_DISABLE_MTE },
 	{ "disk", required_argument, NULL, 'd' },
 	{ "network", required_argument, NULL, 'n' },
 	{ NULL, 0, NULL, 0 },
@@ -368,6 +371,7 @@ static int parse_one(struct config *cfg, int opt, const char *arg)
 	case OPT_GDB_WAIT: cfg->gdb_wait = true; return 0;
 	case OPT_TRACE_BOOT: cfg->trace_boot = true; return 0;
 	case OPT_NO_SECCOMP: cfg->no_seccomp = true; return 0;
+	case OPT_DISABLE_MTE: cfg->no_mte = true; return 0;
 	case 'n': return parse_network(cfg, arg);
 	case OPT_LOGLEVEL:
 		if (log_level_parse(arg, &cfg->loglevel))
