@@ -18,7 +18,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: pocvm <command> [options]\n"
 		"\n"
-		"commands:\n"
+		"The most commonly used pocvm commands are:\n"
 		"  run       boot a guest: pocvm run -k Image [-i initrd] ...\n"
 		"  list      list running guests: name, pid, state\n"
 		"  stop      stop a guest (-n NAME, or -a for all); it exits 0\n"
@@ -49,7 +49,8 @@ static void run_usage(void)
 	       "                        KVM_ARM_FLUSH_RANGE if the kernel has it, else EL0),\n"
 	       "                        ioctl, user (EL0 DC CIVAC over what pocvm wrote), none\n"
 	       "      --debug-flush     report each range cleaned: method, range, bytes, time\n"
-	       "      --nodefaults      bootargs are exactly -p (no console=, earlycon)\n"
+	       "      --nodefaults      only what is asked for: bootargs are exactly -p, and no\n"
+	       "                        device beyond the console and the options' own\n"
 	       "      --console KIND    serial (8250 UART, ttyS0; default) or virtio (hvc0)\n"
 	       "      --rng             a virtio-rng device (the guest's /dev/hwrng)\n"
 	       "  -d, --disk FILE[,ro][,direct]  a virtio-blk disk (up to 8)\n"
