@@ -94,6 +94,27 @@ stock_kernel_dir() {
 	printf '%s\n' "$d"
 }
 
+# kvm-unit-tests for arm64 (--target=kvmtool) to run in L1: $KUT, a
+# tarball or a built tree, or by default the peers' copy next to the
+# repository (a directory holding the tarball). Prints its path, or
+# nothing when there is none.
+kut_source() {
+	local k=${KUT:-$ROOT/../shared/peers/kvm-unit-tests} t
+	if [ -d "$k" ] && [ ! -f "$k/run_tests.sh" ]; then
+		t=$(ls "$k"/*.tar.gz 2>/dev/null | head -n 1)
+		k=$t
+	fi
+	if [ -z "$k" ] || [ ! -e "$k" ]; then
+		[ -z "${KUT:-}" ] || die "KUT=$KUT: no kvm-unit-tests there"
+		return 0
+	fi
+	if [ -d "$k" ]; then
+		cd "$k" && pwd
+	else
+		printf '%s\n' "$(cd "$(dirname "$k")" && pwd)/$(basename "$k")"
+	fi
+}
+
 # Append the lines gen_init_cpio needs for a busybox userland to $1.
 cpio_busybox_base() {
 	local list=$1 bb
