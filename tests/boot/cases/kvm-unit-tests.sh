@@ -114,11 +114,17 @@ run_suite() {
 }
 
 # only_checks NAME FILE: if NAME's line in FILE says check=WORD, every
-# check the test failed has WORD in its name; else nothing to check.
+# check the test failed has WORD in its name (check=timeout: the runner
+# stopped it at TIMEOUT); else nothing to check.
 only_checks() {
 	word=$(awk -v n="$1" '$1 == n && $3 ~ /^check=/ {
 		sub(/^check=/, "", $3); print $3; exit }' "$2")
 	[ -n "$word" ] || return 0
+	# check=timeout: the runner stopped the test at TIMEOUT.
+	if [ "$word" = timeout ]; then
+		grep -q "^FAIL $1 (timeout;" $here/pocvm.out
+		return
+	fi
 	grep '^FAIL: ' logs/$1.log | grep -qv -- "$word" && return 1
 	grep -q '^FAIL: ' logs/$1.log
 }
