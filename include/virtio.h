@@ -3,6 +3,7 @@
 #define POCVM_VIRTIO_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/uio.h>
 
@@ -131,9 +132,12 @@ bool virtq_should_notify(struct virtq *vq);
 /* Copy up to len bytes into the writable segments of req. */
 uint64_t virtq_req_fill(struct virtq_req *req, const void *src,
 			uint64_t len);
-/* Copy up to len bytes out of the readable segments of req. */
+/*
+ * Copy up to len bytes out of the readable segments of req, and never
+ * more than dst_size: a length the guest chose cannot reach past dst.
+ */
 uint64_t virtq_req_gather(const struct virtq_req *req, void *dst,
-			  uint64_t len);
+			  size_t dst_size, uint64_t len);
 
 #define VIRTIO_MAX_QUEUES	8
 #define VIRTIO_MMIO_SIZE	0x200

@@ -262,7 +262,8 @@ static void cons_queue_notify(struct virtio_dev *vdev, struct virtq *vq)
 		return;		/* other rx queues: pocvm never sends there */
 	while ((ret = virtq_pop(vq, &req)) == 0) {
 		if (vq->index == Q_CTRL_TX) {
-			if (virtq_req_gather(&req, &m, sizeof(m)) == sizeof(m))
+			if (virtq_req_gather(&req, &m, sizeof(m),
+					     sizeof(m)) == sizeof(m))
 				cons_control(c, &m);
 		} else {
 			cons_port_output(c, vq->index == 1 ? PORT_CONSOLE :

@@ -312,7 +312,7 @@ static bool tx_packet(struct vnet *n, const struct virtq_req *req)
 			 NET_HDR_LEN + ETH_HDR_LEN, NET_MAX_PKT);
 		return false;
 	}
-	virtq_req_gather(req, &hdr, sizeof(hdr));
+	virtq_req_gather(req, &hdr, sizeof(hdr), sizeof(hdr));
 	/* We offer no checksum or segmentation offload. */
 	if (hdr.gso_type != NET_HDR_GSO_NONE ||
 	    (hdr.flags & NET_HDR_F_NEEDS_CSUM)) {

@@ -332,11 +332,15 @@ uint64_t virtq_req_fill(struct virtq_req *req, const void *src, uint64_t len)
 	return done;
 }
 
-uint64_t virtq_req_gather(const struct virtq_req *req, void *dst, uint64_t len)
+uint64_t virtq_req_gather(const struct virtq_req *req, void *dst,
+			  size_t dst_size, uint64_t len)
 {
 	uint8_t *p = dst;
 	uint64_t done = 0;
 	unsigned int i;
+
+	if (len > dst_size)
+		len = dst_size;
 
 	for (i = 0; i < req->nr_out && done < len; i++) {
 		uint64_t n = req->iov[i].iov_len;
