@@ -187,7 +187,9 @@ static void handle_mmio(struct vcpu *vcpu)
 	/* Like a bus with nothing behind it: reads as zero, writes vanish. */
 	if (!run->mmio.is_write)
 		memset(run->mmio.data, 0, sizeof(run->mmio.data));
-	pr_debug("VCPU %u: %s of %u bytes at 0x%llx: no device there",
+	vcpu->log_rl.name = "VCPU";
+	pr_guest(&vcpu->log_rl, LOG_DEBUG,
+		 "VCPU %u: %s of %u bytes at 0x%llx: no device there",
 		 vcpu->index, run->mmio.is_write ? "write" : "read",
 		 run->mmio.len, (unsigned long long)run->mmio.phys_addr);
 }

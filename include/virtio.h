@@ -8,6 +8,7 @@
 #include <sys/uio.h>
 
 #include "guest-mem.h"
+#include "log.h"
 
 struct vm;
 struct device;
@@ -80,6 +81,7 @@ struct virtq {
 	bool event_idx;		/* negotiated features, fixed at enable */
 	bool indirect;
 	bool warned;		/* one warning per queue until reset */
+	struct log_ratelimit *log_rl;	/* the device's, or NULL alone */
 
 	struct virtq_desc *desc;
 	struct virtq_avail *avail;
@@ -208,6 +210,8 @@ struct virtio_dev {
 	uint64_t guest_features;
 	bool broken;
 	bool warned_width;	/* one warning for odd register accesses */
+	/* Resets clear the one-shot flags; this one outlives them. */
+	struct log_ratelimit log_rl;
 	struct virtq vqs[VIRTIO_MAX_QUEUES];
 };
 

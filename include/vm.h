@@ -30,6 +30,7 @@ struct vcpu {
 	bool run_failed;	/* KVM_RUN itself returned an error */
 	uint64_t traced_sctlr;	/* --trace-boot: SCTLR_EL1 last seen */
 	uint32_t exit_reason;
+	struct log_ratelimit log_rl;	/* accesses to nothing */
 };
 
 /* Why the guest stopped; exit.c maps these to pocvm's exit status. */

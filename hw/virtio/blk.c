@@ -465,8 +465,9 @@ static void blk_process(struct virtio_dev *vdev, struct virtq *vq)
 		r->vq = vq;
 		/* No status byte: nothing can tell the driver it failed. */
 		if (!r->vreq.nr_in) {
-			pr_warn("%s: request %u has no status byte",
-				b->path, r->vreq.head);
+			pr_guest(&vdev->log_rl, LOG_WARN,
+				 "%s: request %u has no status byte",
+				 b->path, r->vreq.head);
 			req_free(b, r);
 			virtio_dev_broken(vdev);
 			break;

@@ -87,7 +87,8 @@ struct vnet {
 	bool want_vhost;
 	struct event_loop *loop;	/* NULL before start, in unit tests */
 	bool rx_watching;
-	unsigned int warned;
+	unsigned int warned;	/* one of each kind until reset */
+	struct log_ratelimit log_rl;	/* and resets cannot defeat this */
 	/* vhost-net while it serves the queues, and what it holds */
 	int vhost_fd;
 	unsigned int vhost_kicks;	/* bit i: queue i's kick fd taken */
@@ -112,7 +113,7 @@ net_warn(struct vnet *n, enum net_warning kind, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	pr_warn("virtio-net %s: %s", n->ifname, msg);
+	pr_guest(&n->log_rl, LOG_WARN, "virtio-net %s: %s", n->ifname, msg);
 }
 
 static bool dev_running(const struct virtio_dev *vdev)
@@ -210,10 +211,11 @@ static int rx_deliver(struct vnet *n, struct virtio_dev *vdev,
 		if (!count) {
 			/* The header goes whole into the first buffer. */
 			if (req->in_len < NET_HDR_LEN) {
-				pr_warn("virtio-net %s: receive buffer of %llu "
-					"bytes cannot hold the header",
-					n->ifname,
-					(unsigned long long)req->in_len);
+				pr_guest(&vdev->log_rl, LOG_WARN,
+					 "virtio-net %s: receive buffer of "
+					 "%llu bytes cannot hold the header",
+					 n->ifname,
+					 (unsigned long long)req->in_len);
 				return -EINVAL;
 			}
 			nb_lo = req_in_byte(req, NET_HDR_LEN - 2);
@@ -396,8 +398,9 @@ static void vhost_stop(struct vnet *n, struct virtio_dev *vdev)
 			continue;
 		off.index = i;
 		if (ioctl(n->vhost_fd, VHOST_NET_SET_BACKEND, &off) < 0)
-			pr_warn("virtio-net %s: vhost-net: stopping queue "
-				"%u: %s", n->ifname, i, strerror(errno));
+			pr_guest(&vdev->log_rl, LOG_WARN,
+				 "virtio-net %s: vhost-net: stopping queue "
+				 "%u: %s", n->ifname, i, strerror(errno));
 	}
 	/*
 	 * No VHOST_GET_VRING_BASE: the queues are reset right after this,
@@ -627,6 +630,7 @@ struct vnet *vnet_create(int fd, unsigned int fd_hdr_len,
 	n->fd = fd;
 	n->fd_hdr_len = fd_hdr_len;
 	n->vhost_fd = -1;
+	n->log_rl.name = "virtio-net";
 	memcpy(n->mac, mac, 6);
 	strcpy(n->ifname, "-");
 	return n;

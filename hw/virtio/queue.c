@@ -41,7 +41,11 @@ vq_bad(struct virtq *vq, int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	pr_warn("virtqueue %u: %s", vq->index, msg);
+	if (vq->log_rl)
+		pr_guest(vq->log_rl, LOG_WARN, "%s: virtqueue %u: %s",
+			 vq->log_rl->name, vq->index, msg);
+	else
+		pr_warn("virtqueue %u: %s", vq->index, msg);
 	return err;
 }
 
