@@ -101,8 +101,10 @@ int virtio_dev_init(struct virtio_dev *vdev, const struct virtio_dev_ops *ops,
 	vdev->mem = mem;
 	vdev->priv = priv;
 	vdev->host_features = ops->features | TRANSPORT_FEATURES;
+	vdev->log_rl.name = ops->name;
 	for (i = 0; i < ops->nr_queues; i++) {
 		vdev->vqs[i].mem = mem;
+		vdev->vqs[i].log_rl = &vdev->log_rl;
 		vdev->vqs[i].index = i;
 		vdev->vqs[i].num_max = ops->queue_num_max;
 		virtq_reset(&vdev->vqs[i]);
@@ -143,41 +145,54 @@ void virtio_dev_broken(struct virtio_dev *vdev)
 static void set_status(struct virtio_dev *vdev, uint32_t val)
 {
 	uint32_t old = vdev->status;
-	unsigned int i;
 
 	if (!val) {
 		virtio_dev_reset(vdev);
 		return;
 	}
-	val &= 0xff;
+	/* NEEDS_RESET is the device's to set, never the driver's. */
+	val &= 0xff & ~VIRTIO_STATUS_NEEDS_RESET;
+	/*
+	 * The driver takes bits back only by writing 0 (2.1.2). Honouring
+	 * a clear would re-run driver_ok (another vhost fd each time) and
+	 * unready queues under I/O in flight: it is a device error instead.
+	 */
+	if (old & ~val & ~VIRTIO_STATUS_NEEDS_RESET) {
+		pr_guest(&vdev->log_rl, LOG_WARN, "%s: driver cleared status "
+			 "bits 0x%x without a reset: device needs reset",
+			 vdev->ops->name, old & ~val);
+		vdev->status |= VIRTIO_STATUS_NEEDS_RESET;
+		if (!vdev->broken && (old & VIRTIO_STATUS_DRIVER_OK))
+			vdev->isr |= VIRTIO_INT_CONFIG;
+		vdev->broken = true;
+		update_irq(vdev);
+		return;
+	}
 	if ((val & VIRTIO_STATUS_FEATURES_OK) &&
-	    !(vdev->status & VIRTIO_STATUS_FEATURES_OK)) {
+	    !(old & VIRTIO_STATUS_FEATURES_OK)) {
 		/*
 		 * Accept only what was offered, and only modern drivers:
 		 * leaving FEATURES_OK clear is how the device says no.
 		 */
 		if ((vdev->guest_features & ~vdev->host_features) ||
 		    !(vdev->guest_features & (1ULL << VIRTIO_F_VERSION_1))) {
-			pr_warn("%s: driver features 0x%llx refused (offered "
-				"0x%llx)", vdev->ops->name,
-				(unsigned long long)vdev->guest_features,
-				(unsigned long long)vdev->host_features);
+			pr_guest(&vdev->log_rl, LOG_WARN, "%s: driver "
+				 "features 0x%llx refused (offered 0x%llx)",
+				 vdev->ops->name,
+				 (unsigned long long)vdev->guest_features,
+				 (unsigned long long)vdev->host_features);
 			val &= ~VIRTIO_STATUS_FEATURES_OK;
 		}
 	}
-	/* The driver may not take status bits back except by a reset. */
 	if (vdev->broken && (val & VIRTIO_STATUS_DRIVER_OK) &&
-	    !(vdev->status & VIRTIO_STATUS_DRIVER_OK)) {
+	    !(old & VIRTIO_STATUS_DRIVER_OK)) {
 		/* Broken before DRIVER_OK (bad ring at QueueReady). */
 		val |= VIRTIO_STATUS_NEEDS_RESET;
 		vdev->isr |= VIRTIO_INT_CONFIG;
 	}
-	vdev->status = val | (vdev->status & VIRTIO_STATUS_NEEDS_RESET);
-	for (i = 0; i < vdev->ops->nr_queues; i++)
-		if (!(vdev->status & VIRTIO_STATUS_FEATURES_OK))
-			vdev->vqs[i].ready = false;
+	vdev->status = val | (old & VIRTIO_STATUS_NEEDS_RESET);
 	update_irq(vdev);
-	if ((vdev->status & VIRTIO_STATUS_DRIVER_OK) &&
+	if ((val & VIRTIO_STATUS_DRIVER_OK) &&
 	    !(old & VIRTIO_STATUS_DRIVER_OK) && !vdev->broken &&
 	    vdev->ops->driver_ok)
 		vdev->ops->driver_ok(vdev);
@@ -205,8 +220,9 @@ static void set_queue_ready(struct virtio_dev *vdev, struct virtq *vq,
 	if (vq->ready)
 		return;
 	if (!(vdev->status & VIRTIO_STATUS_FEATURES_OK)) {
-		pr_warn("%s: queue %u enabled before FEATURES_OK",
-			vdev->ops->name, vq->index);
+		pr_guest(&vdev->log_rl, LOG_WARN,
+			 "%s: queue %u enabled before FEATURES_OK",
+			 vdev->ops->name, vq->index);
 		return;
 	}
 	/* virtq_enable() has logged why; the queue stays not ready. */
@@ -357,8 +373,9 @@ void virtio_mmio_access(struct virtio_dev *vdev, uint64_t off, void *data,
 	/* Registers are 32 bits wide and aligned (4.2.2.2). */
 	if (len != 4 || (off & 3)) {
 		if (!vdev->warned_width)
-			pr_warn("%s: %u-byte %s at register 0x%llx ignored",
-				vdev->ops->name, len,
+			pr_guest(&vdev->log_rl, LOG_WARN,
+				 "%s: %u-byte %s at register 0x%llx ignored",
+				 vdev->ops->name, len,
 				is_write ? "write" : "read",
 				(unsigned long long)off);
 		vdev->warned_width = true;
