@@ -135,12 +135,12 @@ static int read_user_dtb(const char *path, void **buf, size_t *len)
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return err_set(-errno, "%s: %s", path, strerror(errno));
+		return err_set(-errno, "--dtb %s: %s", path, strerror(errno));
 	if (fstat(fd, &st) || st.st_size <= 0 ||
 	    (uint64_t)st.st_size > LAYOUT_DTB_MAX) {
 		close(fd);
-		return err_set(-EINVAL, "%s: not a device tree blob (size)",
-			       path);
+		return err_set(-EINVAL, "--dtb %s: not a device tree blob "
+			       "(size)", path);
 	}
 	*buf = malloc(st.st_size);
 	if (!*buf) {
@@ -151,7 +151,7 @@ static int read_user_dtb(const char *path, void **buf, size_t *len)
 	close(fd);
 	if (n != st.st_size) {
 		free(*buf);
-		return err_set(-EIO, "%s: short read", path);
+		return err_set(-EIO, "--dtb %s: short read", path);
 	}
 	*len = st.st_size;
 	return 0;

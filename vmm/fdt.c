@@ -290,9 +290,10 @@ int fdt_patch_user(void *buf, size_t bufsize, const void *user,
 		   size_t user_size, const char *path,
 		   const struct fdt_params *p)
 {
-	const char *name = path_base_name(path);
+	char name[PATH_MAX + 8];
 	int ret;
 
+	snprintf(name, sizeof(name), "--dtb %s", path);
 	ret = check_params(p);
 	ret = ret ?: check_user_blob(user, user_size, name);
 	if (ret)

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +39,8 @@ struct loader {
 };
 
 struct lfile {
-	const char *name;	/* basename: what messages show */
+	/* "--kernel PATH", the path as the user wrote it: what messages show */
+	char name[PATH_MAX + 16];
 	int fd;
 	uint64_t size;
 };
@@ -110,12 +112,12 @@ static const char *more_ram_hint(const struct loader *ld)
 	       "; give the guest more RAM" : "";
 }
 
-static int file_open(struct lfile *f, const char *path)
+static int file_open(struct lfile *f, const char *option, const char *path)
 {
 	struct stat st;
 	int e;
 
-	f->name = path_base_name(path);
+	snprintf(f->name, sizeof(f->name), "%s %s", option, path);
 	f->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (f->fd < 0) {
 		e = errno;
@@ -488,7 +490,7 @@ static int load_kernel(struct loader *ld)
 	struct lfile f;
 	int ret;
 
-	ret = file_open(&f, ld->req->kernel);
+	ret = file_open(&f, "--kernel", ld->req->kernel);
 	if (ret)
 		return ret;
 	ret = load_kernel_file(ld, &f);
@@ -522,7 +524,7 @@ static int load_firmware(struct loader *ld)
 	struct lfile f;
 	int ret;
 
-	ret = file_open(&f, ld->req->firmware);
+	ret = file_open(&f, "--firmware", ld->req->firmware);
 	if (ret)
 		return ret;
 	if (f.size > ld->req->ram_size)
@@ -551,7 +553,7 @@ static int load_initrd(struct loader *ld)
 	struct lfile f;
 	int ret;
 
-	ret = file_open(&f, ld->req->initrd);
+	ret = file_open(&f, "--initrd", ld->req->initrd);
 	if (ret)
 		return ret;
 	if (f.size > ld->req->ram_size) {

@@ -374,11 +374,24 @@ START_TEST(err_no_kernel)
 }
 END_TEST
 
+/* The option, then the path exactly as given: not its base name. */
+static void expect_missing(int ret, const char *option, const char *path)
+{
+	char want[PATH_MAX + 64];
+
+	snprintf(want, sizeof(want), "%s %s: No such file or directory",
+		 option, path);
+	ck_assert_int_eq(ret, -ENOENT);
+	ck_assert_str_eq(err_message(ret), want);
+}
+
 START_TEST(err_missing_file)
 {
 	req.kernel = path_of("nonexistent/Image");
-	expect_error(loader_load(&mem, &req, &res), -ENOENT, "Image: ",
-		     "No such file or directory");
+	expect_missing(loader_load(&mem, &req, &res), "--kernel", req.kernel);
+	req.kernel = "nonexistent/Image";	/* relative, as typed */
+	expect_missing(loader_load(&mem, &req, &res), "--kernel",
+		       "nonexistent/Image");
 }
 END_TEST
 
@@ -387,23 +400,30 @@ START_TEST(err_missing_initrd)
 	uint8_t *img = make_image(4096, 0x80000, 4096, 0);
 
 	req.initrd = path_of("nonexistent/initrd.img");
-	expect_error(load_kernel_bytes(img, 4096), -ENOENT, "initrd.img: ",
-		     "No such file or directory");
+	expect_missing(load_kernel_bytes(img, 4096), "--initrd", req.initrd);
 	free(img);
+}
+END_TEST
+
+START_TEST(err_missing_firmware)
+{
+	req.firmware = "../nonexistent/fw.bin";
+	expect_missing(loader_load(&mem, &req, &res), "--firmware",
+		       "../nonexistent/fw.bin");
 }
 END_TEST
 
 START_TEST(err_directory)
 {
 	req.kernel = dir;
-	expect_error(loader_load(&mem, &req, &res), -EISDIR, "pocvm-loader-",
+	expect_error(loader_load(&mem, &req, &res), -EISDIR, "--kernel ",
 		     "Is a directory");
 }
 END_TEST
 
 START_TEST(err_empty)
 {
-	expect_error(load_kernel_bytes("", 0), -EINVAL, "Image: ", "empty");
+	expect_error(load_kernel_bytes("", 0), -EINVAL, "--kernel ", "empty");
 }
 END_TEST
 
@@ -411,7 +431,7 @@ START_TEST(err_truncated_image)
 {
 	uint8_t *img = make_image(4096, 0x80000, 4096, 0);
 
-	expect_error(load_kernel_bytes(img, 40), -EINVAL, "Image: ",
+	expect_error(load_kernel_bytes(img, 40), -EINVAL, "--kernel ",
 		     "truncated");
 	free(img);
 }
@@ -435,7 +455,7 @@ START_TEST(err_truncated_efi_image)
 	put_le32(sec + 40 + 16, 0xb000);	/* .data ends at 64 KiB */
 	put_le32(sec + 40 + 20, 0x5000);
 	ck_assert_int_eq(load_kernel_bytes(img, 64 << 10), 0);
-	expect_error(load_kernel_bytes(img, 32 << 10), -EINVAL, "Image: ",
+	expect_error(load_kernel_bytes(img, 32 << 10), -EINVAL, "--kernel ",
 		     "truncated arm64 Image");
 	free(img);
 }
@@ -447,12 +467,12 @@ START_TEST(err_truncated_gzip)
 	uint8_t *img = make_image(len, 0x80000, 2 * MIB, 0);
 	uint8_t *z = gzip(img, len, &zlen);
 
-	expect_error(load_kernel_bytes(z, zlen / 2), -EINVAL, "Image: ",
+	expect_error(load_kernel_bytes(z, zlen / 2), -EINVAL, "--kernel ",
 		     "truncated");
 	/* Cut just before the trailer: the last word is no size at all. */
-	expect_error(load_kernel_bytes(z, zlen - 8), -EINVAL, "Image: ",
+	expect_error(load_kernel_bytes(z, zlen - 8), -EINVAL, "--kernel ",
 		     "truncated");
-	expect_error(load_kernel_bytes(z, 40), -EINVAL, "Image: ",
+	expect_error(load_kernel_bytes(z, 40), -EINVAL, "--kernel ",
 		     "truncated");
 	free(z);
 	free(img);
@@ -466,15 +486,15 @@ START_TEST(err_corrupt_gzip)
 	uint8_t *z = gzip(img, len, &zlen);
 
 	z[zlen - 6] ^= 0x40;	/* the CRC */
-	expect_error(load_kernel_bytes(z, zlen), -EINVAL, "Image: ",
+	expect_error(load_kernel_bytes(z, zlen), -EINVAL, "--kernel ",
 		     "corrupt gzip");
 	z[zlen - 6] ^= 0x40;
 	/* The size in the trailer, 0x40000 right: claim more, then less. */
 	z[zlen - 2] = 0x05;
-	expect_error(load_kernel_bytes(z, zlen), -EINVAL, "Image: ",
+	expect_error(load_kernel_bytes(z, zlen), -EINVAL, "--kernel ",
 		     "corrupt gzip");
 	z[zlen - 2] = 0x02;
-	expect_error(load_kernel_bytes(z, zlen), -EINVAL, "Image: ",
+	expect_error(load_kernel_bytes(z, zlen), -EINVAL, "--kernel ",
 		     "corrupt gzip");
 	free(z);
 	free(img);
@@ -488,7 +508,7 @@ START_TEST(err_gzip_trailing_data)
 	uint8_t *z = gzip(img, len, &zlen), *zz = calloc(1, zlen + 512);
 
 	memcpy(zz, z, zlen);
-	expect_error(load_kernel_bytes(zz, zlen + 512), -EINVAL, "Image: ",
+	expect_error(load_kernel_bytes(zz, zlen + 512), -EINVAL, "--kernel ",
 		     "after the gzip stream");
 	free(zz);
 	free(z);
@@ -505,7 +525,7 @@ START_TEST(err_gzip_not_image)
 	for (i = 0; i < sizeof(text); i++)
 		text[i] = "pocvm loader "[i % 13];
 	z = gzip(text, sizeof(text), &zlen);
-	expect_error(load_kernel_bytes(z, zlen), -EINVAL, "Image: ",
+	expect_error(load_kernel_bytes(z, zlen), -EINVAL, "--kernel ",
 		     "bad magic");
 	free(z);
 }
@@ -517,7 +537,7 @@ START_TEST(err_gzip_larger_than_image_size)
 	uint8_t *img = make_image(len, 0x80000, 64 << 10, 0);
 	uint8_t *z = gzip(img, len, &zlen);
 
-	expect_error(load_kernel_bytes(z, zlen), -EINVAL, "Image: ",
+	expect_error(load_kernel_bytes(z, zlen), -EINVAL, "--kernel ",
 		     "image_size");
 	free(z);
 	free(img);
@@ -533,7 +553,7 @@ START_TEST(err_gzip_larger_than_ram)
 	memset(img + 64, 0, len - 64);
 	z = gzip(img, len, &zlen);
 	req.ram_size = 4 * MIB;
-	expect_error(load_kernel_bytes(z, zlen), -ENOSPC, "Image: ",
+	expect_error(load_kernel_bytes(z, zlen), -ENOSPC, "--kernel ",
 		     "kernel needs 5 MiB at 0x80080000 but RAM has 4 MiB");
 	free(z);
 	free(img);
@@ -545,7 +565,7 @@ START_TEST(err_mz_without_magic)
 	uint8_t *img = make_image(4096, 0x80000, 4096, 0);
 
 	put_le32(img + 56, 0x12345678);
-	expect_error(load_kernel_bytes(img, 4096), -EINVAL, "Image: ",
+	expect_error(load_kernel_bytes(img, 4096), -EINVAL, "--kernel ",
 		     "bad magic");
 	free(img);
 }
@@ -555,7 +575,7 @@ START_TEST(err_elf)
 {
 	uint8_t elf[256] = { 0x7f, 'E', 'L', 'F', 2, 1, 1 };
 
-	expect_error(load_kernel_bytes(elf, sizeof(elf)), -EINVAL, "Image: ",
+	expect_error(load_kernel_bytes(elf, sizeof(elf)), -EINVAL, "--kernel ",
 		     "arch/arm64/boot/Image");
 	ck_assert_ptr_nonnull(strstr(err_message(-EINVAL), "ELF"));
 }
@@ -565,7 +585,7 @@ START_TEST(err_uimage)
 {
 	uint8_t u[256] = { 0x27, 0x05, 0x19, 0x56 };
 
-	expect_error(load_kernel_bytes(u, sizeof(u)), -EINVAL, "Image: ",
+	expect_error(load_kernel_bytes(u, sizeof(u)), -EINVAL, "--kernel ",
 		     "uImage");
 }
 END_TEST
@@ -574,7 +594,7 @@ START_TEST(err_big_endian)
 {
 	uint8_t *img = make_image(4096, 0x80000, 4096, 1);
 
-	expect_error(load_kernel_bytes(img, 4096), -ENOTSUP, "Image: ",
+	expect_error(load_kernel_bytes(img, 4096), -ENOTSUP, "--kernel ",
 		     "big-endian");
 	free(img);
 }
@@ -585,7 +605,7 @@ START_TEST(err_page_size)
 	uint8_t *img = make_image(4096, 0x80000, 4096, 2 << 1);
 
 	req.granules = (1 << 12) | (1 << 16);
-	expect_error(load_kernel_bytes(img, 4096), -ENOTSUP, "Image: ",
+	expect_error(load_kernel_bytes(img, 4096), -ENOTSUP, "--kernel ",
 		     "16 KiB pages");
 	free(img);
 }
@@ -595,7 +615,7 @@ START_TEST(err_image_larger_than_ram)
 {
 	uint8_t *img = make_image(4096, 0, 80 * MIB, 0);
 
-	expect_error(load_kernel_bytes(img, 4096), -ENOSPC, "Image: ",
+	expect_error(load_kernel_bytes(img, 4096), -ENOSPC, "--kernel ",
 		     "kernel needs 80 MiB at 0x80000000 but RAM has 64 MiB");
 	ck_assert_uint_eq(mem.nr_written, 0);
 	free(img);
@@ -606,7 +626,7 @@ START_TEST(err_file_larger_than_image_size)
 {
 	uint8_t *img = make_image(8192, 0x80000, 4096, 0);
 
-	expect_error(load_kernel_bytes(img, 8192), -EINVAL, "Image: ",
+	expect_error(load_kernel_bytes(img, 8192), -EINVAL, "--kernel ",
 		     "larger than the image_size");
 	free(img);
 }
@@ -616,7 +636,7 @@ START_TEST(err_kernel_overlaps_dtb)
 {
 	uint8_t *img = make_image(4096, 0x80000, 62 * MIB, 0);
 
-	expect_error(load_kernel_bytes(img, 4096), -ENOSPC, "Image: ",
+	expect_error(load_kernel_bytes(img, 4096), -ENOSPC, "--kernel ",
 		     "overlaps the device tree");
 	free(img);
 }
@@ -627,7 +647,7 @@ START_TEST(err_initrd_overlaps_kernel)
 	uint8_t *img = make_image(4096, 0x80000, 40 * MIB, 0);
 
 	req.initrd = sparse_file("initrd.cpio", 24 * MIB);
-	expect_error(load_kernel_bytes(img, 4096), -ENOSPC, "initrd.cpio: ",
+	expect_error(load_kernel_bytes(img, 4096), -ENOSPC, "--initrd ",
 		     "initrd (24 MiB) overlaps the kernel (ends at 0x82880000)"
 		     "; give the guest more RAM");
 	free(img);
@@ -639,7 +659,7 @@ START_TEST(err_initrd_larger_than_ram)
 	uint8_t *img = make_image(4096, 0x80000, 4096, 0);
 
 	req.initrd = sparse_file("initrd.img", RAM + 1);
-	expect_error(load_kernel_bytes(img, 4096), -ENOSPC, "initrd.img: ",
+	expect_error(load_kernel_bytes(img, 4096), -ENOSPC, "--initrd ",
 		     "larger than RAM");
 	free(img);
 }
@@ -650,7 +670,7 @@ START_TEST(err_kernel_overlaps_firmware)
 	uint8_t bin[4096] = { 0 };
 
 	req.firmware = sparse_file("fw.bin", 1 * MIB);
-	expect_error(load_kernel_bytes(bin, sizeof(bin)), -ENOSPC, "Image: ",
+	expect_error(load_kernel_bytes(bin, sizeof(bin)), -ENOSPC, "--kernel ",
 		     "overlaps the firmware");
 }
 END_TEST
@@ -679,6 +699,7 @@ static Suite *loader_suite(void)
 	tcase_add_test(bad, err_no_kernel);
 	tcase_add_test(bad, err_missing_file);
 	tcase_add_test(bad, err_missing_initrd);
+	tcase_add_test(bad, err_missing_firmware);
 	tcase_add_test(bad, err_directory);
 	tcase_add_test(bad, err_empty);
 	tcase_add_test(bad, err_truncated_image);

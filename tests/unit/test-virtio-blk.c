@@ -715,6 +715,9 @@ START_TEST(blk_open_errors)
 
 	snprintf(path, sizeof(path), "%s/missing.img", dir);
 	expect_open_error(path, false, -EINVAL, "No such file");
+	/* The path as the user wrote it, relative parts and all. */
+	expect_open_error("./no/../missing.img", false, -EINVAL,
+			  "--disk ./no/../missing.img: No such file");
 	expect_open_error(dir, false, -EINVAL, "directory");
 	expect_open_error(dir, true, -EINVAL, "directory");
 	expect_open_error("/dev/null", false, -EINVAL,
