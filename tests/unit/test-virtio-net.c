@@ -94,7 +94,8 @@ static void driver_up(unsigned int fd_hdr_len, uint32_t low_features)
 				    0, sv), 0);
 	n = vnet_create(sv[0], fd_hdr_len, mac);
 	ck_assert_ptr_nonnull(n);
-	ck_assert_int_eq(virtio_dev_init(&vdev, &virtio_net_ops, &mem, n), 0);
+	ck_assert_int_eq(virtio_dev_init(&vdev, &virtio_net_ops,
+					 VIRTIO_TRANSPORT_MMIO, &mem, n), 0);
 	vdev.set_irq = fake_set_irq;
 	irq_level = 0;
 	virtio_dev_reset(&vdev);
