@@ -33,6 +33,12 @@ enum console_kind {
 	CONSOLE_VIRTIO,
 };
 
+/* --virtio-transport: the register set every virtio-mmio device speaks. */
+enum virtio_transport {
+	VIRTIO_TRANSPORT_MMIO,		/* version 2 (virtio 1.x): default */
+	VIRTIO_TRANSPORT_MMIO_LEGACY,	/* version 1, legacy (4.2.4) */
+};
+
 /* -d/--disk FILE[,ro][,direct] */
 struct disk_config {
 	const char *path;
@@ -73,6 +79,7 @@ struct config {
 	unsigned int nr_cpus;
 	enum irqchip_kind irqchip;
 	enum console_kind console;
+	enum virtio_transport virtio_transport;
 	enum log_level loglevel;
 	enum flush_method flush;
 	bool debug_flush;

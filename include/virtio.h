@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <sys/uio.h>
 
+#include "config.h"
 #include "guest-mem.h"
 #include "log.h"
 
@@ -14,6 +15,7 @@ struct vm;
 struct device;
 
 /* Feature bits (virtio 1.2, section 6). */
+#define VIRTIO_F_ANY_LAYOUT		27	/* legacy only (6.3) */
 #define VIRTIO_RING_F_INDIRECT_DESC	28
 #define VIRTIO_RING_F_EVENT_IDX		29
 #define VIRTIO_F_VERSION_1		32
@@ -77,6 +79,9 @@ struct virtq {
 	uint16_t num_max;
 	uint16_t num;
 	uint64_t desc_gpa, avail_gpa, used_gpa;
+	/* The legacy transport's QueueAlign and live QueuePFN (0: none). */
+	uint32_t align;
+	uint32_t pfn;
 	bool ready;
 	bool event_idx;		/* negotiated features, fixed at enable */
 	bool indirect;
@@ -108,6 +113,13 @@ struct virtq_req {
 void virtq_reset(struct virtq *vq);
 /* QueueReady = 1: check num and the rings, then go live. */
 int virtq_enable(struct virtq *vq, uint64_t features);
+/*
+ * The legacy layout (2.7.2 "Legacy Interfaces"): one area at gpa holding
+ * the descriptor table, the avail ring, and the used ring at the next
+ * multiple of vq->align. Sets the three ring addresses from gpa and
+ * vq->num; virtq_enable() still checks them.
+ */
+int virtq_legacy_layout(struct virtq *vq, uint64_t gpa);
 /*
  * Take the next available chain. 0 with req filled; -EAGAIN when the
  * ring is empty; any other negative errno means the driver handed over
@@ -206,6 +218,13 @@ struct virtio_dev {
 	uint32_t drv_feat_sel;
 	uint32_t queue_sel;
 	uint32_t shm_sel;
+	/*
+	 * Version 1 registers (--virtio-transport mmio-legacy), fixed at
+	 * init. GuestPageSize outlives a device reset: Linux writes it once,
+	 * when it finds the device, and resets the device after that.
+	 */
+	bool legacy;
+	uint32_t guest_page_size;
 	uint64_t host_features;
 	uint64_t guest_features;
 	bool broken;
@@ -215,14 +234,20 @@ struct virtio_dev {
 	struct virtq vqs[VIRTIO_MAX_QUEUES];
 };
 
-/* Set up vdev for ops (no VM needed: unit tests drive it directly). */
+/*
+ * Set up vdev for ops on the given register set (no VM needed: unit tests
+ * drive it directly).
+ */
 int virtio_dev_init(struct virtio_dev *vdev, const struct virtio_dev_ops *ops,
+		    enum virtio_transport transport,
 		    const struct guest_mem *mem, void *priv);
 /* A register access at off within the 0x200 window. */
 void virtio_mmio_access(struct virtio_dev *vdev, uint64_t off, void *data,
 			unsigned int len, bool is_write);
 /* Device reset: what writing 0 to Status does. */
 void virtio_dev_reset(struct virtio_dev *vdev);
+/* VM reset: a device reset, and GuestPageSize forgotten too. */
+void virtio_dev_system_reset(struct virtio_dev *vdev);
 /* The driver notified queue index (QueueNotify or its ioeventfd). */
 void virtio_queue_kick(struct virtio_dev *vdev, uint32_t index);
 /* Used buffers were pushed on vq: interrupt the driver if it wants. */

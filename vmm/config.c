@@ -34,6 +34,7 @@ enum {
 	OPT_GDB_WAIT,
 	OPT_TRACE_BOOT,
 	OPT_NO_SECCOMP,
+	OPT_VIRTIO_TRANSPORT,
 };
 
 static const struct option run_options[] = {
@@ -63,6 +64,7 @@ static const struct option run_options[] = {
 	{ "gdb-wait", no_argument, NULL, OPT_GDB_WAIT },
 	{ "trace-boot", no_argument, NULL, OPT_TRACE_BOOT },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
+	{ "virtio-transport", required_argument, NULL, OPT_VIRTIO_TRANSPORT },
 	{ "disk", required_argument, NULL, 'd' },
 	{ "network", required_argument, NULL, 'n' },
 	{ NULL, 0, NULL, 0 },
@@ -212,6 +214,24 @@ static int parse_gdb(struct config *cfg, const char *arg)
 	cfg->gdb_host_buf[colon - arg] = '\0';
 	cfg->gdb_host = cfg->gdb_host_buf;
 	return 0;
+}
+
+/* kvmtool's names; its pci and pci-legacy have no counterpart here. */
+static int parse_virtio_transport(struct config *cfg, const char *arg)
+{
+	if (!strcmp(arg, "mmio")) {
+		cfg->virtio_transport = VIRTIO_TRANSPORT_MMIO;
+		return 0;
+	}
+	if (!strcmp(arg, "mmio-legacy")) {
+		cfg->virtio_transport = VIRTIO_TRANSPORT_MMIO_LEGACY;
+		return 0;
+	}
+	if (!strcmp(arg, "pci") || !strcmp(arg, "pci-legacy"))
+		return err_set(-EINVAL, "--virtio-transport: '%s': pocvm has "
+			       "no PCI transport (mmio, mmio-legacy)", arg);
+	return err_set(-EINVAL, "--virtio-transport: '%s' is not one of mmio, "
+		       "mmio-legacy", arg);
 }
 
 /* FILE[,ro][,direct]; the file itself is opened by the device. */
@@ -368,6 +388,7 @@ static int parse_one(struct config *cfg, int opt, const char *arg)
 	case OPT_GDB_WAIT: cfg->gdb_wait = true; return 0;
 	case OPT_TRACE_BOOT: cfg->trace_boot = true; return 0;
 	case OPT_NO_SECCOMP: cfg->no_seccomp = true; return 0;
+	case OPT_VIRTIO_TRANSPORT: return parse_virtio_transport(cfg, arg);
 	case 'n': return parse_network(cfg, arg);
 	case OPT_LOGLEVEL:
 		if (log_level_parse(arg, &cfg->loglevel))

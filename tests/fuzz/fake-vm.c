@@ -149,7 +149,8 @@ int virtio_mmio_add(struct vm *vm, const struct virtio_dev_ops *ops,
 	struct device *dev;
 	int ret;
 
-	ret = virtio_dev_init(&vdev, ops, &vm->mem, priv);
+	ret = virtio_dev_init(&vdev, ops, vm->cfg->virtio_transport, &vm->mem,
+			      priv);
 	if (ret)
 		return ret;
 	dev = vm_add_device(vm, &fake_bus_ops, LAYOUT_VIRTIO_BASE,

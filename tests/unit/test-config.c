@@ -234,6 +234,26 @@ START_TEST(guest_command)
 }
 END_TEST
 
+/* kvmtool's --virtio-transport names: the mmio ones, and no PCI. */
+START_TEST(virtio_transport)
+{
+	ck_assert_int_eq(PARSE("-k", "K"), 0);
+	ck_assert_int_eq(cfg.virtio_transport, VIRTIO_TRANSPORT_MMIO);
+	ck_assert_int_eq(PARSE("-k", "K", "--virtio-transport",
+			       "mmio-legacy"), 0);
+	ck_assert_int_eq(cfg.virtio_transport, VIRTIO_TRANSPORT_MMIO_LEGACY);
+	ck_assert_int_eq(PARSE("-k", "K", "--virtio-transport", "mmio"), 0);
+	ck_assert_int_eq(cfg.virtio_transport, VIRTIO_TRANSPORT_MMIO);
+	assert_error(PARSE("-k", "K", "--virtio-transport", "pci"),
+		     "--virtio-transport: 'pci': pocvm has no PCI transport");
+	assert_error(PARSE("-k", "K", "--virtio-transport", "pci-legacy"),
+		     "no PCI transport");
+	assert_error(PARSE("-k", "K", "--virtio-transport", "MMIO"),
+		     "is not one of mmio, mmio-legacy");
+	assert_error(PARSE("-k", "K", "--virtio-transport"), "needs a value");
+}
+END_TEST
+
 START_TEST(gdb_options)
 {
 	ck_assert_int_eq(PARSE("-k", "K", "--gdb", "1234", "--gdb-wait",
@@ -266,6 +286,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, networks);
 	tcase_add_test(tc, guest_command);
 	tcase_add_test(tc, gdb_options);
+	tcase_add_test(tc, virtio_transport);
 	tcase_add_test(tc, flush_options);
 	suite_add_tcase(s, tc);
 	return s;

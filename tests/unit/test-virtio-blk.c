@@ -58,6 +58,8 @@ static struct virtio_dev vdev;
 static struct vblk *blk;
 static char dir[64], img[96];
 static uint16_t offered;
+/* Where the rings are: version 2 puts them anywhere, version 1 packs them. */
+static uint32_t avail_off, used_off;
 static enum log_level saved_level;
 
 static uint8_t pattern(uint64_t off)
@@ -94,6 +96,8 @@ static void setup(void)
 	make_image(img, IMG_SECTORS * 512);
 	blk = NULL;
 	offered = 0;
+	avail_off = AVAIL_OFF;
+	used_off = USED_OFF;
 	saved_level = log_threshold;
 	log_threshold = LOG_ERROR;
 }
@@ -145,8 +149,8 @@ static void dev_up(bool ro, bool direct)
 	uint64_t f;
 
 	ck_assert_int_eq(vblk_open(&d, &blk), 0);
-	ck_assert_int_eq(virtio_dev_init(&vdev, vblk_dev_ops(blk), &mem, blk),
-			 0);
+	ck_assert_int_eq(virtio_dev_init(&vdev, vblk_dev_ops(blk),
+					 VIRTIO_TRANSPORT_MMIO, &mem, blk), 0);
 	vdev.set_irq = fake_set_irq;
 	ck_assert_uint_eq(rd(0x008), 2);
 	wr(0x070, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
@@ -172,6 +176,40 @@ static void dev_up(bool ro, bool direct)
 	wr(0x070, rd(0x070) | VIRTIO_STATUS_DRIVER_OK);
 }
 
+/*
+ * The same disk on a version 1 device, set up as Linux's legacy driver
+ * does: GuestPageSize at probe, a reset, no FEATURES_OK, QueuePFN. The
+ * rings pack from DESC_OFF: avail right after 128 descriptors, used on
+ * the next page.
+ */
+static void dev_up_legacy(void)
+{
+	struct disk_config d = { .path = img };
+
+	ck_assert_int_eq(vblk_open(&d, &blk), 0);
+	ck_assert_int_eq(virtio_dev_init(&vdev, vblk_dev_ops(blk),
+					 VIRTIO_TRANSPORT_MMIO_LEGACY, &mem,
+					 blk), 0);
+	vdev.set_irq = fake_set_irq;
+	ck_assert_uint_eq(rd(0x004), 1);
+	wr(0x028, 4096);
+	wr(0x070, 0);
+	wr(0x070, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+	wr(0x024, 0);
+	wr(0x020, (uint32_t)features());
+	wr(0x030, 0);
+	ck_assert_uint_eq(rd(0x040), 0);
+	ck_assert_uint_ge(rd(0x034), QNUM);
+	wr(0x038, QNUM);
+	wr(0x03c, 4096);
+	wr(0x040, (BASE + DESC_OFF) / 4096);
+	ck_assert_uint_eq(rd(0x040), (BASE + DESC_OFF) / 4096);
+	wr(0x070, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
+	   VIRTIO_STATUS_DRIVER_OK);
+	avail_off = DESC_OFF + 16 * QNUM;
+	used_off = DESC_OFF + 0x1000;
+}
+
 static uint64_t cfg64(unsigned int off)
 {
 	uint64_t v;
@@ -182,12 +220,12 @@ static uint64_t cfg64(unsigned int off)
 
 static struct virtq_avail *avail(void)
 {
-	return (struct virtq_avail *)(ram + AVAIL_OFF);
+	return (struct virtq_avail *)(ram + avail_off);
 }
 
 static struct virtq_used *used(void)
 {
-	return (struct virtq_used *)(ram + USED_OFF);
+	return (struct virtq_used *)(ram + used_off);
 }
 
 static uint8_t *buf(unsigned int slot)
@@ -358,6 +396,49 @@ START_TEST(blk_write_then_read)
 	ck_assert_mem_eq(buf(1), host, sizeof(host));
 	ck_assert_uint_eq(status(2), S_OK);
 	ck_assert_uint_eq(used_len(2), 1);
+}
+END_TEST
+
+/*
+ * Over the legacy layout: a write, a read back and a flush, with header,
+ * data and status in separate descriptors as a driver without ANY_LAYOUT
+ * sends them, and the data split unevenly.
+ */
+START_TEST(blk_legacy_write_then_read)
+{
+	struct seg w[2] = { { 0, 1024, false }, { 3000, 512, false } };
+	struct seg r[2] = { { 0, 512, true }, { 4096, 1024, true } };
+	uint8_t host[1536];
+	unsigned int i;
+	uint64_t f;
+
+	dev_up_legacy();
+	f = features();
+	ck_assert(!(f & (1ULL << VIRTIO_F_VERSION_1)));
+	ck_assert(f & F_FLUSH);
+	ck_assert_uint_eq(cfg64(0), IMG_SECTORS);
+	for (i = 0; i < 1024; i++)
+		buf(0)[i] = i * 3;
+	for (i = 0; i < 512; i++)
+		buf(0)[3000 + i] = (1024 + i) * 3;
+	post(0, T_OUT, 40, w, 2);
+	kick_and_wait();
+	ck_assert_uint_eq(status(0), S_OK);
+	ck_assert(used()->idx == 1);
+	image_read(40 * 512, host, sizeof(host));
+	for (i = 0; i < sizeof(host); i++)
+		ck_assert_uint_eq(host[i], (uint8_t)(i * 3));
+	ck_assert(image_is_pattern(39 * 512, 512));
+	ck_assert(image_is_pattern(43 * 512, 512));
+
+	post(1, T_IN, 40, r, 2);
+	post(2, T_FLUSH, 0, NULL, 0);
+	kick_and_wait();
+	ck_assert_uint_eq(status(1), S_OK);
+	ck_assert_uint_eq(used_len(1), 1536 + 1);
+	ck_assert_mem_eq(buf(1), host, 512);
+	ck_assert_mem_eq(buf(1) + 4096, host + 512, 1024);
+	ck_assert_uint_eq(status(2), S_OK);
 }
 END_TEST
 
@@ -751,6 +832,7 @@ static Suite *virtio_blk_suite(void)
 	tcase_add_test(io, blk_config);
 	tcase_add_test(io, blk_read);
 	tcase_add_test(io, blk_write_then_read);
+	tcase_add_test(io, blk_legacy_write_then_read);
 	tcase_add_test(io, blk_many_in_flight);
 	tcase_add_test(io, blk_get_id);
 	tcase_add_test(io, blk_get_id_long_name);

@@ -81,7 +81,8 @@ static void setup(void)
 	ram = calloc(1, SIZE);
 	ck_assert_ptr_nonnull(ram);
 	ck_assert_int_eq(guest_mem_add_host(&mem, BASE, SIZE, ram), 0);
-	ck_assert_int_eq(virtio_dev_init(&vdev, &fake_ops, &mem, NULL), 0);
+	ck_assert_int_eq(virtio_dev_init(&vdev, &fake_ops,
+					 VIRTIO_TRANSPORT_MMIO, &mem, NULL), 0);
 	vdev.set_irq = fake_set_irq;
 	driver_oks = resets = notifies = 0;
 	saved_level = log_threshold;

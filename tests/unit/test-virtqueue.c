@@ -556,7 +556,8 @@ static void wr(uint64_t off, uint32_t v)
 
 static void dev_up(void)
 {
-	ck_assert_int_eq(virtio_dev_init(&vdev, &test_ops, &mem, NULL), 0);
+	ck_assert_int_eq(virtio_dev_init(&vdev, &test_ops,
+					 VIRTIO_TRANSPORT_MMIO, &mem, NULL), 0);
 	vdev.set_irq = fake_set_irq;
 	irq_level = irq_changes = 0;
 }
@@ -693,7 +694,8 @@ START_TEST(mmio_driver_ok_and_vring_interrupt)
 
 	ops.driver_ok = count_driver_ok;
 	driver_oks = 0;
-	ck_assert_int_eq(virtio_dev_init(&vdev, &ops, &mem, NULL), 0);
+	ck_assert_int_eq(virtio_dev_init(&vdev, &ops, VIRTIO_TRANSPORT_MMIO,
+					 &mem, NULL), 0);
 	vdev.set_irq = fake_set_irq;
 	irq_level = 0;
 	/* Before DRIVER_OK, a late signal from a stopped server is ignored. */
