@@ -139,6 +139,7 @@ void virtio_dev_broken(struct virtio_dev *vdev)
 static void set_status(struct virtio_dev *vdev, uint32_t val)
 {
 	uint32_t old = vdev->status;
+	uint32_t cleared;
 
 	if (!val) {
 		virtio_dev_reset(vdev);
@@ -158,10 +159,11 @@ static void set_status(struct virtio_dev *vdev, uint32_t val)
 	 * a clear would re-run driver_ok (another vhost fd each time) and
 	 * unready queues under I/O in flight: it is a device error instead.
 	 */
-	if (old & ~val & ~VIRTIO_STATUS_NEEDS_RESET) {
+	cleared = old & ~val & ~VIRTIO_STATUS_NEEDS_RESET;
+	if (cleared) {
 		pr_guest(&vdev->log_rl, LOG_WARN, "%s: driver cleared status "
 			 "bits 0x%x without a reset: device needs reset",
-			 vdev->ops->name, old & ~val);
+			 vdev->ops->name, cleared);
 		vdev->status |= VIRTIO_STATUS_NEEDS_RESET;
 		if (!vdev->broken && (old & VIRTIO_STATUS_DRIVER_OK))
 			vdev->isr |= VIRTIO_INT_CONFIG;
