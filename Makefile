@@ -58,7 +58,8 @@ HOST_SRCS := $(filter-out vmm/main.c $(ARM64_ONLY),$(SRCS))
 # Device tests whose module also holds its VM glue (which pulls in vm.c
 # and so the arm64 KVM code): linked into the target build only, against
 # the real objects.
-UNIT_VM_SRCS := tests/unit/test-virtio-net.c tests/unit/test-virtio-legacy-vm.c
+UNIT_VM_SRCS := tests/unit/test-virtio-net.c tests/unit/test-virtio-legacy-vm.c \
+	tests/unit/test-control.c
 UNIT_SRCS := $(filter-out $(UNIT_VM_SRCS),$(wildcard tests/unit/test-*.c))
 UNIT_ARM64_SRCS := $(wildcard tests/unit/arm64/test-*.c) $(UNIT_VM_SRCS)
 
