@@ -166,8 +166,8 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer -D_GNU_SOURCE \
 	$(WARN) -Iinclude -Iarm64 -Itests/fuzz -MMD -MP $(FUZZ_SAN) \
 	-fsanitize=fuzzer-no-link
-FUZZ_EXCLUDE := vmm/vm.c vmm/event-loop.c vmm/control.c hw/devices.c \
-	hw/virtio/bus.c $(wildcard vmm/cmd-*.c)
+FUZZ_EXCLUDE := vmm/vm.c vmm/event-loop.c vmm/control.c vmm/control-vm.c \
+	hw/devices.c hw/virtio/bus.c $(wildcard vmm/cmd-*.c)
 FUZZ_LIB_OBJS := $(patsubst %.c,$(FUZZ_DIR)/%.o,\
 	$(filter-out $(FUZZ_EXCLUDE),$(HOST_SRCS)))
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz-%.c,%,\
