@@ -58,7 +58,8 @@ HOST_SRCS := $(filter-out vmm/main.c $(ARM64_ONLY),$(SRCS))
 # Device tests whose module also holds its VM glue (which pulls in vm.c
 # and so the arm64 KVM code): linked into the target build only, against
 # the real objects.
-UNIT_VM_SRCS := tests/unit/test-virtio-net.c tests/unit/test-virtio-legacy-vm.c
+UNIT_VM_SRCS := tests/unit/test-virtio-net.c tests/unit/test-virtio-legacy-vm.c \
+	tests/unit/test-control.c
 UNIT_SRCS := $(filter-out $(UNIT_VM_SRCS),$(wildcard tests/unit/test-*.c))
 UNIT_ARM64_SRCS := $(wildcard tests/unit/arm64/test-*.c) $(UNIT_VM_SRCS)
 
@@ -165,8 +166,8 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer -D_GNU_SOURCE \
 	$(WARN) -Iinclude -Iarm64 -Itests/fuzz -MMD -MP $(FUZZ_SAN) \
 	-fsanitize=fuzzer-no-link
-FUZZ_EXCLUDE := vmm/vm.c vmm/event-loop.c vmm/control.c hw/devices.c \
-	hw/virtio/bus.c $(wildcard vmm/cmd-*.c)
+FUZZ_EXCLUDE := vmm/vm.c vmm/event-loop.c vmm/control.c vmm/control-vm.c \
+	hw/devices.c hw/virtio/bus.c $(wildcard vmm/cmd-*.c)
 FUZZ_LIB_OBJS := $(patsubst %.c,$(FUZZ_DIR)/%.o,\
 	$(filter-out $(FUZZ_EXCLUDE),$(HOST_SRCS)))
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz-%.c,%,\

@@ -16,6 +16,7 @@
 #define VM_MAX_DEVICES	48
 
 struct event_loop;
+struct control_server;
 struct kvm_run;
 
 struct vcpu {
@@ -100,8 +101,7 @@ struct vm {
 	int guest_status;
 
 	const char *name;
-	char socket_path[108];
-	int control_fd;
+	struct control_server *control;	/* NULL: no control socket */
 };
 
 /* The guest's program reported its exit status (virtio-console port). */

@@ -509,7 +509,8 @@ static int prepare(struct vm *vm)
 	if (ret)
 		return fail(ret, EXIT_VMM_FAILURE);
 	ret = control_listen(vm);
-	if (ret == -EEXIST || (ret && vm->cfg->name))
+	/* A taken name or an unsafe directory is the user's to fix. */
+	if (ret == -EEXIST || ret == -EPERM || (ret && vm->cfg->name))
 		return fail(ret, EXIT_USAGE);
 	/* A guest nobody named runs without a socket rather than not at all. */
 	if (ret)
@@ -626,7 +627,7 @@ int cmd_run(int argc, char **argv)
 	struct vm vm = {
 		.cfg = &cfg,
 		.kvm_fd = -1, .vm_fd = -1, .gic_fd = -1, .its_fd = -1,
-		.signal_fd = -1, .control_fd = -1, .timer_fd = -1,
+		.signal_fd = -1, .timer_fd = -1,
 		.failed_vcpu = -1,
 		.boot_count = 1,
 		.stop_lock = PTHREAD_MUTEX_INITIALIZER,
