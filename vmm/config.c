@@ -34,6 +34,8 @@ enum {
 	OPT_GDB_WAIT,
 	OPT_TRACE_BOOT,
 	OPT_NO_SECCOMP,
+	OPT_USER,
+	OPT_GROUP,
 };
 
 static const struct option run_options[] = {
@@ -63,6 +65,8 @@ static const struct option run_options[] = {
 	{ "gdb-wait", no_argument, NULL, OPT_GDB_WAIT },
 	{ "trace-boot", no_argument, NULL, OPT_TRACE_BOOT },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
+	{ "user", required_argument, NULL, OPT_USER },
+	{ "group", required_argument, NULL, OPT_GROUP },
 	{ "disk", required_argument, NULL, 'd' },
 	{ "network", required_argument, NULL, 'n' },
 	{ NULL, 0, NULL, 0 },
@@ -211,6 +215,24 @@ static int parse_gdb(struct config *cfg, const char *arg)
 	memcpy(cfg->gdb_host_buf, arg, colon - arg);
 	cfg->gdb_host_buf[colon - arg] = '\0';
 	cfg->gdb_host = cfg->gdb_host_buf;
+	return 0;
+}
+
+/*
+ * --user USER|UID, --group GROUP|GID: only the form here; the names are
+ * looked up in /etc/passwd and /etc/group when pocvm run starts.
+ */
+static int parse_identity(struct config *cfg, int opt, const char *arg)
+{
+	const char *what = opt == OPT_USER ? "--user" : "--group";
+
+	if (!*arg || strpbrk(arg, ":\n"))
+		return err_set(-EINVAL, "%s: '%s' is not a %s name or number",
+			       what, arg, opt == OPT_USER ? "user" : "group");
+	if (opt == OPT_USER)
+		cfg->user = arg;
+	else
+		cfg->group = arg;
 	return 0;
 }
 
@@ -368,6 +390,9 @@ static int parse_one(struct config *cfg, int opt, const char *arg)
 	case OPT_GDB_WAIT: cfg->gdb_wait = true; return 0;
 	case OPT_TRACE_BOOT: cfg->trace_boot = true; return 0;
 	case OPT_NO_SECCOMP: cfg->no_seccomp = true; return 0;
+	case OPT_USER:
+	case OPT_GROUP:
+		return parse_identity(cfg, opt, arg);
 	case 'n': return parse_network(cfg, arg);
 	case OPT_LOGLEVEL:
 		if (log_level_parse(arg, &cfg->loglevel))

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The sandbox pocvm enters once start-up is done: everything is open,
+ * the guest has not run yet, and there is one thread. What it may still
+ * do follows from the config alone:
+ *
+ *   Landlock   --reboot reads the kernel, initrd, firmware and --dtb
+ *              again; a vhost=1 network opens /dev/vhost-net at each
+ *              DRIVER_OK; the control socket is removed at exit. No
+ *              other path opens, for reading or writing.
+ *   privileges --user/--group, then no capabilities at all.
+ *   seccomp    the system-call allow-list (vmm/seccomp.c).
+ *
+ * Landlock goes first, while the paths can still be looked up as the
+ * user who started pocvm.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "sandbox.h"
+#include "seccomp-filter.h"
+
+/* hw/virtio/net.c opens it again at each DRIVER_OK. */
+#define VHOST_NET_PATH	"/dev/vhost-net"
+
+int sandbox_init(struct sandbox *sb, const struct config *cfg)
+{
+	memset(sb, 0, sizeof(*sb));
+	sb->cfg = cfg;
+	sb->ctl_dir_fd = -1;
+	return identity_resolve(cfg->user, cfg->group, "/etc/passwd",
+				"/etc/group", &sb->id);
+}
+
+static void add_rule(struct sandbox *sb, const char *path,
+		     enum fs_access access)
+{
+	if (path && sb->nr_rules < SANDBOX_MAX_RULES)
+		sb->rules[sb->nr_rules++] = (struct fs_rule){ path, access };
+}
+
+/*
+ * The socket is removed at exit by unlinkat() on its directory, held
+ * open here: seccomp then allows unlinkat on that descriptor only, and
+ * Landlock file removal in that directory only.
+ */
+static int keep_socket_dir(struct sandbox *sb, const char *socket_path)
+{
+	const char *slash = strrchr(socket_path, '/');
+	const char *name = slash ? slash + 1 : socket_path;
+	char dir[108];
+	int n;
+
+	n = slash ? snprintf(dir, sizeof(dir), "%.*s",
+			     slash == socket_path ? 1 :
+			     (int)(slash - socket_path), socket_path) :
+		    snprintf(dir, sizeof(dir), ".");
+	if (n < 0 || (size_t)n >= sizeof(dir) ||
+	    strlen(name) >= sizeof(sb->ctl_name))
+		return err_set(-ENAMETOOLONG, "%s: name too long",
+			       socket_path);
+	sb->ctl_dir_fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (sb->ctl_dir_fd < 0)
+		return err_set(-errno, "%s: %s", dir, strerror(errno));
+	strcpy(sb->ctl_name, name);
+	add_rule(sb, dir, FS_REMOVE_IN);
+	return 0;
+}
+
+/*
+ * What --reboot reads again must still open once pocvm runs sandboxed
+ * (and as --user): find out now, not at the guest's first reset.
+ */
+static int check_reopen(struct sandbox *sb)
+{
+	unsigned int i;
+	int fd;
+
+	for (i = 0; i < sb->nr_rules; i++) {
+		if (sb->rules[i].access != FS_READ)
+			continue;
+		fd = open(sb->rules[i].path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			sb->bad_input = true;
+			return err_set(-errno, "--reboot: %s cannot be read "
+				       "again after start-up: %s",
+				       sb->rules[i].path, strerror(errno));
+		}
+		close(fd);
+	}
+	return 0;
+}
+
+static bool any_vhost(const struct config *cfg)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->nr_nets; i++)
+		if (cfg->nets[i].vhost)
+			return true;
+	return false;
+}
+
+int sandbox_enter(struct sandbox *sb, const char *socket_path)
+{
+	const struct config *cfg = sb->cfg;
+	struct seccomp_policy pol = {
+		.unlink_dirfd = -1,
+		.open_rdwr = any_vhost(cfg),
+	};
+	int ret;
+
+	if (cfg->reboot) {
+		add_rule(sb, cfg->kernel, FS_READ);
+		add_rule(sb, cfg->initrd, FS_READ);
+		add_rule(sb, cfg->firmware, FS_READ);
+		add_rule(sb, cfg->dtb, FS_READ);
+	}
+	if (pol.open_rdwr)
+		add_rule(sb, VHOST_NET_PATH, FS_READ_WRITE);
+	if (socket_path) {
+		ret = keep_socket_dir(sb, socket_path);
+		if (ret)
+			return ret;
+	}
+	/* No set-uid program can give back what is dropped below. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return err_set(-errno, "PR_SET_NO_NEW_PRIVS: %s",
+			       strerror(errno));
+	ret = landlock_lock_down(sb->rules, sb->nr_rules, &sb->landlock_abi);
+	if (ret)
+		return ret;
+	ret = privileges_drop(&sb->id);
+	if (ret) {
+		sb->bad_input = sb->id.change;
+		return ret;
+	}
+	ret = check_reopen(sb);
+	if (ret || cfg->no_seccomp)
+		return ret;
+	pol.unlink_dirfd = sb->ctl_dir_fd;
+	return seccomp_lock_down(&pol, &sb->seccomp_on);
+}
+
+void sandbox_leave(struct sandbox *sb)
+{
+	if (sb->ctl_dir_fd < 0)
+		return;
+	/* Without seccomp, control_close() removes it by its path. */
+	if (sb->seccomp_on)
+		unlinkat(sb->ctl_dir_fd, sb->ctl_name, 0);
+	close(sb->ctl_dir_fd);
+	sb->ctl_dir_fd = -1;
+}
