@@ -9,6 +9,7 @@
  * sandbox case shows a running pocvm's threads under the same filter.
  */
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -263,6 +264,37 @@ START_TEST(test_privileges_not_root)
 }
 END_TEST
 
+static void *block(void *arg)
+{
+	pause();
+	return arg;
+}
+
+static void threaded_child(struct sbt_report *r)
+{
+	const char *argv[] = { "run", "-k", "K" };
+	struct config cfg;
+	struct sandbox sb;
+	pthread_t t;
+	int ret;
+
+	if (config_parse_run(&cfg, 3, (char **)argv) ||
+	    sandbox_init(&sb, &cfg) || pthread_create(&t, NULL, block, NULL)) {
+		sbt_fail(r, "set-up");
+		return;
+	}
+	ret = sandbox_enter(&sb, NULL);
+	if (ret != -EBUSY || !strstr(err_message(ret), "2 threads run"))
+		sbt_fail(r, "sandbox_enter: %d (%s)", ret, err_message(ret));
+}
+
+/* A thread started before the sandbox would escape Landlock: refused. */
+START_TEST(test_sandbox_one_thread)
+{
+	sbt_run_child(threaded_child);
+}
+END_TEST
+
 static const char *tmp_file(const char *text)
 {
 	static char path[64];
@@ -334,6 +366,7 @@ static Suite *sandbox_suite(void)
 	tcase_add_test(tc, test_sandbox_user);
 	tcase_add_test(tc, test_sandbox_user_cannot_reboot);
 	tcase_add_test(tc, test_identity_resolve);
+	tcase_add_test(tc, test_sandbox_one_thread);
 	tcase_add_test(tc, test_privileges_not_root);
 	suite_add_tcase(s, tc);
 	return s;
