@@ -5,7 +5,7 @@
 /* What a path stays open for once the file system is restricted. */
 enum fs_access {
 	FS_READ,		/* a file: open it to read */
-	FS_READ_WRITE,		/* a file or device: open it to read and write */
+	FS_READ_WRITE,		/* a file or device: to read and write */
 	FS_REMOVE_IN,		/* a directory: remove files in it */
 };
 

@@ -37,7 +37,7 @@ wait_line() {
 reboot_through_link() {
 	ln -sf $IMAGE kernel-link
 	rm -f in.fifo && mkfifo in.fifo
-	echo "+ pocvm run -k kernel-link --reboot ...; kernel-link -> $1; reboot"
+	echo "+ pocvm run -k kernel-link --reboot; kernel-link -> $1; reboot"
 	$POCVM run -k $PWD/kernel-link -i $INITRD --reboot \
 		-p "quiet guest_action=shell" < in.fifo > $2 2>&1 &
 	pid=$!
@@ -70,7 +70,7 @@ expect_line ll-same.log '^POCVM-GUEST-UP .* boot=2'
 # --user/--group: names come from /etc/passwd and /etc/group.
 mkdir -p /etc
 grep -q '^nobody:' /etc/passwd 2>/dev/null ||
-	echo 'nobody:x:65534:65534:nobody:/nonexistent:/bin/false' >> /etc/passwd
+	echo 'nobody:x:65534:65534:nobody:/:/bin/false' >> /etc/passwd
 grep -q '^nogroup:' /etc/group 2>/dev/null ||
 	echo 'nogroup:x:65534:' >> /etc/group
 for bad in "--user nosuchuser" "--user nobody --group nosuchgroup" \
@@ -95,10 +95,9 @@ for f in Uid Gid Groups CapEff CapPrm CapBnd NoNewPrivs Seccomp; do
 	echo "$threads threads: $(cat field.txt)"
 	[ "$(wc -l < field.txt)" = 1 ] || fail "threads differ in $f"
 done
-grep -q "^Uid:[[:space:]]*65534[[:space:]]*65534[[:space:]]*65534[[:space:]]*65534" \
-	/proc/$pid/status || fail "not uid 65534"
-grep -q "^Gid:[[:space:]]*65534[[:space:]]*65534[[:space:]]*65534[[:space:]]*65534" \
-	/proc/$pid/status || fail "not gid 65534"
+ids='[[:space:]]*65534[[:space:]]*65534[[:space:]]*65534[[:space:]]*65534'
+grep -q "^Uid:$ids" /proc/$pid/status || fail "not uid 65534"
+grep -q "^Gid:$ids" /proc/$pid/status || fail "not gid 65534"
 grep -q "^CapEff:[[:space:]]*0000000000000000" /proc/$pid/status ||
 	fail "capabilities left"
 expect_exit 0 user-stop.log $POCVM stop -n sb-user
@@ -133,5 +132,6 @@ expect_exit 0 user-reboot.log $POCVM run -k $IMAGE -i $INITRD --reboot \
 	--user 65534 --group 65534 --disk src.img,ro \
 	-p "quiet guest_action=blk-reboot"
 expect_line user-reboot.log '^POCVM-GUEST-UP .* boot=2'
-expect_line user-reboot.log "^POCVM-BLK-MD5 $(md5sum < src.img | cut -d' ' -f1) "
+md5=$(md5sum < src.img | cut -d' ' -f1)
+expect_line user-reboot.log "^POCVM-BLK-MD5 $md5 "
 nothing_left

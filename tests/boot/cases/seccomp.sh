@@ -19,7 +19,8 @@ mkdir -p -m 700 $XDG_RUNTIME_DIR
 field_of() {
 	for s in /proc/$1/task/*/status; do
 		awk -v f="$2:" '$1 == f { $1 = ""; print substr($0, 2) }' "$s"
-	done | sort | uniq -c | awk '{ n = $1; $1 = ""; print n ":" substr($0, 2) }'
+	done | sort | uniq -c |
+		awk '{ n = $1; $1 = ""; print n ":" substr($0, 2) }'
 }
 
 # every_thread PID FIELD VALUE: all its threads have FIELD = VALUE.
@@ -65,7 +66,7 @@ for mode in on off; do
 done
 
 [ -x /rig/bin/unit-tests ] ||
-	fail "no /rig/bin/unit-tests in L1: 'make boot' (or 'make unit') builds it"
+	fail "no /rig/bin/unit-tests in L1: 'make boot' or 'make unit' builds it"
 for suite in seccomp sandbox; do
 	echo "+ CK_RUN_SUITE=$suite unit-tests on Linux $(uname -r)"
 	# REQUIRE: a kernel that cannot filter fails here, never skips.
@@ -74,6 +75,7 @@ for suite in seccomp sandbox; do
 	st=$?
 	cat unit-$suite.log
 	[ $st = 0 ] || fail "unit suite $suite failed"
-	expect_line unit-$suite.log '^100%: Checks: [1-9][0-9]*, Failures: 0, Errors: 0'
+	expect_line unit-$suite.log \
+		'^100%: Checks: [1-9][0-9]*, Failures: 0, Errors: 0'
 	! grep -q skipped unit-$suite.log || fail "unit suite $suite skipped"
 done
