@@ -134,4 +134,7 @@ expect_exit 0 user-reboot.log $POCVM run -k $IMAGE -i $INITRD --reboot \
 expect_line user-reboot.log '^POCVM-GUEST-UP .* boot=2'
 md5=$(md5sum < src.img | cut -d' ' -f1)
 expect_line user-reboot.log "^POCVM-BLK-MD5 $md5 "
+# Their unnamed sockets stayed too, until a client finds them dead.
+ls $XDG_RUNTIME_DIR/pocvm
+expect_exit 0 list2.log $POCVM list
 nothing_left
