@@ -78,5 +78,10 @@ int control_server_open(struct control_server **srvp, const char *name,
 			unsigned int deadline_ms);
 /* Only once the loop no longer runs: its watches are not removed. */
 void control_server_close(struct control_server *srv);
+/*
+ * The descriptor of the socket's directory, through which close removes
+ * the socket: all a sandbox needs to allow (vmm/sandbox.c).
+ */
+int control_server_dir_fd(const struct control_server *srv);
 
 #endif

@@ -96,6 +96,7 @@ struct vm {
 		uint64_t start, loaded, cleaned, first_run, guest_init;
 	} boot_times;
 	int timer_fd;			/* --timeout */
+	int statm_fd;			/* --boot-report: /proc/self/statm */
 
 	/* what the guest reported on its exit-status port; -1: nothing */
 	int guest_status;

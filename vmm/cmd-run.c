@@ -5,6 +5,7 @@
  * negative errno values and are reported once.
  */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
 #include <malloc.h>
@@ -30,7 +31,7 @@
 #include "fdt-build.h"
 #include "layout.h"
 #include "loader.h"
-#include "seccomp.h"
+#include "sandbox.h"
 #include "log.h"
 #include "util.h"
 #include "term.h"
@@ -290,14 +291,15 @@ static void print_memory_report(struct vm *vm)
 	unsigned long long size, resident;
 	uint64_t guest = guest_mem_resident(&vm->mem);
 	long page = sysconf(_SC_PAGESIZE);
-	FILE *f = fopen("/proc/self/statm", "re");
-	int n;
+	char buf[128];
+	ssize_t n;
 
-	if (!f)
+	/* Opened before the sandbox, which would refuse it now. */
+	n = pread(vm->statm_fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
 		return;
-	n = fscanf(f, "%llu %llu", &size, &resident);
-	fclose(f);
-	if (n != 2)
+	buf[n] = '\0';
+	if (sscanf(buf, "%llu %llu", &size, &resident) != 2)
 		return;
 	resident *= page;
 	fprintf(stderr, "pocvm: memory: %llu KiB resident = %llu KiB guest RAM "
@@ -441,6 +443,8 @@ static void vm_destroy(struct vm *vm)
 		close(vm->signal_fd);
 	if (vm->timer_fd > 0)
 		close(vm->timer_fd);
+	if (vm->statm_fd > 0)
+		close(vm->statm_fd);
 	console_close(&vm->console);
 	if (vm->its_fd > 0)
 		close(vm->its_fd);
@@ -467,9 +471,10 @@ static int dump_dtb_only(struct vm *vm)
 }
 
 /* Everything up to the first KVM_RUN; returns an exit status or -1. */
-static int prepare(struct vm *vm)
+static int prepare(struct vm *vm, struct sandbox *sb)
 {
-	int ret;
+	char ctl_dir[PATH_MAX] = "";
+	int ret, ctl_fd;
 
 	ret = kvm_open(vm);
 	if (ret)
@@ -527,11 +532,15 @@ static int prepare(struct vm *vm)
 		if (vm->cfg->gdb_wait)
 			vm_pause_request(vm);
 	}
-	if (!vm->cfg->no_seccomp) {
-		ret = seccomp_lock_down();
-		if (ret)
-			return fail(ret, EXIT_VMM_FAILURE);
-	}
+	if (vm->cfg->boot_report)
+		vm->statm_fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+	/* From here on nothing new opens: the guest is about to run. */
+	ctl_fd = -1;
+	if (vm->control && !control_dir(ctl_dir, sizeof(ctl_dir)))
+		ctl_fd = control_server_dir_fd(vm->control);
+	ret = sandbox_enter(sb, ctl_fd, ctl_dir);
+	if (ret)
+		return fail(ret, sb->bad_input ? EXIT_USAGE : EXIT_VMM_FAILURE);
 	return -1;
 }
 
@@ -627,13 +636,14 @@ int cmd_run(int argc, char **argv)
 	struct vm vm = {
 		.cfg = &cfg,
 		.kvm_fd = -1, .vm_fd = -1, .gic_fd = -1, .its_fd = -1,
-		.signal_fd = -1, .timer_fd = -1,
+		.signal_fd = -1, .timer_fd = -1, .statm_fd = -1,
 		.failed_vcpu = -1,
 		.boot_count = 1,
 		.stop_lock = PTHREAD_MUTEX_INITIALIZER,
 		.stop_cond = PTHREAD_COND_INITIALIZER,
 	};
 	char default_name[32];
+	struct sandbox sb;
 	int status, ret;
 
 	/*
@@ -648,6 +658,12 @@ int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	log_threshold = cfg.loglevel;
+	ret = sandbox_init(&sb, &cfg);
+	if (ret) {
+		pr_err("%s", err_message(ret));
+		config_release(&cfg);
+		return EXIT_USAGE;
+	}
 	vm.boot_times.start = monotonic_ns();
 	/* The log file opens later, once the host checks have passed. */
 	console_init(&vm.console);
@@ -662,7 +678,7 @@ int cmd_run(int argc, char **argv)
 	if (cfg.dump_dtb) {
 		status = dump_dtb_only(&vm);
 	} else {
-		status = prepare(&vm);
+		status = prepare(&vm, &sb);
 		if (status < 0) {
 			term_raw(STDIN_FILENO);
 			status = run(&vm);

@@ -35,6 +35,8 @@ enum {
 	OPT_TRACE_BOOT,
 	OPT_NO_SECCOMP,
 	OPT_VIRTIO_TRANSPORT,
+	OPT_USER,
+	OPT_GROUP,
 };
 
 static const struct option run_options[] = {
@@ -65,6 +67,8 @@ static const struct option run_options[] = {
 	{ "trace-boot", no_argument, NULL, OPT_TRACE_BOOT },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 	{ "virtio-transport", required_argument, NULL, OPT_VIRTIO_TRANSPORT },
+	{ "user", required_argument, NULL, OPT_USER },
+	{ "group", required_argument, NULL, OPT_GROUP },
 	{ "disk", required_argument, NULL, 'd' },
 	{ "network", required_argument, NULL, 'n' },
 	{ NULL, 0, NULL, 0 },
@@ -234,6 +238,24 @@ static int parse_virtio_transport(struct config *cfg, const char *arg)
 		       "mmio-legacy", arg);
 }
 
+/*
+ * --user USER|UID, --group GROUP|GID: only the form here; the names are
+ * looked up in /etc/passwd and /etc/group when pocvm run starts.
+ */
+static int parse_identity(struct config *cfg, int opt, const char *arg)
+{
+	const char *what = opt == OPT_USER ? "--user" : "--group";
+
+	if (!*arg || strpbrk(arg, ":\n"))
+		return err_set(-EINVAL, "%s: '%s' is not a %s name or number",
+			       what, arg, opt == OPT_USER ? "user" : "group");
+	if (opt == OPT_USER)
+		cfg->user = arg;
+	else
+		cfg->group = arg;
+	return 0;
+}
+
 /* FILE[,ro][,direct]; the file itself is opened by the device. */
 static int parse_disk(struct config *cfg, const char *value)
 {
@@ -389,6 +411,9 @@ static int parse_one(struct config *cfg, int opt, const char *arg)
 	case OPT_TRACE_BOOT: cfg->trace_boot = true; return 0;
 	case OPT_NO_SECCOMP: cfg->no_seccomp = true; return 0;
 	case OPT_VIRTIO_TRANSPORT: return parse_virtio_transport(cfg, arg);
+	case OPT_USER:
+	case OPT_GROUP:
+		return parse_identity(cfg, opt, arg);
 	case 'n': return parse_network(cfg, arg);
 	case OPT_LOGLEVEL:
 		if (log_level_parse(arg, &cfg->loglevel))

@@ -471,6 +471,11 @@ fail:
 	return ret;
 }
 
+int control_server_dir_fd(const struct control_server *srv)
+{
+	return srv->dir_fd;
+}
+
 void control_server_close(struct control_server *srv)
 {
 	unsigned int i;

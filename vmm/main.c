@@ -67,6 +67,8 @@ static void run_usage(void)
 	       "                        until a debugger attaches (needs --gdb)\n"
 	       "      --trace-boot      log each change of VCPU 0's SCTLR_EL1 M/C/I bits\n"
 	       "      --no-seccomp      run without the syscall allow-list\n"
+	       "      --user USER|UID   run as USER once start-up is done (as root)\n"
+	       "      --group GROUP|GID  ... and as GROUP (default: USER's group)\n"
 	       "      --name NAME       the guest's name (default guest-PID)\n"
 	       "\n"
 	       "exit status: 0 guest powered off, 32 guest reset, 33 VMM/KVM failure,\n"

@@ -271,6 +271,23 @@ START_TEST(gdb_options)
 }
 END_TEST
 
+START_TEST(identity_options)
+{
+	ck_assert_int_eq(PARSE("-k", "K"), 0);
+	ck_assert(!cfg.user && !cfg.group);
+	ck_assert_int_eq(PARSE("-k", "K", "--user", "nobody", "--group",
+			       "65534", "--no-seccomp"), 0);
+	ck_assert_str_eq(cfg.user, "nobody");
+	ck_assert_str_eq(cfg.group, "65534");
+	ck_assert(cfg.no_seccomp);
+	assert_error(PARSE("-k", "K", "--user", ""),
+		     "--user: '' is not a user name or number");
+	assert_error(PARSE("-k", "K", "--group", "a:b"),
+		     "--group: 'a:b' is not a group name or number");
+	assert_error(PARSE("-k", "K", "--user"), "needs a value");
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -288,6 +305,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, gdb_options);
 	tcase_add_test(tc, virtio_transport);
 	tcase_add_test(tc, flush_options);
+	tcase_add_test(tc, identity_options);
 	suite_add_tcase(s, tc);
 	return s;
 }
