@@ -238,3 +238,25 @@ void event_loop_del(struct event_loop *loop, int fd)
 	FUZZ_CHECK(w);
 	*w = watches[--nr_watches];
 }
+
+/* What vmm/gdb.c needs of the VM: VCPUs park and run again. */
+int vm_pause(struct vm *vm)
+{
+	vm->paused = true;
+	return 0;
+}
+
+void vm_pause_request(struct vm *vm)
+{
+}
+
+int vm_resume(struct vm *vm)
+{
+	vm->paused = false;
+	return 0;
+}
+
+bool vm_is_paused(struct vm *vm)
+{
+	return vm->paused;
+}

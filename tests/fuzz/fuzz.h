@@ -194,6 +194,18 @@ void fuzz_virtio_step(const struct fuzz_virtio_target *t,
 void fuzz_virtio_close(const struct fuzz_virtio_target *t,
 		       struct virtio_dev *vdev, struct fuzz_ram *ram);
 
+/* The gdb stub's fake arch (fake-gdb-arch.c), set by the gdb target. */
+#define FUZZ_GDB_MAX_VCPUS	8
+struct fuzz_gdb_arch {
+	uint64_t regs[FUZZ_GDB_MAX_VCPUS][42];
+	uint64_t refuse;		/* bit n: register n is refused */
+	bool refuse_debug;		/* KVM_SET_GUEST_DEBUG fails */
+	unsigned int hw_bps, wps;	/* debug slots */
+	int stop_kind;			/* what the next debug exit was */
+	uint64_t stop_addr;
+};
+extern struct fuzz_gdb_arch fuzz_gdb_arch;
+
 /* The devices with a backend (dev-blk.c, dev-net.c). */
 extern const struct fuzz_virtio_target fuzz_virtio_blk;
 extern const struct fuzz_virtio_target fuzz_virtio_net;
