@@ -197,8 +197,8 @@ $(FUZZ_DIR)/libpocvm.a: $(FUZZ_LIB_OBJS)
 $(FUZZ_DIR)/fuzz-%: $(FUZZ_DIR)/tests/fuzz/fuzz-%.o $(FUZZ_SUPPORT_OBJS) \
 		$(FUZZ_DIR)/libpocvm.a
 	@echo "  LD      $@"
-	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ -lfdt -lz \
-		-lpthread
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ -lfdt -laio \
+		-lz -lpthread
 
 .SECONDARY: $(FUZZ_SUPPORT_OBJS) \
 	$(FUZZ_TARGETS:%=$(FUZZ_DIR)/tests/fuzz/fuzz-%.o)
