@@ -781,6 +781,41 @@ START_TEST(user_tree_bad_blobs)
 }
 END_TEST
 
+/* The first property of the structure block, from its start. */
+static uint8_t *first_prop(void)
+{
+	uint8_t *p = user + fdt_off_dt_struct(user);
+
+	while (fdt32_to_cpu(*(fdt32_t *)p) != FDT_PROP)
+		p += 4;
+	return p;
+}
+
+/*
+ * Found by the dtb fuzzer: a property length near 2^32 wrapped libfdt's
+ * int offset back onto the same tag, and fdt_check_full() (libfdt 1.6.1)
+ * looped for ever: pocvm hung on a bad --dtb instead of saying so.
+ */
+START_TEST(user_tree_prop_len_wraps)
+{
+	uint32_t lens[] = { 0xfffffff4, 0xfffffff8, 0xffffffff, 0x80000000 };
+	unsigned int i;
+	size_t len;
+
+	params(2, IRQCHIP_GICV2);
+	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		len = build_user(&board_v2);
+		*(fdt32_t *)(first_prop() + 4) = cpu_to_fdt32(lens[i]);
+		assert_patch_error(len, "corrupt");
+	}
+	/* The same through a version 16 header, which has no block size. */
+	len = build_user(&board_v2);
+	*(fdt32_t *)(first_prop() + 4) = cpu_to_fdt32(0xfffffff4);
+	fdt_set_version(user, 16);
+	assert_patch_error(len, "corrupt");
+}
+END_TEST
+
 /*
  * Found by the dtb fuzzer: a header claiming version 2 to 15 made
  * fdt_check_full() (libfdt 1.6.1) dereference NULL and pocvm crash.
@@ -932,6 +967,7 @@ static Suite *fdt_suite(void)
 	tcase_add_test(usr, user_tree_from_dump);
 	tcase_add_test(usr, user_tree_gic_elsewhere);
 	tcase_add_test(usr, user_tree_bad_blobs);
+	tcase_add_test(usr, user_tree_prop_len_wraps);
 	tcase_add_test(usr, user_tree_old_version);
 	tcase_add_test(usr, user_tree_mismatch);
 	tcase_add_test(usr, user_tree_stray_memory_type);
