@@ -61,7 +61,12 @@ struct vm {
 	struct console console;
 
 	struct vcpu *vcpus;
-	unsigned int nr_vcpus;
+	unsigned int nr_vcpus;		/* -c, or the host's default */
+	/* VCPU features, resolved once against KVM (arm64/vcpu-features.c) */
+	struct {
+		bool aarch32, sve, ptrauth, pvtime;
+		void *pvtime_mem;	/* the stolen-time memslot's pages */
+	} cpu;
 
 	uint64_t granules;		/* page sizes the guest CPU can use */
 	enum irqchip_kind gic;		/* resolved */

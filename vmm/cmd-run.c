@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <linux/kvm.h>
 #include <malloc.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -185,6 +186,7 @@ static int load_boot_images(struct vm *vm, uint64_t granules)
 		.ram_base = cfg->ram_base,
 		.ram_size = cfg->ram_size,
 		.granules = granules,
+		.aarch32 = cfg->aarch32,
 	};
 	struct device *devs[VM_MAX_DEVICES];
 	struct fdt_params p = { 0 };
@@ -209,8 +211,8 @@ static int load_boot_images(struct vm *vm, uint64_t granules)
 	p.initrd_size = vm->boot.initrd_size;
 	p.bootargs = bootargs;
 	p.stdout_path = vm->stdout_path;
-	p.nr_cpus = cfg->nr_cpus;
-	for (i = 0; i < cfg->nr_cpus; i++)
+	p.nr_cpus = vm->nr_vcpus;
+	for (i = 0; i < vm->nr_vcpus; i++)
 		p.mpidr[i] = arm64_vcpu_mpidr(i);
 	p.gic = vm->gic;
 	p.pmu = cfg->pmu;
@@ -354,6 +356,26 @@ static int setup_signals(struct vm *vm)
 	return event_loop_add(vm->loop, vm->signal_fd, EPOLLIN, on_signal, vm);
 }
 
+/*
+ * --vcpu-affinity: VCPU threads inherit it from the thread that starts
+ * them, which sets it on itself while that is still allowed (the seccomp
+ * allow-list has no sched_setaffinity), after the event loop's thread,
+ * which stays where it was, has started.
+ */
+static int pin_vcpu_threads(struct vm *vm)
+{
+	const struct config *cfg = vm->cfg;
+
+	if (!cfg->vcpu_affinity)
+		return 0;
+	if (sched_setaffinity(0, sizeof(cfg->vcpu_cpus), &cfg->vcpu_cpus))
+		return err_set(-errno, "--vcpu-affinity %s: %s",
+			       cfg->vcpu_affinity, errno == EINVAL ?
+			       "no CPU of the list is online and allowed "
+			       "to pocvm" : strerror(errno));
+	return 0;
+}
+
 static int start_vcpus(struct vm *vm)
 {
 	unsigned int i;
@@ -434,6 +456,7 @@ static void vm_destroy(struct vm *vm)
 			close(vm->vcpus[i].fd);
 	}
 	free(vm->vcpus);
+	arm64_pvtime_destroy(vm);
 	for (i = 0; i < vm->mem.nr_regions; i++)
 		munmap(vm->mem.regions[i].host, vm->mem.regions[i].size);
 	guest_mem_release(&vm->mem);
@@ -459,8 +482,11 @@ static int dump_dtb_only(struct vm *vm)
 
 	vm->gic = vm->cfg->irqchip == IRQCHIP_AUTO ? IRQCHIP_GICV3 :
 		  vm->cfg->irqchip;
-	ret = guest_mem_add_region(&vm->mem, vm->cfg->ram_base,
-				   vm->cfg->ram_size);
+	vm->cpu.aarch32 = vm->cfg->aarch32;
+	ret = arm64_vcpu_count(vm->cfg, vm->gic, CONFIG_MAX_CPUS,
+			       &vm->nr_vcpus);
+	ret = ret ?: guest_mem_add_region(&vm->mem, vm->cfg->ram_base,
+					  vm->cfg->ram_size);
 	ret = ret ?: create_devices(vm);
 	ret = ret ?: load_boot_images(vm, ALL_GRANULES);
 	return ret ? fail(ret, EXIT_USAGE) : 0;
@@ -476,6 +502,7 @@ static int prepare(struct vm *vm)
 		return fail(ret, ret == -ENODEV || ret == -E2BIG ?
 			    EXIT_USAGE : EXIT_VMM_FAILURE);
 	ret = arm64_gic_probe(vm);
+	ret = ret ?: arm64_cpu_probe(vm);
 	ret = ret ?: poc_clean_probe(vm);
 	/* Every option is checked against the host: now files may open. */
 	ret = ret ?: console_open_log(&vm->console, vm->cfg->console_log);
@@ -484,8 +511,10 @@ static int prepare(struct vm *vm)
 	ret = vm_init_memory(vm);
 	ret = ret ?: arm64_vcpus_create(vm);
 	ret = ret ?: arm64_guest_granules(vm, &vm->granules);
+	/* -ENODEV: the host lacks what was asked (--sve-max-vl N). */
 	if (ret)
-		return fail(ret, EXIT_VMM_FAILURE);
+		return fail(ret, ret == -ENODEV ? EXIT_USAGE :
+			    EXIT_VMM_FAILURE);
 	/* A device fails on what the user gave (a disk, a tap), or ENOMEM. */
 	ret = create_devices(vm);
 	if (ret)
@@ -526,6 +555,13 @@ static int prepare(struct vm *vm)
 		if (vm->cfg->gdb_wait)
 			vm_pause_request(vm);
 	}
+	/* Before the pin below, so the loop's thread is not pinned. */
+	ret = event_loop_start(vm->loop);
+	if (ret)
+		return fail(ret, EXIT_VMM_FAILURE);
+	ret = pin_vcpu_threads(vm);
+	if (ret)
+		return fail(ret, EXIT_USAGE);
 	if (!vm->cfg->no_seccomp) {
 		ret = seccomp_lock_down();
 		if (ret)
@@ -574,9 +610,6 @@ static int run(struct vm *vm)
 	enum vm_stop why;
 	int ret;
 
-	ret = event_loop_start(vm->loop);
-	if (ret)
-		return fail(ret, EXIT_VMM_FAILURE);
 	for (;;) {
 		reset_devices(vm);
 		/*
