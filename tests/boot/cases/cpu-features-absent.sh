@@ -5,9 +5,9 @@
 # timeout: 150
 expect_exit 0 boot.log $POCVM run -k $IMAGE -i $INITRD -c 1 \
 	-p "quiet guest_action=cpu"
-grep -Eq '^POCVM-CPU-FEATURES .* (sve|paca|pacg)( |$)' boot.log &&
+grep -Eq '^POCVM-CPU-FEATURES .* (sve|paca|pacg)([^a-z0-9]|$)' boot.log &&
 	fail "the guest has features this host lacks"
-expect_line boot.log '^POCVM-SVE-VL none$'
+expect_line boot.log '^POCVM-SVE-VL none[[:space:]]*$'
 for opt in "--sve-max-vl 256" "--aarch32"; do
 	log=$(echo "$opt" | tr -d ' -').log
 	expect_exit 2 $log $POCVM run -k $IMAGE $opt --console-log never.log

@@ -2,7 +2,7 @@
 # the count, the device tree's cpu-map in two clusters of 16, as KVM's
 # MPIDRs have them); a GICv2 is refused more than 8, in one line, exit 2.
 # matrix: hosts=patched,stock cpus=max gics=3,2
-# timeout: 900
+# timeout: 1200
 bad_gicv2() {
 	expect_exit 2 $1 $POCVM run -k $IMAGE -c 9 $2 --console-log never.log
 	[ "$(wc -l < $1)" = 1 ] || fail "$1: not exactly one line"
@@ -20,6 +20,6 @@ expect_line v2.log '^pocvm: --cpus 9: a GICv2 \(--irqchip gicv2\) serves at most
 expect_exit 0 many.log $POCVM run -k $IMAGE -i $INITRD -c 32 \
 	-p "quiet guest_action=cpus"
 expect_line many.log '^POCVM-GUEST-UP kernel=6\.12.* cpus=32 '
-expect_line many.log '^POCVM-CPUS-ONLINE 0-31$'
-expect_line many.log '^POCVM-CPU-MAP cluster0 cluster1 $'
-expect_line many.log '^POCVM-LAST-CPU-CLUSTER 1$'
+expect_line many.log '^POCVM-CPUS-ONLINE 0-31[[:space:]]*$'
+expect_line many.log '^POCVM-CPU-MAP cluster0 cluster1 name'
+expect_line many.log '^POCVM-LAST-CPU-CLUSTER 1[[:space:]]*$'
