@@ -70,7 +70,8 @@ static int cpu_map_node(void *fdt, const struct fdt_params *p)
 
 	ret = fdt_begin_node(fdt, "cpu-map");
 	for (i = 0; i < p->nr_cpus && !ret; i++) {
-		if (i && cluster_of(p->mpidr[i]) != cluster_of(p->mpidr[i - 1])) {
+		if (i && cluster_of(p->mpidr[i]) !=
+			 cluster_of(p->mpidr[i - 1])) {
 			ret = fdt_end_node(fdt);
 			cluster++;
 			core = 0;

@@ -46,8 +46,10 @@ int arm64_sve_vls_limit(uint64_t vls[ARM64_SVE_VLS_WORDS], unsigned int max_vq);
 /* The longest length in the set, in quadwords (0: none). */
 unsigned int arm64_sve_vls_max_vq(const uint64_t vls[ARM64_SVE_VLS_WORDS]);
 
-/* Capabilities, features and vector lengths, once per VM (after the GIC
- * model is known): sets vm->cpu and vm->nr_vcpus. */
+/*
+ * What the VCPUs get, from KVM's capabilities, once per VM after the GIC
+ * model is known: sets vm->cpu and vm->nr_vcpus.
+ */
 int arm64_cpu_probe(struct vm *vm);
 /* KVM_ARM_VCPU_INIT features[0] for every VCPU of the VM. */
 uint32_t arm64_vcpu_features(const struct vm *vm);

@@ -88,7 +88,7 @@ struct config {
 	bool aarch32;		/* a 32-bit EL1 guest (zImage) */
 	bool no_pvtime;		/* no stolen-time region for the guest */
 	unsigned int sve_max_vl;	/* bits; 0: all the host offers */
-	const char *vcpu_affinity;	/* --vcpu-affinity as given, or NULL */
+	const char *vcpu_affinity;	/* --vcpu-affinity as given */
 	cpu_set_t vcpu_cpus;		/* ... and parsed */
 	bool reboot;
 	bool nodefaults;
