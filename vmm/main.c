@@ -35,6 +35,7 @@ static void run_usage(void)
 	printf("usage: pocvm run -k IMAGE [options] [-- COMMAND [ARGS...]]\n"
 	       "\n"
 	       "  -k, --kernel FILE     arm64 Image, gzip'd Image or flat binary\n"
+	       "                        (with --aarch32: a zImage or flat binary)\n"
 	       "  -i, --initrd FILE     initial ramdisk\n"
 	       "  -p, --params TEXT     kernel command line (added to the defaults)\n"
 	       "  -c, --cpus N          VCPUs, 1..512 as KVM and the GIC allow\n"
