@@ -18,6 +18,7 @@
 #include "vm.h"
 
 #define REG_MMFR0_EL1	ARM64_SYS_REG(3, 0, 0, 7, 0)
+#define REG_MPIDR_EL1	ARM64_SYS_REG(3, 0, 0, 0, 5)
 /* KVM_REG_ARM_TIMER_CNT */
 #define REG_TIMER_CNT	ARM64_SYS_REG(3, 3, 14, 3, 2)
 
@@ -115,6 +116,11 @@ int arm64_vcpus_create(struct vm *vm)
 		ret = ret ?: arm64_vcpu_configure(vm, vcpu);
 		if (ret)
 			return ret;
+		/* The DT describes the CPUs as KVM made them, as kvmtool's. */
+		ret = arm64_get_reg(vcpu->fd, REG_MPIDR_EL1, &vcpu->mpidr);
+		if (ret)
+			return err_set(ret, "VCPU %u: reading MPIDR_EL1: %s", i,
+				       strerror(-ret));
 	}
 	return 0;
 }

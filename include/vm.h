@@ -23,6 +23,7 @@ struct vcpu {
 	unsigned int index;
 	int fd;
 	struct kvm_run *run;
+	uint64_t mpidr;		/* what KVM gave it: the DT's reg */
 	pthread_t thread;
 	bool thread_started;
 	/* what ended this VCPU's run loop, for the failure report */

@@ -212,8 +212,10 @@ static int load_boot_images(struct vm *vm, uint64_t granules)
 	p.bootargs = bootargs;
 	p.stdout_path = vm->stdout_path;
 	p.nr_cpus = vm->nr_vcpus;
+	/* --dump-dtb has no VCPUs: KVM's numbering, computed. */
 	for (i = 0; i < vm->nr_vcpus; i++)
-		p.mpidr[i] = arm64_vcpu_mpidr(i);
+		p.mpidr[i] = vm->vcpus ? vm->vcpus[i].mpidr :
+			     arm64_vcpu_mpidr(i);
 	p.gic = vm->gic;
 	p.pmu = cfg->pmu;
 	p.devices = devs;
