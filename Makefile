@@ -17,7 +17,8 @@ BUILD := build
 V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 
-# Debian packages the build and the tests need (host architecture).
+# Debian packages the build and the tests need (host architecture). The
+# boot tests also download arm64 and (for --aarch32 guests) armhf ones.
 DEB_PKGS := gcc libc6-dev make pkg-config check libfdt-dev libaio-dev zlib1g-dev \
 	device-tree-compiler ccache bc bison flex libssl-dev libelf-dev cpio \
 	kmod xz-utils file patch qemu-system-arm qemu-user-static linux-source-6.12 \
@@ -53,8 +54,8 @@ endif
 SRCS := $(wildcard vmm/*.c hw/*.c hw/virtio/*.c arm64/*.c)
 # Code that needs aarch64 or arm64 KVM structures: built for the target
 # only. Everything else is also built natively for the unit tests.
-ARM64_ONLY := $(wildcard arm64/vcpu.c arm64/gic.c arm64/cpu.c \
-	arm64/poc-clean.c arm64/sysregs.c arm64/gdb-arm64.c)
+ARM64_ONLY := $(wildcard arm64/vcpu.c arm64/vcpu-features.c arm64/gic.c \
+	arm64/cpu.c arm64/poc-clean.c arm64/sysregs.c arm64/gdb-arm64.c)
 HOST_SRCS := $(filter-out vmm/main.c $(ARM64_ONLY),$(SRCS))
 # Device tests whose module also holds its VM glue (which pulls in vm.c
 # and so the arm64 KVM code): linked into the target build only, against
@@ -89,10 +90,14 @@ deps:
 	   ! dpkg --print-foreign-architectures | grep -qx arm64; then \
 		need_arm64=1; \
 	fi; \
-	if [ -n "$$missing$$need_arm64" ]; then \
+	need_armhf=; \
+	dpkg --print-foreign-architectures | grep -qx armhf || \
+		need_armhf=1; \
+	if [ -n "$$missing$$need_arm64$$need_armhf" ]; then \
 		echo "deps: installing$$missing"; \
 		SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 		[ -z "$$need_arm64" ] || $$SUDO dpkg --add-architecture arm64; \
+		[ -z "$$need_armhf" ] || $$SUDO dpkg --add-architecture armhf; \
 		$$SUDO apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
 			--no-install-recommends $$missing >/dev/null || exit 1; \

@@ -24,6 +24,7 @@ struct vcpu {
 	unsigned int index;
 	int fd;
 	struct kvm_run *run;
+	uint64_t mpidr;		/* what KVM gave it: the DT's reg */
 	pthread_t thread;
 	bool thread_started;
 	/* what ended this VCPU's run loop, for the failure report */
@@ -62,7 +63,12 @@ struct vm {
 	struct console console;
 
 	struct vcpu *vcpus;
-	unsigned int nr_vcpus;
+	unsigned int nr_vcpus;		/* -c, or the host's default */
+	/* VCPU features, resolved once against KVM (arm64/vcpu-features.c) */
+	struct {
+		bool aarch32, sve, ptrauth, pvtime;
+		void *pvtime_mem;	/* the stolen-time memslot's pages */
+	} cpu;
 
 	uint64_t granules;		/* page sizes the guest CPU can use */
 	enum irqchip_kind gic;		/* resolved */

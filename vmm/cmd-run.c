@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <linux/kvm.h>
 #include <malloc.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -186,6 +187,7 @@ static int load_boot_images(struct vm *vm, uint64_t granules)
 		.ram_base = cfg->ram_base,
 		.ram_size = cfg->ram_size,
 		.granules = granules,
+		.aarch32 = cfg->aarch32,
 	};
 	struct device *devs[VM_MAX_DEVICES];
 	struct fdt_params p = { 0 };
@@ -210,9 +212,11 @@ static int load_boot_images(struct vm *vm, uint64_t granules)
 	p.initrd_size = vm->boot.initrd_size;
 	p.bootargs = bootargs;
 	p.stdout_path = vm->stdout_path;
-	p.nr_cpus = cfg->nr_cpus;
-	for (i = 0; i < cfg->nr_cpus; i++)
-		p.mpidr[i] = arm64_vcpu_mpidr(i);
+	p.nr_cpus = vm->nr_vcpus;
+	/* --dump-dtb has no VCPUs: KVM's numbering, computed. */
+	for (i = 0; i < vm->nr_vcpus; i++)
+		p.mpidr[i] = vm->vcpus ? vm->vcpus[i].mpidr :
+			     arm64_vcpu_mpidr(i);
 	p.gic = vm->gic;
 	p.pmu = cfg->pmu;
 	p.devices = devs;
@@ -356,6 +360,40 @@ static int setup_signals(struct vm *vm)
 	return event_loop_add(vm->loop, vm->signal_fd, EPOLLIN, on_signal, vm);
 }
 
+/*
+ * --vcpu-affinity: a list with no CPU pocvm may run on is the user's
+ * error, found before the sandbox. Each VCPU thread then pins itself (the
+ * allow-list lets a thread set its own affinity only), so the event
+ * loop's thread stays where it was.
+ */
+static int check_vcpu_affinity(const struct config *cfg)
+{
+	cpu_set_t allowed, both;
+
+	if (!cfg->vcpu_affinity)
+		return 0;
+	if (sched_getaffinity(0, sizeof(allowed), &allowed))
+		return err_set(-errno, "--vcpu-affinity: %s", strerror(errno));
+	CPU_AND(&both, &allowed, &cfg->vcpu_cpus);
+	if (!CPU_COUNT(&both))
+		return err_set(-EINVAL, "--vcpu-affinity %s: no CPU of the list "
+			       "is online and allowed to pocvm",
+			       cfg->vcpu_affinity);
+	return 0;
+}
+
+static void *vcpu_thread_main(void *arg)
+{
+	struct vcpu *vcpu = arg;
+	const struct config *cfg = vcpu->vm->cfg;
+
+	if (cfg->vcpu_affinity &&
+	    sched_setaffinity(0, sizeof(cfg->vcpu_cpus), &cfg->vcpu_cpus))
+		pr_warn("VCPU %u: --vcpu-affinity %s: %s", vcpu->index,
+			cfg->vcpu_affinity, strerror(errno));
+	return arm64_vcpu_thread(arg);
+}
+
 static int start_vcpus(struct vm *vm)
 {
 	unsigned int i;
@@ -363,7 +401,7 @@ static int start_vcpus(struct vm *vm)
 
 	for (i = 0; i < vm->nr_vcpus; i++) {
 		ret = pthread_create(&vm->vcpus[i].thread, NULL,
-				     arm64_vcpu_thread, &vm->vcpus[i]);
+				     vcpu_thread_main, &vm->vcpus[i]);
 		if (ret) {
 			vm_request_stop(vm, VM_FAILURE, -1);
 			return err_set(-ret, "cannot start VCPU %u thread", i);
@@ -436,6 +474,7 @@ static void vm_destroy(struct vm *vm)
 			close(vm->vcpus[i].fd);
 	}
 	free(vm->vcpus);
+	arm64_pvtime_destroy(vm);
 	for (i = 0; i < vm->mem.nr_regions; i++)
 		munmap(vm->mem.regions[i].host, vm->mem.regions[i].size);
 	guest_mem_release(&vm->mem);
@@ -463,8 +502,11 @@ static int dump_dtb_only(struct vm *vm)
 
 	vm->gic = vm->cfg->irqchip == IRQCHIP_AUTO ? IRQCHIP_GICV3 :
 		  vm->cfg->irqchip;
-	ret = guest_mem_add_region(&vm->mem, vm->cfg->ram_base,
-				   vm->cfg->ram_size);
+	vm->cpu.aarch32 = vm->cfg->aarch32;
+	ret = arm64_vcpu_count(vm->cfg, vm->gic, CONFIG_MAX_CPUS,
+			       &vm->nr_vcpus);
+	ret = ret ?: guest_mem_add_region(&vm->mem, vm->cfg->ram_base,
+					  vm->cfg->ram_size);
 	ret = ret ?: create_devices(vm);
 	ret = ret ?: load_boot_images(vm, ALL_GRANULES);
 	return ret ? fail(ret, EXIT_USAGE) : 0;
@@ -481,6 +523,7 @@ static int prepare(struct vm *vm, struct sandbox *sb)
 		return fail(ret, ret == -ENODEV || ret == -E2BIG ?
 			    EXIT_USAGE : EXIT_VMM_FAILURE);
 	ret = arm64_gic_probe(vm);
+	ret = ret ?: arm64_cpu_probe(vm);
 	ret = ret ?: poc_clean_probe(vm);
 	/* Every option is checked against the host: now files may open. */
 	ret = ret ?: console_open_log(&vm->console, vm->cfg->console_log);
@@ -489,8 +532,10 @@ static int prepare(struct vm *vm, struct sandbox *sb)
 	ret = vm_init_memory(vm);
 	ret = ret ?: arm64_vcpus_create(vm);
 	ret = ret ?: arm64_guest_granules(vm, &vm->granules);
+	/* -ENODEV: the host lacks what was asked (--sve-max-vl N). */
 	if (ret)
-		return fail(ret, EXIT_VMM_FAILURE);
+		return fail(ret, ret == -ENODEV ? EXIT_USAGE :
+			    EXIT_VMM_FAILURE);
 	/* A device fails on what the user gave (a disk, a tap), or ENOMEM. */
 	ret = create_devices(vm);
 	if (ret)
@@ -532,6 +577,9 @@ static int prepare(struct vm *vm, struct sandbox *sb)
 		if (vm->cfg->gdb_wait)
 			vm_pause_request(vm);
 	}
+	ret = check_vcpu_affinity(vm->cfg);
+	if (ret)
+		return fail(ret, EXIT_USAGE);
 	if (vm->cfg->boot_report)
 		vm->statm_fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
 	/* From here on nothing new opens: the guest is about to run. */

@@ -147,6 +147,9 @@ static int add_rules(scmp_filter_ctx ctx, const struct seccomp_policy *pol)
 	/* Signals to our own threads only (pthread_kill, raise). */
 	ret = ret ?: seccomp_rule_add(ctx, ALLOW, SCMP_SYS(tgkill), 1,
 				      eq(0, getpid()));
+	/* A thread may pin itself (--vcpu-affinity), never another. */
+	ret = ret ?: seccomp_rule_add(ctx, ALLOW, SCMP_SYS(sched_setaffinity),
+				      1, eq(0, 0));
 	/* prctl only to name a thread. */
 	ret = ret ?: seccomp_rule_add(ctx, ALLOW, SCMP_SYS(prctl), 1,
 				      eq(0, PR_SET_NAME));

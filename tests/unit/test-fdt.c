@@ -281,6 +281,79 @@ START_TEST(mpidr_values)
 }
 END_TEST
 
+/* The CPU whose phandle a cpu-map core names, by its node name. */
+static const char *core_cpu(const void *fdt, const char *core)
+{
+	int off = fdt_node_offset_by_phandle(fdt, prop_u32(fdt, core, "cpu"));
+
+	ck_assert_msg(off >= 0, "%s: cpu phandle leads nowhere", core);
+	return fdt_get_name(fdt, off, NULL);
+}
+
+/* Up to 16 VCPUs share MPIDR's Aff1: one cluster, and no cpu-map. */
+START_TEST(cpu_map_one_cluster)
+{
+	params(16, IRQCHIP_GICV3);
+	generate();
+	ck_assert_int_lt(fdt_path_offset(buf, "/cpus/cpu-map"), 0);
+	assert_absent(buf, "/cpus/cpu@f", "phandle");
+	assert_gic_reg(DIST - 16 * 0x20000, 16 * 0x20000);
+}
+END_TEST
+
+/* 32 VCPUs: two clusters of 16, as KVM numbers their MPIDRs. */
+START_TEST(cpu_map_two_clusters)
+{
+	int off, n = 0;
+
+	params(32, IRQCHIP_GICV3);
+	generate();
+	fdt_for_each_subnode(off, buf, node(buf, "/cpus"))
+		n++;
+	ck_assert_int_eq(n, 33);	/* the CPUs and cpu-map */
+	ck_assert_uint_eq(prop_u32(buf, "/cpus/cpu@10f", "reg"), 0x10f);
+	ck_assert_str_eq(core_cpu(buf, "/cpus/cpu-map/cluster0/core0"),
+			 "cpu@0");
+	ck_assert_str_eq(core_cpu(buf, "/cpus/cpu-map/cluster0/core15"),
+			 "cpu@f");
+	ck_assert_str_eq(core_cpu(buf, "/cpus/cpu-map/cluster1/core0"),
+			 "cpu@100");
+	ck_assert_str_eq(core_cpu(buf, "/cpus/cpu-map/cluster1/core15"),
+			 "cpu@10f");
+	ck_assert_int_lt(fdt_path_offset(buf, "/cpus/cpu-map/cluster0/core16"),
+			 0);
+	ck_assert_int_lt(fdt_path_offset(buf, "/cpus/cpu-map/cluster2"), 0);
+	/* The redistributors grow down from the distributor. */
+	assert_gic_reg(DIST - 32 * 0x20000, 32 * 0x20000);
+	assert_timer(8);
+}
+END_TEST
+
+/* KVM's limit: 512 VCPUs in 32 clusters, the ITS below them all. */
+START_TEST(cpu_map_max_cpus)
+{
+	size_t size = 1 << 20;
+	uint8_t *big = malloc(size);
+	const void *v;
+	int ret;
+
+	ck_assert_ptr_nonnull(big);
+	params(CONFIG_MAX_CPUS, IRQCHIP_GICV3_ITS);
+	ret = fdt_generate(big, size, &p);
+	ck_assert_msg(ret > 0, "fdt_generate: %s", err_message(ret));
+	ck_assert_int_eq(fdt_check_full(big, ret), 0);
+	ck_assert_str_eq(core_cpu(big, "/cpus/cpu-map/cluster31/core15"),
+			 "cpu@1f0f");
+	ck_assert_int_lt(fdt_path_offset(big, "/cpus/cpu-map/cluster32"), 0);
+	v = prop_len(big, GIC, "reg", 32);
+	ck_assert_uint_eq(cell64(v, 2), DIST - 512 * 0x20000ULL);
+	ck_assert_uint_eq(cell64(v, 3), 512 * 0x20000ULL);
+	v = prop_len(big, GIC "/msi-controller@3bfd0000", "reg", 16);
+	ck_assert_uint_eq(cell64(v, 0), 0x3bfd0000ULL);
+	free(big);
+}
+END_TEST
+
 START_TEST(gicv2_four_cpus)
 {
 	params(4, IRQCHIP_GICV2);
@@ -954,6 +1027,9 @@ static Suite *fdt_suite(void)
 	tcase_add_test(gen, four_cpus_gicv3);
 	tcase_add_test(gen, mpidr_values);
 	tcase_add_test(gen, gicv2_four_cpus);
+	tcase_add_test(gen, cpu_map_one_cluster);
+	tcase_add_test(gen, cpu_map_two_clusters);
+	tcase_add_test(gen, cpu_map_max_cpus);
 	tcase_add_test(gen, pmu);
 	tcase_add_test(gen, gicv3_its);
 	tcase_add_test(gen, chosen);

@@ -309,6 +309,57 @@ START_TEST(flat_binary)
 }
 END_TEST
 
+/* A zImage of len bytes whose header says size (start 0, end size). */
+static uint8_t *make_zimage(size_t len, uint32_t size)
+{
+	uint8_t *p = malloc(len);
+
+	ck_assert_ptr_nonnull(p);
+	fill_random(p, len, len);
+	put_le32(p + 0x24, 0x016f2818);
+	put_le32(p + 0x28, 0);
+	put_le32(p + 0x2c, size);
+	put_le32(p + 0x30, 0x04030201);	/* little-endian */
+	return p;
+}
+
+/* --aarch32: kvmtool's place, RAM + 0x8000, and its first byte runs. */
+START_TEST(aarch32_zimage)
+{
+	uint8_t *z = make_zimage(300000, 300000);
+
+	req.aarch32 = true;
+	ck_assert_int_eq(load_kernel_bytes(z, 300000), 0);
+	ck_assert_int_eq(res.format, KERNEL_ZIMAGE);
+	ck_assert_uint_eq(res.kernel_gpa, BASE + 0x8000);
+	ck_assert_uint_eq(res.entry, BASE + 0x8000);
+	ck_assert_uint_eq(res.kernel_end, BASE + 0x8000 + 300000);
+	ck_assert_mem_eq(host(BASE + 0x8000), z, 300000);
+	expect_written(1, (struct gpa_range[]) { { BASE + 0x8000, 300000 } });
+	ck_assert_str_eq(kernel_format_name(res.format), "32-bit zImage");
+	free(z);
+}
+END_TEST
+
+/* More than the header says: an appended DTB; no header: a flat one. */
+START_TEST(aarch32_appended_dtb_and_flat)
+{
+	uint8_t *z = make_zimage(70000, 65536);
+	uint8_t bin[4096];
+
+	req.aarch32 = true;
+	ck_assert_int_eq(load_kernel_bytes(z, 70000), 0);
+	ck_assert_int_eq(res.format, KERNEL_ZIMAGE);
+	ck_assert_uint_eq(res.kernel_end, BASE + 0x8000 + 70000);
+	fill_random(bin, sizeof(bin), 3);
+	bin[0] = 0;
+	ck_assert_int_eq(load_kernel_bytes(bin, sizeof(bin)), 0);
+	ck_assert_int_eq(res.format, KERNEL_FLAT);
+	ck_assert_uint_eq(res.entry, BASE + 0x8000);
+	free(z);
+}
+END_TEST
+
 START_TEST(firmware_only)
 {
 	uint8_t fw[3000];
@@ -590,6 +641,47 @@ START_TEST(err_uimage)
 }
 END_TEST
 
+START_TEST(err_aarch32_truncated_zimage)
+{
+	uint8_t *z = make_zimage(100000, 200000);
+
+	req.aarch32 = true;
+	expect_error(load_kernel_bytes(z, 100000), -EINVAL, "--kernel ",
+		     "truncated zImage (97.7 KiB; its header says 195.3 KiB)");
+	/* start above end: no size at all */
+	put_le32(z + 0x28, 0x1000);
+	put_le32(z + 0x2c, 0x800);
+	expect_error(load_kernel_bytes(z, 100000), -EINVAL, "--kernel ",
+		     "zImage header gives no size");
+	free(z);
+}
+END_TEST
+
+/* What a 64-bit boot takes is named, not run as a 32-bit kernel. */
+START_TEST(err_aarch32_wrong_formats)
+{
+	uint8_t *img = make_image(4096, 0x80000, 4096, 0);
+	uint8_t elf[256] = { 0x7f, 'E', 'L', 'F', 1, 1, 1 };
+	uint8_t u[256] = { 0x27, 0x05, 0x19, 0x56 };
+	uint8_t *gz;
+	size_t gz_len;
+
+	req.aarch32 = true;
+	expect_error(load_kernel_bytes(img, 4096), -EINVAL, "--kernel ",
+		     "an arm64 Image; --aarch32 boots a 32-bit zImage");
+	gz = gzip(img, 4096, &gz_len);
+	expect_error(load_kernel_bytes(gz, gz_len), -EINVAL, "--kernel ",
+		     "gzip data; --aarch32 boots a zImage");
+	expect_error(load_kernel_bytes(elf, sizeof(elf)), -EINVAL,
+		     "--kernel ", "arch/arm/boot/zImage");
+	expect_error(load_kernel_bytes(u, sizeof(u)), -EINVAL, "--kernel ",
+		     "uImage; pass the plain zImage");
+	ck_assert_uint_eq(mem.nr_written, 0);
+	free(gz);
+	free(img);
+}
+END_TEST
+
 START_TEST(err_big_endian)
 {
 	uint8_t *img = make_image(4096, 0x80000, 4096, 1);
@@ -689,6 +781,8 @@ static Suite *loader_suite(void)
 	tcase_add_test(ok, gzip_image);
 	tcase_add_test(ok, gzip_v0_image);
 	tcase_add_test(ok, flat_binary);
+	tcase_add_test(ok, aarch32_zimage);
+	tcase_add_test(ok, aarch32_appended_dtb_and_flat);
 	tcase_add_test(ok, firmware_only);
 	tcase_add_test(ok, firmware_and_kernel);
 	tcase_add_test(ok, initrd_below_dtb);
@@ -713,6 +807,8 @@ static Suite *loader_suite(void)
 	tcase_add_test(bad, err_mz_without_magic);
 	tcase_add_test(bad, err_elf);
 	tcase_add_test(bad, err_uimage);
+	tcase_add_test(bad, err_aarch32_truncated_zimage);
+	tcase_add_test(bad, err_aarch32_wrong_formats);
 	tcase_add_test(bad, err_big_endian);
 	tcase_add_test(bad, err_page_size);
 	tcase_add_test(bad, err_image_larger_than_ram);

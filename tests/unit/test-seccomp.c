@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -77,6 +78,7 @@ static void allowed_calls(struct sbt_report *r, int fds[2], int dirfd,
 			  const char *keep)
 {
 	struct termios tio;
+	cpu_set_t set;
 	pthread_t t;
 	void *res, *p;
 	int val = 0, fd;
@@ -106,6 +108,9 @@ static void allowed_calls(struct sbt_report *r, int fds[2], int dirfd,
 		munmap(p, 4096);
 	}
 	EXPECT(prctl(PR_SET_NAME, "sc-test", 0, 0, 0), 0);
+	/* a VCPU thread pins itself (--vcpu-affinity) */
+	EXPECT(sched_getaffinity(0, sizeof(set), &set), 0);
+	EXPECT(sched_setaffinity(0, sizeof(set), &set), 0);
 	EXPECT(syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), 0), 0);
 	/* glibc falls back to clone on ENOSYS */
 	EXPECT(syscall(SYS_clone3, NULL, 0), ENOSYS);
@@ -120,6 +125,7 @@ static void refused_calls(struct sbt_report *r, int fds[2], int dirfd,
 	struct __user_cap_data_struct caps[2] = { { 0 } };
 	char *const argv[] = { "true", NULL };
 	char c = 'x', path[128];
+	cpu_set_t set;
 	void *p;
 
 	/* the terminal: no keystroke injection, no console tricks */
@@ -157,6 +163,9 @@ static void refused_calls(struct sbt_report *r, int fds[2], int dirfd,
 	EXPECT(setuid(0), EPERM);
 	EXPECT(syscall(SYS_capset, &hdr, caps), EPERM);
 	EXPECT(prctl(PR_SET_DUMPABLE, 1, 0, 0, 0), EPERM);
+	/* no thread but the caller may be pinned: not even our parent */
+	EXPECT(sched_getaffinity(0, sizeof(set), &set), 0);
+	EXPECT(sched_setaffinity(getppid(), sizeof(set), &set), EPERM);
 	/* signals: our own threads only */
 	EXPECT(kill(getppid(), 0), EPERM);
 	EXPECT(syscall(SYS_tgkill, getppid(), getppid(), 0), EPERM);
