@@ -17,21 +17,23 @@ BUILD := build
 V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 
-# Debian packages the build and the tests need (host architecture).
+# Debian packages the build and the tests need (host architecture). The
+# boot tests also download arm64 and (for --aarch32 guests) armhf ones.
 DEB_PKGS := gcc libc6-dev make pkg-config check libfdt-dev libaio-dev zlib1g-dev \
 	device-tree-compiler ccache bc bison flex libssl-dev libelf-dev cpio \
 	kmod xz-utils file patch qemu-system-arm qemu-user-static linux-source-6.12 \
-	e2fsprogs gdb-multiarch rsync clang libclang-rt-14-dev fio
+	e2fsprogs gdb-multiarch rsync clang libclang-rt-14-dev fio libseccomp-dev
 ifneq ($(HOST_ARCH),aarch64)
 DEB_PKGS += gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 endif
 # arm64 packages unpacked into the sysroot for the static cross build.
-SYSROOT_DEBS := libfdt-dev libaio-dev zlib1g-dev check libsubunit-dev
+SYSROOT_DEBS := libfdt-dev libaio-dev zlib1g-dev check libsubunit-dev \
+	libseccomp-dev
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter
 BASE_CFLAGS := -std=gnu11 -O2 -g -D_GNU_SOURCE $(WARN) -Iinclude -Iarm64 -Itests/unit \
 	-MMD -MP
-LIBS := -lfdt -laio -lz -lpthread
+LIBS := -lfdt -laio -lseccomp -lz -lpthread
 
 ifeq ($(HOST_ARCH),aarch64)
 TCC := gcc
@@ -52,15 +54,20 @@ endif
 SRCS := $(wildcard vmm/*.c hw/*.c hw/virtio/*.c arm64/*.c)
 # Code that needs aarch64 or arm64 KVM structures: built for the target
 # only. Everything else is also built natively for the unit tests.
-ARM64_ONLY := $(wildcard arm64/vcpu.c arm64/gic.c arm64/cpu.c \
-	arm64/poc-clean.c arm64/sysregs.c arm64/gdb-arm64.c)
+ARM64_ONLY := $(wildcard arm64/vcpu.c arm64/vcpu-features.c arm64/gic.c \
+	arm64/cpu.c arm64/poc-clean.c arm64/sysregs.c arm64/gdb-arm64.c)
 HOST_SRCS := $(filter-out vmm/main.c $(ARM64_ONLY),$(SRCS))
 # Device tests whose module also holds its VM glue (which pulls in vm.c
 # and so the arm64 KVM code): linked into the target build only, against
 # the real objects.
-UNIT_VM_SRCS := tests/unit/test-virtio-net.c
+UNIT_VM_SRCS := tests/unit/test-virtio-net.c tests/unit/test-virtio-legacy-vm.c \
+	tests/unit/test-control.c
 UNIT_SRCS := $(filter-out $(UNIT_VM_SRCS),$(wildcard tests/unit/test-*.c))
-UNIT_ARM64_SRCS := $(wildcard tests/unit/arm64/test-*.c) $(UNIT_VM_SRCS)
+# The sandbox tests run in both builds: under qemu-user the aarch64 one
+# has no seccomp or Landlock and says it skipped; the rig runs it in L1.
+UNIT_SANDBOX_SRCS := tests/unit/test-seccomp.c tests/unit/test-sandbox.c
+UNIT_ARM64_SRCS := $(wildcard tests/unit/arm64/test-*.c) $(UNIT_VM_SRCS) \
+	$(UNIT_SANDBOX_SRCS)
 
 T_OBJS := $(SRCS:%.c=$(BUILD)/aarch64/%.o)
 H_OBJS := $(HOST_SRCS:%.c=$(BUILD)/host/%.o)
@@ -83,10 +90,14 @@ deps:
 	   ! dpkg --print-foreign-architectures | grep -qx arm64; then \
 		need_arm64=1; \
 	fi; \
-	if [ -n "$$missing$$need_arm64" ]; then \
+	need_armhf=; \
+	dpkg --print-foreign-architectures | grep -qx armhf || \
+		need_armhf=1; \
+	if [ -n "$$missing$$need_arm64$$need_armhf" ]; then \
 		echo "deps: installing$$missing"; \
 		SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 		[ -z "$$need_arm64" ] || $$SUDO dpkg --add-architecture arm64; \
+		[ -z "$$need_armhf" ] || $$SUDO dpkg --add-architecture armhf; \
 		$$SUDO apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
 			--no-install-recommends $$missing >/dev/null || exit 1; \
@@ -104,6 +115,10 @@ check-deps:
 sysroot: $(SYSROOT_STAMP)
 
 ifneq ($(SYSROOT_STAMP),)
+# The stamp lists the packages unpacked: a new one fetches them anew.
+ifneq ($(strip $(shell cat $(SYSROOT_STAMP) 2>/dev/null)),$(strip $(SYSROOT_DEBS)))
+.PHONY: $(SYSROOT_STAMP)
+endif
 $(SYSROOT_STAMP):
 	$(Q)command -v $(TCC) >/dev/null || \
 		{ echo "$(TCC) not found: run 'make deps' first" >&2; exit 1; }
@@ -115,7 +130,7 @@ $(SYSROOT_STAMP):
 		$(SYSROOT_DEBS:%=%:arm64) >/dev/null || \
 		{ echo "cannot download arm64 packages: run 'make deps'" >&2; exit 1; }
 	$(Q)for d in $(BUILD)/debs/*.deb; do dpkg-deb -x $$d $(SYSROOT); done
-	$(Q)touch $@
+	$(Q)echo '$(strip $(SYSROOT_DEBS))' > $@
 endif
 
 pocvm: $(T_OBJS) | check-deps
@@ -165,8 +180,8 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer -D_GNU_SOURCE \
 	$(WARN) -Iinclude -Iarm64 -Itests/fuzz -MMD -MP $(FUZZ_SAN) \
 	-fsanitize=fuzzer-no-link
-FUZZ_EXCLUDE := vmm/vm.c vmm/event-loop.c vmm/control.c hw/devices.c \
-	hw/virtio/bus.c $(wildcard vmm/cmd-*.c)
+FUZZ_EXCLUDE := vmm/vm.c vmm/event-loop.c vmm/control.c vmm/control-vm.c \
+	hw/devices.c hw/virtio/bus.c $(wildcard vmm/cmd-*.c)
 FUZZ_LIB_OBJS := $(patsubst %.c,$(FUZZ_DIR)/%.o,\
 	$(filter-out $(FUZZ_EXCLUDE),$(HOST_SRCS)))
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz-%.c,%,\
@@ -187,8 +202,8 @@ $(FUZZ_DIR)/libpocvm.a: $(FUZZ_LIB_OBJS)
 $(FUZZ_DIR)/fuzz-%: $(FUZZ_DIR)/tests/fuzz/fuzz-%.o $(FUZZ_SUPPORT_OBJS) \
 		$(FUZZ_DIR)/libpocvm.a
 	@echo "  LD      $@"
-	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ -lfdt -lz \
-		-lpthread
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ -lfdt -laio \
+		-lz -lpthread
 
 .SECONDARY: $(FUZZ_SUPPORT_OBJS) \
 	$(FUZZ_TARGETS:%=$(FUZZ_DIR)/tests/fuzz/fuzz-%.o)
@@ -196,7 +211,8 @@ $(FUZZ_DIR)/fuzz-%: $(FUZZ_DIR)/tests/fuzz/fuzz-%.o $(FUZZ_SUPPORT_OBJS) \
 fuzz: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz-%)
 	$(Q)tests/fuzz/run $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
-boot: pocvm
+# The aarch64 unit tests go into L1 too, for the sandbox case.
+boot: pocvm $(BUILD)/aarch64/unit-tests
 	$(Q)tests/boot/run $(BOOT_ARGS)
 
 check: unit

@@ -36,8 +36,63 @@ static uint32_t ppi_flags(const struct fdt_params *p, uint32_t type)
 	return type;
 }
 
+/* A cluster is what shares MPIDR's upper levels: Aff3, Aff2 and Aff1. */
+static uint64_t cluster_of(uint64_t mpidr)
+{
+	return mpidr & MPIDR_HWID_MASK & ~0xffULL;
+}
+
+/*
+ * Only when the CPUs span more than one cluster: KVM puts 16 VCPUs in
+ * each (Aff0 0-15, as GICv3 SGIs target by Aff0 within a cluster). With
+ * one cluster the map would say what Linux assumes without one.
+ */
+static bool wants_cpu_map(const struct fdt_params *p)
+{
+	unsigned int i;
+
+	for (i = 1; i < p->nr_cpus; i++)
+		if (cluster_of(p->mpidr[i]) != cluster_of(p->mpidr[0]))
+			return true;
+	return false;
+}
+
+/*
+ * /cpus/cpu-map (Documentation/devicetree/bindings/cpu/cpu-topology.txt):
+ * clusterN/coreM, each numbered from 0 without gaps, as Linux looks them
+ * up by name until one is missing.
+ */
+static int cpu_map_node(void *fdt, const struct fdt_params *p)
+{
+	unsigned int i, cluster = 0, core = 0;
+	char name[32];
+	int ret;
+
+	ret = fdt_begin_node(fdt, "cpu-map");
+	for (i = 0; i < p->nr_cpus && !ret; i++) {
+		if (i && cluster_of(p->mpidr[i]) !=
+			 cluster_of(p->mpidr[i - 1])) {
+			ret = fdt_end_node(fdt);
+			cluster++;
+			core = 0;
+		}
+		if (!ret && !core) {
+			snprintf(name, sizeof(name), "cluster%u", cluster);
+			ret = fdt_begin_node(fdt, name);
+		}
+		snprintf(name, sizeof(name), "core%u", core++);
+		ret = ret ?: fdt_begin_node(fdt, name);
+		ret = ret ?: fdt_property_u32(fdt, "cpu", FDT_CPU_PHANDLE(i));
+		ret = ret ?: fdt_end_node(fdt);
+	}
+	/* the last cluster, then cpu-map */
+	ret = ret ?: fdt_end_node(fdt);
+	return ret ?: fdt_end_node(fdt);
+}
+
 static int cpus_node(void *fdt, const struct fdt_params *p)
 {
+	bool map = wants_cpu_map(p);
 	unsigned int i, cells = 1;
 	char name[32];
 	int ret;
@@ -64,8 +119,13 @@ static int cpus_node(void *fdt, const struct fdt_params *p)
 			ret = ret ?: fdt_property_u64(fdt, "reg", hwid);
 		else
 			ret = ret ?: fdt_property_u32(fdt, "reg", hwid);
+		if (map)
+			ret = ret ?: fdt_property_u32(fdt, "phandle",
+						      FDT_CPU_PHANDLE(i));
 		ret = ret ?: fdt_end_node(fdt);
 	}
+	if (!ret && map)
+		ret = cpu_map_node(fdt, p);
 	return ret ?: fdt_end_node(fdt);
 }
 

@@ -8,6 +8,8 @@ struct fdt_params;
 
 /* The GIC's phandle: every interrupt in the tree refers to it. */
 #define FDT_GIC_PHANDLE	1
+/* CPU i's, for /cpus/cpu-map: clear of the GIC's. */
+#define FDT_CPU_PHANDLE(i)	(0x100 + (i))
 
 /*
  * The arm64 nodes of a generated tree: cpus, psci, timer, pmu, gic.

@@ -13,6 +13,16 @@
 /* Documented for guests: write anything here when init is reached. */
 #define LAYOUT_BOOT_TIMER_BASE	0x01030000ULL
 #define LAYOUT_BOOT_TIMER_SIZE	0x8ULL
+/*
+ * Stolen time: 64 bytes per VCPU that KVM updates, guest memory outside
+ * RAM (its own memslot), 64 KiB so any host page size maps it. kvmtool
+ * has it at 0x01020000, where pocvm's pvpanic already was; the guest
+ * learns the address through SMCCC (PV_TIME_ST), never from the DT, so
+ * the next free 64 KiB does as well.
+ */
+#define LAYOUT_PVTIME_BASE	0x01040000ULL
+#define LAYOUT_PVTIME_SIZE	0x10000ULL
+#define LAYOUT_PVTIME_STRIDE	64ULL	/* per VCPU, 64-byte aligned */
 #define LAYOUT_VIRTIO_BASE	0x03000000ULL	/* + n * LAYOUT_VIRTIO_STRIDE */
 #define LAYOUT_VIRTIO_STRIDE	0x200ULL
 #define LAYOUT_VIRTIO_MAX	32
@@ -31,6 +41,8 @@
 #define LAYOUT_RAM_BASE		0x80000000ULL
 /* Bare payloads without an Image header, and the v0 default text_offset. */
 #define LAYOUT_FLAT_OFFSET	0x80000ULL
+/* --aarch32: a zImage (or flat binary) goes where 32-bit ARM puts it. */
+#define LAYOUT_AARCH32_OFFSET	0x8000ULL
 /* The DTB sits 2 MiB aligned near the top of the first 512 MiB of RAM. */
 #define LAYOUT_DTB_WINDOW	(512ULL << 20)
 #define LAYOUT_DTB_MAX		(2ULL << 20)

@@ -2,6 +2,7 @@
 /* VCPUs: creation, reset to the boot state, the KVM_RUN loop, dumps. */
 #include <errno.h>
 #include <linux/kvm.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -17,11 +18,14 @@
 #include "vm.h"
 
 #define REG_MMFR0_EL1	ARM64_SYS_REG(3, 0, 0, 7, 0)
+#define REG_MPIDR_EL1	ARM64_SYS_REG(3, 0, 0, 0, 5)
 /* KVM_REG_ARM_TIMER_CNT */
 #define REG_TIMER_CNT	ARM64_SYS_REG(3, 3, 14, 3, 2)
 
 /* EL1h with D, A, I and F masked: what booting.rst asks of the loader. */
 #define PSTATE_BOOT	0x3c5
+/* --aarch32: SVC mode, A, I and F masked (arch/arm's booting.rst). */
+#define PSTATE_BOOT_AARCH32	0x1d3
 
 int arm64_get_reg(int fd, uint64_t id, uint64_t *val)
 {
@@ -66,7 +70,8 @@ int arm64_vm_enable_mte(struct vm *vm)
 {
 	struct kvm_enable_cap cap = { .cap = KVM_CAP_ARM_MTE };
 
-	if (vm->cfg->no_mte ||
+	/* KVM refuses 32-bit EL1 VCPUs in a VM with MTE, as kvmtool knows. */
+	if (vm->cfg->no_mte || vm->cfg->aarch32 ||
 	    ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_MTE) <= 0)
 		return 0;
 	/*
@@ -90,12 +95,10 @@ static int vcpu_init(struct vm *vm, struct vcpu *vcpu)
 	if (ioctl(vm->vm_fd, KVM_ARM_PREFERRED_TARGET, &init) < 0)
 		return err_set(-errno, "KVM_ARM_PREFERRED_TARGET: %s",
 			       strerror(errno));
-	init.features[0] |= 1U << KVM_ARM_VCPU_PSCI_0_2;
+	init.features[0] |= arm64_vcpu_features(vm);
 	/* Secondaries wait for PSCI CPU_ON, as on real hardware. */
 	if (vcpu->index)
 		init.features[0] |= 1U << KVM_ARM_VCPU_POWER_OFF;
-	if (vm->cfg->pmu)
-		init.features[0] |= 1U << KVM_ARM_VCPU_PMU_V3;
 	if (ioctl(vcpu->fd, KVM_ARM_VCPU_INIT, &init) < 0)
 		return err_set(-errno, "VCPU %u: KVM_ARM_VCPU_INIT: %s",
 			       vcpu->index, strerror(errno));
@@ -107,10 +110,13 @@ int arm64_vcpus_create(struct vm *vm)
 	unsigned int i;
 	int ret;
 
-	vm->nr_vcpus = vm->cfg->nr_cpus;
+	/* vm->nr_vcpus: arm64_cpu_probe() decided it. */
 	vm->vcpus = calloc(vm->nr_vcpus, sizeof(*vm->vcpus));
 	if (!vm->vcpus)
 		return -ENOMEM;
+	ret = arm64_pvtime_create(vm);
+	if (ret)
+		return ret;
 	for (i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *vcpu = &vm->vcpus[i];
 
@@ -128,10 +134,47 @@ int arm64_vcpus_create(struct vm *vm)
 				       strerror(errno));
 		}
 		ret = vcpu_init(vm, vcpu);
+		ret = ret ?: arm64_vcpu_configure(vm, vcpu);
 		if (ret)
 			return ret;
+		/* The DT describes the CPUs as KVM made them, as kvmtool's. */
+		ret = arm64_get_reg(vcpu->fd, REG_MPIDR_EL1, &vcpu->mpidr);
+		if (ret)
+			return err_set(ret, "VCPU %u: reading MPIDR_EL1: %s", i,
+				       strerror(-ret));
 	}
 	return 0;
+}
+
+/* booting.rst of arch/arm: r0 = 0, r1 = ~0 (no machine type), r2 = DTB. */
+static int boot_regs_aarch32(struct vm *vm, struct vcpu *boot)
+{
+	int ret;
+
+	ret = arm64_set_reg(boot->fd, CORE_REG(regs.pstate),
+			    PSTATE_BOOT_AARCH32);
+	ret = ret ?: arm64_set_reg(boot->fd, CORE_REG(regs.pc),
+				   vm->boot.entry);
+	ret = ret ?: arm64_set_reg(boot->fd, CORE_REG(regs.regs[0]), 0);
+	ret = ret ?: arm64_set_reg(boot->fd, CORE_REG(regs.regs[1]),
+				   0xffffffffULL);
+	ret = ret ?: arm64_set_reg(boot->fd, CORE_REG(regs.regs[2]),
+				   vm->boot.dtb_gpa);
+	return ret ?: arm64_set_reg(boot->fd, CORE_REG(regs.regs[3]), 0);
+}
+
+static int boot_regs_aarch64(struct vm *vm, struct vcpu *boot)
+{
+	unsigned int i;
+	int ret;
+
+	ret = arm64_set_reg(boot->fd, CORE_REG(regs.pstate), PSTATE_BOOT);
+	ret = ret ?: arm64_set_reg(boot->fd, CORE_REG(regs.pc), vm->boot.entry);
+	ret = ret ?: arm64_set_reg(boot->fd, CORE_REG(regs.regs[0]),
+				   vm->boot.dtb_gpa);
+	for (i = 1; i < 4 && !ret; i++)
+		ret = arm64_set_reg(boot->fd, CORE_REG(regs.regs[i]), 0);
+	return ret;
 }
 
 int arm64_vcpus_reset(struct vm *vm)
@@ -148,12 +191,8 @@ int arm64_vcpus_reset(struct vm *vm)
 		vm->vcpus[i].error = 0;
 		vm->vcpus[i].run_failed = false;
 	}
-	ret = arm64_set_reg(boot->fd, CORE_REG(regs.pstate), PSTATE_BOOT);
-	ret = ret ?: arm64_set_reg(boot->fd, CORE_REG(regs.pc), vm->boot.entry);
-	ret = ret ?: arm64_set_reg(boot->fd, CORE_REG(regs.regs[0]),
-				   vm->boot.dtb_gpa);
-	for (i = 1; i < 4 && !ret; i++)
-		ret = arm64_set_reg(boot->fd, CORE_REG(regs.regs[i]), 0);
+	ret = vm->cpu.aarch32 ? boot_regs_aarch32(vm, boot) :
+				boot_regs_aarch64(vm, boot);
 	if (ret)
 		return err_set(ret, "VCPU 0: setting boot registers: %s",
 			       strerror(-ret));
@@ -207,7 +246,9 @@ static void handle_mmio(struct vcpu *vcpu)
 	/* Like a bus with nothing behind it: reads as zero, writes vanish. */
 	if (!run->mmio.is_write)
 		memset(run->mmio.data, 0, sizeof(run->mmio.data));
-	pr_debug("VCPU %u: %s of %u bytes at 0x%llx: no device there",
+	vcpu->log_rl.name = "VCPU";
+	pr_guest(&vcpu->log_rl, LOG_DEBUG,
+		 "VCPU %u: %s of %u bytes at 0x%llx: no device there",
 		 vcpu->index, run->mmio.is_write ? "write" : "read",
 		 run->mmio.len, (unsigned long long)run->mmio.phys_addr);
 }
@@ -281,7 +322,11 @@ void *arm64_vcpu_thread(void *arg)
 	struct vm *vm = vcpu->vm;
 	struct kvm_run *run = vcpu->run;
 	bool trace = vm->cfg->trace_boot && vcpu->index == 0;
+	char name[16];
 
+	/* What ps and /proc/PID/task/TID/comm show (e.g. --vcpu-affinity). */
+	snprintf(name, sizeof(name), "vcpu%u", vcpu->index);
+	pthread_setname_np(pthread_self(), name);
 	/* The reset state: a boot starts with everything off. */
 	if (trace) {
 		vcpu->traced_sctlr = 0;

@@ -34,7 +34,8 @@ static void pvpanic_mmio(struct device *dev, uint64_t off, void *data,
 	if (b[0] & PVPANIC_PANICKED)
 		vm_request_stop(dev->vm, VM_PANIC, -1);
 	else if (b[0] & PVPANIC_CRASH_LOADED)
-		pr_info("guest: crash kernel loaded");
+		pr_guest(&dev->log_rl, LOG_INFO,
+			 "guest: crash kernel loaded");
 }
 
 static int pvpanic_fdt_node(const struct device *dev, void *fdt,

@@ -44,4 +44,25 @@ unsigned int arm64_dcache_line(void);
 /* TGran fields of ID_AA64MMFR0_EL1 as a mask of page sizes. */
 uint64_t arm64_granules_from_mmfr0(uint64_t mmfr0);
 
+/* KVM_REG_ARM64_SVE_VLS: a bitmap of vector lengths, bit (vq - 1). */
+#define ARM64_SVE_VQ_MAX	512	/* KVM_ARM64_SVE_VQ_MAX */
+#define ARM64_SVE_VLS_WORDS	(ARM64_SVE_VQ_MAX / 64)
+/* Keep lengths up to max_vq; -ENOENT if max_vq is not in the set. */
+int arm64_sve_vls_limit(uint64_t vls[ARM64_SVE_VLS_WORDS], unsigned int max_vq);
+/* The longest length in the set, in quadwords (0: none). */
+unsigned int arm64_sve_vls_max_vq(const uint64_t vls[ARM64_SVE_VLS_WORDS]);
+
+/*
+ * What the VCPUs get, from KVM's capabilities, once per VM after the GIC
+ * model is known: sets vm->cpu and vm->nr_vcpus.
+ */
+int arm64_cpu_probe(struct vm *vm);
+/* KVM_ARM_VCPU_INIT features[0] for every VCPU of the VM. */
+uint32_t arm64_vcpu_features(const struct vm *vm);
+/* After a VCPU's first init: SVE lengths and finalize, stolen time. */
+int arm64_vcpu_configure(struct vm *vm, struct vcpu *vcpu);
+/* The stolen-time memory, before the first VCPU is configured. */
+int arm64_pvtime_create(struct vm *vm);
+void arm64_pvtime_destroy(struct vm *vm);
+
 #endif

@@ -2,12 +2,19 @@
 #ifndef POCVM_CONFIG_H
 #define POCVM_CONFIG_H
 
+#include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "log.h"
 
-#define CONFIG_MAX_CPUS		8
+/* KVM's own limit on arm64 (KVM_MAX_VCPUS, the GICv3 maximum). */
+#define CONFIG_MAX_CPUS		512
+/* A GICv2 has eight CPU interfaces. */
+#define CONFIG_MAX_CPUS_GICV2	8
+/* --sve-max-vl: the architecture's vector lengths, in bits. */
+#define CONFIG_SVE_VL_MIN	128
+#define CONFIG_SVE_VL_MAX	2048
 #define CONFIG_DEFAULT_RAM	(256ULL << 20)
 #define CONFIG_NAME_MAX		64
 #define CONFIG_MAX_DISKS	8
@@ -31,6 +38,12 @@ enum flush_method {
 enum console_kind {
 	CONSOLE_SERIAL,
 	CONSOLE_VIRTIO,
+};
+
+/* --virtio-transport: the register set every virtio-mmio device speaks. */
+enum virtio_transport {
+	VIRTIO_TRANSPORT_MMIO,		/* version 2 (virtio 1.x): default */
+	VIRTIO_TRANSPORT_MMIO_LEGACY,	/* version 1, legacy (4.2.4) */
 };
 
 /* -d/--disk FILE[,ro][,direct] */
@@ -71,12 +84,19 @@ struct config {
 	uint64_t ram_base;
 	uint64_t ram_size;
 	unsigned int nr_cpus;
+	bool cpus_default;	/* no -c: the host's online CPUs, capped */
 	enum irqchip_kind irqchip;
 	enum console_kind console;
+	enum virtio_transport virtio_transport;
 	enum log_level loglevel;
 	enum flush_method flush;
 	bool debug_flush;
 	bool pmu;
+	bool aarch32;		/* a 32-bit EL1 guest (zImage) */
+	bool no_pvtime;		/* no stolen-time region for the guest */
+	unsigned int sve_max_vl;	/* bits; 0: all the host offers */
+	const char *vcpu_affinity;	/* --vcpu-affinity as given */
+	cpu_set_t vcpu_cpus;		/* ... and parsed */
 	bool reboot;
 	bool nodefaults;
 	bool rng;		/* a virtio-rng device */
@@ -91,6 +111,8 @@ struct config {
 	bool trace_boot;	/* log the boot VCPU's SCTLR_EL1 M/C/I */
 	bool no_seccomp;	/* run without the syscall allow-list */
 	bool no_mte;		/* --disable-mte: no MTE even if KVM has it */
+	const char *user;	/* --user USER|UID after start-up, or NULL */
+	const char *group;	/* --group GROUP|GID, or NULL */
 	/* words after "--": the guest's init runs them (kernel cmdline) */
 	char **guest_argv;
 	int guest_argc;
@@ -105,5 +127,7 @@ int config_parse_run(struct config *cfg, int argc, char **argv);
 void config_release(struct config *cfg);
 /* 0 if name can name a guest (and its control socket), else -EINVAL. */
 int config_name_valid(const char *name);
+/* "0-3,6" into set; 0 or -EINVAL (a CPU past CPU_SETSIZE is invalid). */
+int config_parse_cpulist(const char *list, cpu_set_t *set);
 
 #endif

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "log.h"
+
 struct vm;
 struct device;
 
@@ -37,6 +39,7 @@ struct device {
 	void *priv;
 	/* Held by the bus around mmio(); devices take it for other work. */
 	pthread_mutex_t lock;
+	struct log_ratelimit log_rl;	/* what the guest makes us log */
 };
 
 /*

@@ -2,6 +2,7 @@
 #ifndef POCVM_LOADER_H
 #define POCVM_LOADER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "guest-mem.h"
@@ -11,6 +12,7 @@ enum kernel_format {
 	KERNEL_IMAGE,		/* arm64 Image with its 64-byte header */
 	KERNEL_IMAGE_GZIP,	/* the same, gzip-compressed (vmlinuz) */
 	KERNEL_FLAT,		/* no header: a bare-metal payload */
+	KERNEL_ZIMAGE,		/* 32-bit ARM zImage (--aarch32) */
 };
 
 struct load_request {
@@ -24,6 +26,8 @@ struct load_request {
 	 * (1 << 12) | (1 << 14) | (1 << 16) bits; see arm64_granules().
 	 */
 	uint64_t granules;
+	/* a 32-bit guest: zImage or flat binary at RAM + 0x8000 */
+	bool aarch32;
 };
 
 struct load_result {

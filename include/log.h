@@ -3,6 +3,8 @@
 #define POCVM_LOG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 
 enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
@@ -17,6 +19,30 @@ void log_msg(enum log_level level, const char *fmt, ...)
 #define pr_debug(...)	log_msg(LOG_DEBUG, __VA_ARGS__)
 
 int log_level_parse(const char *name, enum log_level *level);
+
+/*
+ * Messages a guest can cause go through a limiter per device: at most
+ * LOG_GUEST_BURST a second, then one line saying how many were dropped,
+ * so a guest cannot fill the host's disk or journal through pocvm.
+ */
+#define LOG_GUEST_BURST		10
+#define LOG_GUEST_WINDOW_NS	1000000000ULL
+
+struct log_ratelimit {
+	const char *name;	/* says whose messages were dropped */
+	uint64_t window_start;	/* ns */
+	unsigned int in_window;
+	uint64_t suppressed;
+};
+
+/*
+ * May a message go out at time now (ns)? *dropped is set to the number
+ * suppressed since the last one that went out, to be reported first.
+ */
+bool log_ratelimit_pass(struct log_ratelimit *rl, uint64_t now,
+			uint64_t *dropped);
+void pr_guest(struct log_ratelimit *rl, enum log_level level,
+	      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /*
  * Errors travel up as negative errno values. The place that knows what

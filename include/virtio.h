@@ -3,15 +3,19 @@
 #define POCVM_VIRTIO_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/uio.h>
 
+#include "config.h"
 #include "guest-mem.h"
+#include "log.h"
 
 struct vm;
 struct device;
 
 /* Feature bits (virtio 1.2, section 6). */
+#define VIRTIO_F_ANY_LAYOUT		27	/* legacy only (6.3) */
 #define VIRTIO_RING_F_INDIRECT_DESC	28
 #define VIRTIO_RING_F_EVENT_IDX		29
 #define VIRTIO_F_VERSION_1		32
@@ -75,10 +79,14 @@ struct virtq {
 	uint16_t num_max;
 	uint16_t num;
 	uint64_t desc_gpa, avail_gpa, used_gpa;
+	/* The legacy transport's QueueAlign and live QueuePFN (0: none). */
+	uint32_t align;
+	uint32_t pfn;
 	bool ready;
 	bool event_idx;		/* negotiated features, fixed at enable */
 	bool indirect;
 	bool warned;		/* one warning per queue until reset */
+	struct log_ratelimit *log_rl;	/* the device's, or NULL alone */
 
 	struct virtq_desc *desc;
 	struct virtq_avail *avail;
@@ -106,6 +114,13 @@ void virtq_reset(struct virtq *vq);
 /* QueueReady = 1: check num and the rings, then go live. */
 int virtq_enable(struct virtq *vq, uint64_t features);
 /*
+ * The legacy layout (2.7.2 "Legacy Interfaces"): one area at gpa holding
+ * the descriptor table, the avail ring, and the used ring at the next
+ * multiple of vq->align. Sets the three ring addresses from gpa and
+ * vq->num; virtq_enable() still checks them.
+ */
+int virtq_legacy_layout(struct virtq *vq, uint64_t gpa);
+/*
  * Take the next available chain. 0 with req filled; -EAGAIN when the
  * ring is empty; any other negative errno means the driver handed over
  * a malformed chain or ring (logged once): the device must stop.
@@ -131,9 +146,12 @@ bool virtq_should_notify(struct virtq *vq);
 /* Copy up to len bytes into the writable segments of req. */
 uint64_t virtq_req_fill(struct virtq_req *req, const void *src,
 			uint64_t len);
-/* Copy up to len bytes out of the readable segments of req. */
+/*
+ * Copy up to len bytes out of the readable segments of req, and never
+ * more than dst_size: a length the guest chose cannot reach past dst.
+ */
 uint64_t virtq_req_gather(const struct virtq_req *req, void *dst,
-			  uint64_t len);
+			  size_t dst_size, uint64_t len);
 
 #define VIRTIO_MAX_QUEUES	8
 #define VIRTIO_MMIO_SIZE	0x200
@@ -200,21 +218,36 @@ struct virtio_dev {
 	uint32_t drv_feat_sel;
 	uint32_t queue_sel;
 	uint32_t shm_sel;
+	/*
+	 * Version 1 registers (--virtio-transport mmio-legacy), fixed at
+	 * init. GuestPageSize outlives a device reset: Linux writes it once,
+	 * when it finds the device, and resets the device after that.
+	 */
+	bool legacy;
+	uint32_t guest_page_size;
 	uint64_t host_features;
 	uint64_t guest_features;
 	bool broken;
 	bool warned_width;	/* one warning for odd register accesses */
+	/* Resets clear the one-shot flags; this one outlives them. */
+	struct log_ratelimit log_rl;
 	struct virtq vqs[VIRTIO_MAX_QUEUES];
 };
 
-/* Set up vdev for ops (no VM needed: unit tests drive it directly). */
+/*
+ * Set up vdev for ops on the given register set (no VM needed: unit tests
+ * drive it directly).
+ */
 int virtio_dev_init(struct virtio_dev *vdev, const struct virtio_dev_ops *ops,
+		    enum virtio_transport transport,
 		    const struct guest_mem *mem, void *priv);
 /* A register access at off within the 0x200 window. */
 void virtio_mmio_access(struct virtio_dev *vdev, uint64_t off, void *data,
 			unsigned int len, bool is_write);
 /* Device reset: what writing 0 to Status does. */
 void virtio_dev_reset(struct virtio_dev *vdev);
+/* VM reset: a device reset, and GuestPageSize forgotten too. */
+void virtio_dev_system_reset(struct virtio_dev *vdev);
 /* The driver notified queue index (QueueNotify or its ioeventfd). */
 void virtio_queue_kick(struct virtio_dev *vdev, uint32_t index);
 /* Used buffers were pushed on vq: interrupt the driver if it wants. */

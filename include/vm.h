@@ -16,6 +16,7 @@
 #define VM_MAX_DEVICES	48
 
 struct event_loop;
+struct control_server;
 struct kvm_run;
 
 struct vcpu {
@@ -23,6 +24,7 @@ struct vcpu {
 	unsigned int index;
 	int fd;
 	struct kvm_run *run;
+	uint64_t mpidr;		/* what KVM gave it: the DT's reg */
 	pthread_t thread;
 	bool thread_started;
 	/* what ended this VCPU's run loop, for the failure report */
@@ -30,6 +32,7 @@ struct vcpu {
 	bool run_failed;	/* KVM_RUN itself returned an error */
 	uint64_t traced_sctlr;	/* --trace-boot: SCTLR_EL1 last seen */
 	uint32_t exit_reason;
+	struct log_ratelimit log_rl;	/* accesses to nothing */
 };
 
 /* Why the guest stopped; exit.c maps these to pocvm's exit status. */
@@ -60,7 +63,12 @@ struct vm {
 	struct console console;
 
 	struct vcpu *vcpus;
-	unsigned int nr_vcpus;
+	unsigned int nr_vcpus;		/* -c, or the host's default */
+	/* VCPU features, resolved once against KVM (arm64/vcpu-features.c) */
+	struct {
+		bool aarch32, sve, ptrauth, pvtime;
+		void *pvtime_mem;	/* the stolen-time memslot's pages */
+	} cpu;
 
 	uint64_t granules;		/* page sizes the guest CPU can use */
 	enum irqchip_kind gic;		/* resolved */
@@ -95,13 +103,13 @@ struct vm {
 		uint64_t start, loaded, cleaned, first_run, guest_init;
 	} boot_times;
 	int timer_fd;			/* --timeout */
+	int statm_fd;			/* --boot-report: /proc/self/statm */
 
 	/* what the guest reported on its exit-status port; -1: nothing */
 	int guest_status;
 
 	const char *name;
-	char socket_path[108];
-	int control_fd;
+	struct control_server *control;	/* NULL: no control socket */
 };
 
 /* The guest's program reported its exit status (virtio-console port). */

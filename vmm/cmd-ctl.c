@@ -72,15 +72,16 @@ int cmd_ctl(int argc, char **argv)
 		ret = control_for_each(ctl_one, &c);
 		if (ret) {
 			pr_err("%s", err_message(ret));
-			return EXIT_VMM_FAILURE;
+			return ret == -EPERM ? EXIT_USAGE : EXIT_VMM_FAILURE;
 		}
 		return c.failures ? EXIT_VMM_FAILURE : 0;
 	}
 	ret = control_request(name, c.cmd, stdout);
 	if (ret) {
 		pr_err("%s", err_message(ret));
-		return ret == -ESRCH || ret == -EINVAL ? EXIT_USAGE :
-		       EXIT_VMM_FAILURE;
+		/* -EPERM: the socket directory is not safe to use. */
+		return ret == -ESRCH || ret == -EINVAL || ret == -EPERM ?
+		       EXIT_USAGE : EXIT_VMM_FAILURE;
 	}
 	return 0;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* `pocvm list`: every running guest with its pid and state. */
+#include <errno.h>
 #include <stdio.h>
 
 #include "control.h"
@@ -25,7 +26,8 @@ int cmd_list(int argc, char **argv)
 	ret = control_for_each(print_one, NULL);
 	if (ret) {
 		pr_err("%s", err_message(ret));
-		return EXIT_VMM_FAILURE;
+		/* -EPERM: the socket directory is not safe to use. */
+		return ret == -EPERM ? EXIT_USAGE : EXIT_VMM_FAILURE;
 	}
 	return 0;
 }

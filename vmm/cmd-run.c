@@ -5,9 +5,11 @@
  * negative errno values and are reported once.
  */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
 #include <malloc.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +32,7 @@
 #include "fdt-build.h"
 #include "layout.h"
 #include "loader.h"
-#include "seccomp.h"
+#include "sandbox.h"
 #include "log.h"
 #include "util.h"
 #include "term.h"
@@ -166,12 +168,12 @@ static int read_user_dtb(const char *path, void **buf, size_t *len)
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return err_set(-errno, "%s: %s", path, strerror(errno));
+		return err_set(-errno, "--dtb %s: %s", path, strerror(errno));
 	if (fstat(fd, &st) || st.st_size <= 0 ||
 	    (uint64_t)st.st_size > LAYOUT_DTB_MAX) {
 		close(fd);
-		return err_set(-EINVAL, "%s: not a device tree blob (size)",
-			       path);
+		return err_set(-EINVAL, "--dtb %s: not a device tree blob "
+			       "(size)", path);
 	}
 	*buf = malloc(st.st_size);
 	if (!*buf) {
@@ -182,7 +184,7 @@ static int read_user_dtb(const char *path, void **buf, size_t *len)
 	close(fd);
 	if (n != st.st_size) {
 		free(*buf);
-		return err_set(-EIO, "%s: short read", path);
+		return err_set(-EIO, "--dtb %s: short read", path);
 	}
 	*len = st.st_size;
 	return 0;
@@ -216,6 +218,7 @@ static int load_boot_images(struct vm *vm, uint64_t granules)
 		.ram_base = cfg->ram_base,
 		.ram_size = cfg->ram_size,
 		.granules = granules,
+		.aarch32 = cfg->aarch32,
 	};
 	struct device *devs[VM_MAX_DEVICES];
 	struct fdt_params p = { 0 };
@@ -240,9 +243,11 @@ static int load_boot_images(struct vm *vm, uint64_t granules)
 	p.initrd_size = vm->boot.initrd_size;
 	p.bootargs = bootargs;
 	p.stdout_path = vm->stdout_path;
-	p.nr_cpus = cfg->nr_cpus;
-	for (i = 0; i < cfg->nr_cpus; i++)
-		p.mpidr[i] = arm64_vcpu_mpidr(i);
+	p.nr_cpus = vm->nr_vcpus;
+	/* --dump-dtb has no VCPUs: KVM's numbering, computed. */
+	for (i = 0; i < vm->nr_vcpus; i++)
+		p.mpidr[i] = vm->vcpus ? vm->vcpus[i].mpidr :
+			     arm64_vcpu_mpidr(i);
 	p.gic = vm->gic;
 	p.pmu = cfg->pmu;
 	p.devices = devs;
@@ -321,14 +326,15 @@ static void print_memory_report(struct vm *vm)
 	unsigned long long size, resident;
 	uint64_t guest = guest_mem_resident(&vm->mem);
 	long page = sysconf(_SC_PAGESIZE);
-	FILE *f = fopen("/proc/self/statm", "re");
-	int n;
+	char buf[128];
+	ssize_t n;
 
-	if (!f)
+	/* Opened before the sandbox, which would refuse it now. */
+	n = pread(vm->statm_fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
 		return;
-	n = fscanf(f, "%llu %llu", &size, &resident);
-	fclose(f);
-	if (n != 2)
+	buf[n] = '\0';
+	if (sscanf(buf, "%llu %llu", &size, &resident) != 2)
 		return;
 	resident *= page;
 	fprintf(stderr, "pocvm: memory: %llu KiB resident = %llu KiB guest RAM "
@@ -385,6 +391,40 @@ static int setup_signals(struct vm *vm)
 	return event_loop_add(vm->loop, vm->signal_fd, EPOLLIN, on_signal, vm);
 }
 
+/*
+ * --vcpu-affinity: a list with no CPU pocvm may run on is the user's
+ * error, found before the sandbox. Each VCPU thread then pins itself (the
+ * allow-list lets a thread set its own affinity only), so the event
+ * loop's thread stays where it was.
+ */
+static int check_vcpu_affinity(const struct config *cfg)
+{
+	cpu_set_t allowed, both;
+
+	if (!cfg->vcpu_affinity)
+		return 0;
+	if (sched_getaffinity(0, sizeof(allowed), &allowed))
+		return err_set(-errno, "--vcpu-affinity: %s", strerror(errno));
+	CPU_AND(&both, &allowed, &cfg->vcpu_cpus);
+	if (!CPU_COUNT(&both))
+		return err_set(-EINVAL, "--vcpu-affinity %s: no CPU of the list "
+			       "is online and allowed to pocvm",
+			       cfg->vcpu_affinity);
+	return 0;
+}
+
+static void *vcpu_thread_main(void *arg)
+{
+	struct vcpu *vcpu = arg;
+	const struct config *cfg = vcpu->vm->cfg;
+
+	if (cfg->vcpu_affinity &&
+	    sched_setaffinity(0, sizeof(cfg->vcpu_cpus), &cfg->vcpu_cpus))
+		pr_warn("VCPU %u: --vcpu-affinity %s: %s", vcpu->index,
+			cfg->vcpu_affinity, strerror(errno));
+	return arm64_vcpu_thread(arg);
+}
+
 static int start_vcpus(struct vm *vm)
 {
 	unsigned int i;
@@ -392,7 +432,7 @@ static int start_vcpus(struct vm *vm)
 
 	for (i = 0; i < vm->nr_vcpus; i++) {
 		ret = pthread_create(&vm->vcpus[i].thread, NULL,
-				     arm64_vcpu_thread, &vm->vcpus[i]);
+				     vcpu_thread_main, &vm->vcpus[i]);
 		if (ret) {
 			vm_request_stop(vm, VM_FAILURE, -1);
 			return err_set(-ret, "cannot start VCPU %u thread", i);
@@ -465,6 +505,7 @@ static void vm_destroy(struct vm *vm)
 			close(vm->vcpus[i].fd);
 	}
 	free(vm->vcpus);
+	arm64_pvtime_destroy(vm);
 	for (i = 0; i < vm->mem.nr_regions; i++)
 		munmap(vm->mem.regions[i].host, vm->mem.regions[i].size);
 	guest_mem_release(&vm->mem);
@@ -472,6 +513,8 @@ static void vm_destroy(struct vm *vm)
 		close(vm->signal_fd);
 	if (vm->timer_fd > 0)
 		close(vm->timer_fd);
+	if (vm->statm_fd > 0)
+		close(vm->statm_fd);
 	console_close(&vm->console);
 	if (vm->its_fd > 0)
 		close(vm->its_fd);
@@ -490,23 +533,28 @@ static int dump_dtb_only(struct vm *vm)
 
 	vm->gic = vm->cfg->irqchip == IRQCHIP_AUTO ? IRQCHIP_GICV3 :
 		  vm->cfg->irqchip;
-	ret = guest_mem_add_region(&vm->mem, vm->cfg->ram_base,
-				   vm->cfg->ram_size);
+	vm->cpu.aarch32 = vm->cfg->aarch32;
+	ret = arm64_vcpu_count(vm->cfg, vm->gic, CONFIG_MAX_CPUS,
+			       &vm->nr_vcpus);
+	ret = ret ?: guest_mem_add_region(&vm->mem, vm->cfg->ram_base,
+					  vm->cfg->ram_size);
 	ret = ret ?: create_devices(vm);
 	ret = ret ?: load_boot_images(vm, ALL_GRANULES);
 	return ret ? fail(ret, EXIT_USAGE) : 0;
 }
 
 /* Everything up to the first KVM_RUN; returns an exit status or -1. */
-static int prepare(struct vm *vm)
+static int prepare(struct vm *vm, struct sandbox *sb)
 {
-	int ret;
+	char ctl_dir[PATH_MAX] = "";
+	int ret, ctl_fd;
 
 	ret = kvm_open(vm);
 	if (ret)
 		return fail(ret, ret == -ENODEV || ret == -E2BIG ?
 			    EXIT_USAGE : EXIT_VMM_FAILURE);
 	ret = arm64_gic_probe(vm);
+	ret = ret ?: arm64_cpu_probe(vm);
 	ret = ret ?: poc_clean_probe(vm);
 	/* Every option is checked against the host: now files may open. */
 	ret = ret ?: console_open_log(&vm->console, vm->cfg->console_log);
@@ -516,8 +564,10 @@ static int prepare(struct vm *vm)
 	ret = ret ?: vm_init_memory(vm);
 	ret = ret ?: arm64_vcpus_create(vm);
 	ret = ret ?: arm64_guest_granules(vm, &vm->granules);
+	/* -ENODEV: the host lacks what was asked (--sve-max-vl N). */
 	if (ret)
-		return fail(ret, EXIT_VMM_FAILURE);
+		return fail(ret, ret == -ENODEV ? EXIT_USAGE :
+			    EXIT_VMM_FAILURE);
 	/* A device fails on what the user gave (a disk, a tap), or ENOMEM. */
 	ret = create_devices(vm);
 	if (ret)
@@ -541,7 +591,8 @@ static int prepare(struct vm *vm)
 	if (ret)
 		return fail(ret, EXIT_VMM_FAILURE);
 	ret = control_listen(vm);
-	if (ret == -EEXIST || (ret && vm->cfg->name))
+	/* A taken name or an unsafe directory is the user's to fix. */
+	if (ret == -EEXIST || ret == -EPERM || (ret && vm->cfg->name))
 		return fail(ret, EXIT_USAGE);
 	/* A guest nobody named runs without a socket rather than not at all. */
 	if (ret)
@@ -558,11 +609,18 @@ static int prepare(struct vm *vm)
 		if (vm->cfg->gdb_wait)
 			vm_pause_request(vm);
 	}
-	if (!vm->cfg->no_seccomp) {
-		ret = seccomp_lock_down();
-		if (ret)
-			return fail(ret, EXIT_VMM_FAILURE);
-	}
+	ret = check_vcpu_affinity(vm->cfg);
+	if (ret)
+		return fail(ret, EXIT_USAGE);
+	if (vm->cfg->boot_report)
+		vm->statm_fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+	/* From here on nothing new opens: the guest is about to run. */
+	ctl_fd = -1;
+	if (vm->control && !control_dir(ctl_dir, sizeof(ctl_dir)))
+		ctl_fd = control_server_dir_fd(vm->control);
+	ret = sandbox_enter(sb, ctl_fd, ctl_dir);
+	if (ret)
+		return fail(ret, sb->bad_input ? EXIT_USAGE : EXIT_VMM_FAILURE);
 	return -1;
 }
 
@@ -658,13 +716,14 @@ int cmd_run(int argc, char **argv)
 	struct vm vm = {
 		.cfg = &cfg,
 		.kvm_fd = -1, .vm_fd = -1, .gic_fd = -1, .its_fd = -1,
-		.signal_fd = -1, .control_fd = -1, .timer_fd = -1,
+		.signal_fd = -1, .timer_fd = -1, .statm_fd = -1,
 		.failed_vcpu = -1,
 		.boot_count = 1,
 		.stop_lock = PTHREAD_MUTEX_INITIALIZER,
 		.stop_cond = PTHREAD_COND_INITIALIZER,
 	};
 	char default_name[32];
+	struct sandbox sb;
 	int status, ret;
 
 	/*
@@ -679,6 +738,12 @@ int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	log_threshold = cfg.loglevel;
+	ret = sandbox_init(&sb, &cfg);
+	if (ret) {
+		pr_err("%s", err_message(ret));
+		config_release(&cfg);
+		return EXIT_USAGE;
+	}
 	vm.boot_times.start = monotonic_ns();
 	/* The log file opens later, once the host checks have passed. */
 	console_init(&vm.console);
@@ -693,7 +758,7 @@ int cmd_run(int argc, char **argv)
 	if (cfg.dump_dtb) {
 		status = dump_dtb_only(&vm);
 	} else {
-		status = prepare(&vm);
+		status = prepare(&vm, &sb);
 		if (status < 0) {
 			term_raw(STDIN_FILENO);
 			status = run(&vm);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "log.h"
@@ -20,6 +21,10 @@ enum {
 	OPT_FIRMWARE,
 	OPT_IRQCHIP,
 	OPT_PMU,
+	OPT_AARCH32,
+	OPT_SVE_MAX_VL,
+	OPT_NO_PVTIME,
+	OPT_VCPU_AFFINITY,
 	OPT_REBOOT,
 	OPT_NODEFAULTS,
 	OPT_LOGLEVEL,
@@ -35,6 +40,9 @@ enum {
 	OPT_TRACE_BOOT,
 	OPT_NO_SECCOMP,
 	OPT_DISABLE_MTE,
+	OPT_VIRTIO_TRANSPORT,
+	OPT_USER,
+	OPT_GROUP,
 };
 
 static const struct option run_options[] = {
@@ -50,6 +58,11 @@ static const struct option run_options[] = {
 	{ "firmware", required_argument, NULL, OPT_FIRMWARE },
 	{ "irqchip", required_argument, NULL, OPT_IRQCHIP },
 	{ "pmu", no_argument, NULL, OPT_PMU },
+	/* the CPU, in kvmtool's spelling */
+	{ "aarch32", no_argument, NULL, OPT_AARCH32 },
+	{ "sve-max-vl", required_argument, NULL, OPT_SVE_MAX_VL },
+	{ "no-pvtime", no_argument, NULL, OPT_NO_PVTIME },
+	{ "vcpu-affinity", required_argument, NULL, OPT_VCPU_AFFINITY },
 	{ "reboot", no_argument, NULL, OPT_REBOOT },
 	{ "nodefaults", no_argument, NULL, OPT_NODEFAULTS },
 	{ "loglevel", required_argument, NULL, OPT_LOGLEVEL },
@@ -66,6 +79,9 @@ static const struct option run_options[] = {
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 	/* kvmtool's spelling: MTE is on wherever the host offers it */
 	{ "disable-mte", no_argument, NULL, OPT_DISABLE_MTE },
+	{ "virtio-transport", required_argument, NULL, OPT_VIRTIO_TRANSPORT },
+	{ "user", required_argument, NULL, OPT_USER },
+	{ "group", required_argument, NULL, OPT_GROUP },
 	{ "disk", required_argument, NULL, 'd' },
 	{ "network", required_argument, NULL, 'n' },
 	{ NULL, 0, NULL, 0 },
@@ -161,6 +177,84 @@ static int parse_cpus(struct config *cfg, const char *arg)
 		return err_set(-EINVAL, "--cpus: '%s' is not a CPU count "
 			       "from 1 to %d", arg, CONFIG_MAX_CPUS);
 	cfg->nr_cpus = n;
+	cfg->cpus_default = false;
+	return 0;
+}
+
+/* As kvmtool: one VCPU per online host CPU, within what pocvm can do. */
+static unsigned int default_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1)
+		return 1;
+	return n > CONFIG_MAX_CPUS ? CONFIG_MAX_CPUS : n;
+}
+
+/* A power of two from 128 to 2048 bits, as kvmtool's --sve-max-vl. */
+static int parse_sve_max_vl(struct config *cfg, const char *arg)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (errno || *end || end == arg || n < CONFIG_SVE_VL_MIN ||
+	    n > CONFIG_SVE_VL_MAX || (n & (n - 1)))
+		return err_set(-EINVAL, "--sve-max-vl: '%s' is not a vector "
+			       "length in bits (a power of two from %d to %d)",
+			       arg, CONFIG_SVE_VL_MIN, CONFIG_SVE_VL_MAX);
+	cfg->sve_max_vl = n;
+	return 0;
+}
+
+/* One CPU number of a list: decimal digits, below CPU_SETSIZE. */
+static int cpulist_number(const char **s, unsigned long *n)
+{
+	char *end;
+
+	if (**s < '0' || **s > '9')
+		return -EINVAL;
+	errno = 0;
+	*n = strtoul(*s, &end, 10);
+	if (errno || *n >= CPU_SETSIZE)
+		return -EINVAL;
+	*s = end;
+	return 0;
+}
+
+/* The kernel's cpulist syntax, as kvmtool takes it: "0-3,6,8-15". */
+int config_parse_cpulist(const char *list, cpu_set_t *set)
+{
+	const char *s = list;
+	unsigned long a, b, cpu;
+
+	CPU_ZERO(set);
+	for (;;) {
+		if (cpulist_number(&s, &a))
+			return -EINVAL;
+		b = a;
+		if (*s == '-') {
+			s++;
+			if (cpulist_number(&s, &b) || b < a)
+				return -EINVAL;
+		}
+		for (cpu = a; cpu <= b; cpu++)
+			CPU_SET(cpu, set);
+		if (!*s)
+			return 0;
+		if (*s++ != ',')
+			return -EINVAL;
+	}
+}
+
+static int parse_vcpu_affinity(struct config *cfg, const char *arg)
+{
+	if (config_parse_cpulist(arg, &cfg->vcpu_cpus))
+		return err_set(-EINVAL, "--vcpu-affinity: '%s' is not a CPU "
+			       "list (e.g. 0-3,6; CPUs below %d)", arg,
+			       CPU_SETSIZE);
+	cfg->vcpu_affinity = arg;
 	return 0;
 }
 
@@ -214,6 +308,42 @@ static int parse_gdb(struct config *cfg, const char *arg)
 	memcpy(cfg->gdb_host_buf, arg, colon - arg);
 	cfg->gdb_host_buf[colon - arg] = '\0';
 	cfg->gdb_host = cfg->gdb_host_buf;
+	return 0;
+}
+
+/* kvmtool's names; its pci and pci-legacy have no counterpart here. */
+static int parse_virtio_transport(struct config *cfg, const char *arg)
+{
+	if (!strcmp(arg, "mmio")) {
+		cfg->virtio_transport = VIRTIO_TRANSPORT_MMIO;
+		return 0;
+	}
+	if (!strcmp(arg, "mmio-legacy")) {
+		cfg->virtio_transport = VIRTIO_TRANSPORT_MMIO_LEGACY;
+		return 0;
+	}
+	if (!strcmp(arg, "pci") || !strcmp(arg, "pci-legacy"))
+		return err_set(-EINVAL, "--virtio-transport: '%s': pocvm has "
+			       "no PCI transport (mmio, mmio-legacy)", arg);
+	return err_set(-EINVAL, "--virtio-transport: '%s' is not one of mmio, "
+		       "mmio-legacy", arg);
+}
+
+/*
+ * --user USER|UID, --group GROUP|GID: only the form here; the names are
+ * looked up in /etc/passwd and /etc/group when pocvm run starts.
+ */
+static int parse_identity(struct config *cfg, int opt, const char *arg)
+{
+	const char *what = opt == OPT_USER ? "--user" : "--group";
+
+	if (!*arg || strpbrk(arg, ":\n"))
+		return err_set(-EINVAL, "%s: '%s' is not a %s name or number",
+			       what, arg, opt == OPT_USER ? "user" : "group");
+	if (opt == OPT_USER)
+		cfg->user = arg;
+	else
+		cfg->group = arg;
 	return 0;
 }
 
@@ -363,6 +493,10 @@ static int parse_one(struct config *cfg, int opt, const char *arg)
 	case OPT_FIRMWARE: cfg->firmware = arg; return 0;
 	case OPT_IRQCHIP: return parse_irqchip(cfg, arg);
 	case OPT_PMU: cfg->pmu = true; return 0;
+	case OPT_AARCH32: cfg->aarch32 = true; return 0;
+	case OPT_SVE_MAX_VL: return parse_sve_max_vl(cfg, arg);
+	case OPT_NO_PVTIME: cfg->no_pvtime = true; return 0;
+	case OPT_VCPU_AFFINITY: return parse_vcpu_affinity(cfg, arg);
 	case OPT_REBOOT: cfg->reboot = true; return 0;
 	case OPT_NODEFAULTS: cfg->nodefaults = true; return 0;
 	case OPT_RNG: cfg->rng = true; return 0;
@@ -372,6 +506,10 @@ static int parse_one(struct config *cfg, int opt, const char *arg)
 	case OPT_TRACE_BOOT: cfg->trace_boot = true; return 0;
 	case OPT_NO_SECCOMP: cfg->no_seccomp = true; return 0;
 	case OPT_DISABLE_MTE: cfg->no_mte = true; return 0;
+	case OPT_VIRTIO_TRANSPORT: return parse_virtio_transport(cfg, arg);
+	case OPT_USER:
+	case OPT_GROUP:
+		return parse_identity(cfg, opt, arg);
 	case 'n': return parse_network(cfg, arg);
 	case OPT_LOGLEVEL:
 		if (log_level_parse(arg, &cfg->loglevel))
@@ -419,13 +557,39 @@ void config_release(struct config *cfg)
 	cfg->nr_disks = 0;
 }
 
+/* The CPU options against each other; the host is asked later. */
+static int check_cpu(const struct config *cfg)
+{
+	if (!cfg->cpus_default && cfg->irqchip == IRQCHIP_GICV2 &&
+	    cfg->nr_cpus > CONFIG_MAX_CPUS_GICV2)
+		return err_set(-EINVAL, "--cpus %u: a GICv2 (--irqchip gicv2) "
+			       "serves at most %d CPUs", cfg->nr_cpus,
+			       CONFIG_MAX_CPUS_GICV2);
+	if (!cfg->aarch32)
+		return 0;
+	/* AArch32 has neither SVE nor a way to reach RAM above 4 GiB. */
+	if (cfg->sve_max_vl)
+		return err_set(-EINVAL, "--sve-max-vl: SVE is AArch64's; it "
+			       "does not go with --aarch32");
+	if (cfg->ram_base + cfg->ram_size > (1ULL << 32))
+		return err_set(-EINVAL, "--mem: with --aarch32, RAM must end "
+			       "by 4 GiB (it ends at 0x%llx)",
+			       (unsigned long long)(cfg->ram_base +
+						    cfg->ram_size));
+	if (cfg->gdb_host)
+		return err_set(-EINVAL, "--gdb: the stub speaks AArch64 only; "
+			       "it does not go with --aarch32");
+	return 0;
+}
+
 static int parse_run(struct config *cfg, int argc, char **argv)
 {
 	int opt, ret, scanned;
 
 	cfg->ram_base = 0x80000000ULL;
 	cfg->ram_size = CONFIG_DEFAULT_RAM;
-	cfg->nr_cpus = 1;
+	cfg->nr_cpus = default_cpus();
+	cfg->cpus_default = true;
 	cfg->loglevel = LOG_WARN;
 
 	/* getopt keeps state across calls; unit tests parse many times. */
@@ -470,7 +634,7 @@ static int parse_run(struct config *cfg, int argc, char **argv)
 	if (cfg->dtb && cfg->dump_dtb)
 		return err_set(-EINVAL, "--dump-dtb writes the generated tree; "
 			       "it does not go with --dtb");
-	return 0;
+	return check_cpu(cfg);
 }
 
 int config_parse_run(struct config *cfg, int argc, char **argv)

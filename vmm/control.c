@@ -1,25 +1,65 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The per-guest control socket: server (in the event loop) and client. */
+/*
+ * The control socket's plumbing: the directory it lives in, taking a
+ * guest's name, serving clients from the event loop without ever waiting
+ * on one, and the client side. What a line means is control-proto.c's.
+ */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/timerfd.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "arm64.h"
 #include "config.h"
 #include "control.h"
 #include "event-loop.h"
 #include "log.h"
-#include "poc-clean.h"
-#include "vm.h"
 
-#define NAME_MAX_LEN	CONFIG_NAME_MAX
+#define SUN_PATH_MAX	sizeof(((struct sockaddr_un *)0)->sun_path)
+#define LEAF_MAX	(CONFIG_NAME_MAX + sizeof(".sock"))
+/* A client waits longer than the guest would keep it. */
+#define CLIENT_TIMEOUT_S	(CONTROL_DEADLINE_MS / 1000 * 2)
+/* accept() failing for want of fds or memory: try again after this. */
+#define ACCEPT_RETRY_NS		(1000ULL * 1000 * 1000)
+
+struct control_client {
+	struct control_server *srv;
+	int fd;				/* -1: a free slot */
+	bool writing;			/* waiting for room to send */
+	uint64_t deadline;		/* CLOCK_MONOTONIC ns */
+	struct control_conn conn;
+};
+
+struct control_server {
+	struct event_loop *loop;
+	const struct control_command *cmds;
+	void *arg;
+	uint64_t deadline_ns;
+	int dir_fd;
+	int fd;				/* listening */
+	int timer_fd;
+	uint64_t accept_resume;		/* 0: accepting */
+	char leaf[LEAF_MAX];		/* NAME.sock */
+	struct control_client clients[CONTROL_MAX_CLIENTS];
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
 
 int control_dir(char *buf, size_t len)
 {
@@ -39,30 +79,437 @@ int control_dir(char *buf, size_t len)
 	return 0;
 }
 
-static int socket_path(const char *name, struct sockaddr_un *sa)
+/*
+ * The directory's fd, once it is known to be a real directory of ours
+ * that nobody else may enter: whoever can write there can take a guest's
+ * name or stand in for it. Made 0700 if missing and create is set.
+ */
+static int open_dir(const char *dir, bool create)
 {
-	char dir[sizeof(sa->sun_path)];
-	int ret, n;
+	bool made = false;
+	struct stat st;
+	int fd, err;
 
-	ret = control_dir(dir, sizeof(dir));
-	if (ret)
-		return ret;
+	if (create) {
+		if (!mkdir(dir, 0700))
+			made = true;
+		else if (errno != EEXIST)
+			return err_set(-errno, "%s: %s", dir, strerror(errno));
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		if (err == -ENOENT && !create)
+			return err;
+		if (err != -ELOOP && err != -ENOTDIR)
+			return err_set(err, "%s: %s", dir, strerror(-err));
+		return err_set(-EPERM, "%s: %s: refusing to use it for "
+			       "control sockets", dir,
+			       !lstat(dir, &st) && S_ISLNK(st.st_mode) ?
+			       "a symlink, not a directory" :
+			       "not a directory");
+	}
+	/* The umask may have taken bits mkdir() was given. */
+	if ((made && fchmod(fd, 0700)) || fstat(fd, &st)) {
+		err = err_set(-errno, "%s: %s", dir, strerror(errno));
+		goto fail;
+	}
+	if (st.st_uid != geteuid()) {
+		err = err_set(-EPERM, "%s: owned by uid %u, not by this user "
+			      "(uid %u): refusing to use it for control "
+			      "sockets", dir, (unsigned int)st.st_uid,
+			      (unsigned int)geteuid());
+		goto fail;
+	}
+	if (st.st_mode & 077) {
+		err = err_set(-EPERM, "%s: mode %04o lets others in (want "
+			      "0700): refusing to use it for control sockets",
+			      dir, (unsigned int)(st.st_mode & 07777));
+		goto fail;
+	}
+	return fd;
+fail:
+	close(fd);
+	return err;
+}
+
+/* dir/NAME.sock as an address, and NAME.sock alone for the *at() calls. */
+static int socket_addr(const char *dir, const char *name,
+		       struct sockaddr_un *sa, char leaf[LEAF_MAX])
+{
+	int n;
+
 	memset(sa, 0, sizeof(*sa));
 	sa->sun_family = AF_UNIX;
-	n = snprintf(sa->sun_path, sizeof(sa->sun_path), "%s/%s.sock", dir,
-		     name);
+	n = snprintf(leaf, LEAF_MAX, "%s.sock", name);
+	if (n < 0 || (size_t)n >= LEAF_MAX)
+		return err_set(-ENAMETOOLONG, "'%s': name too long", name);
+	n = snprintf(sa->sun_path, sizeof(sa->sun_path), "%s/%s", dir, leaf);
 	if (n < 0 || (size_t)n >= sizeof(sa->sun_path))
 		return err_set(-ENAMETOOLONG, "control socket path too long");
 	return 0;
 }
 
-static int connect_to(const struct sockaddr_un *sa)
+/*
+ * Who is at sa, without waiting: -EEXIST someone answers, -ECONNREFUSED
+ * a socket nobody listens on (its pocvm died), -ENOENT nothing; any
+ * other error (EACCES, EAGAIN: a full backlog) means we cannot tell.
+ */
+static int probe(const struct sockaddr_un *sa)
 {
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) ?
+	      -errno : -EEXIST;
+	close(fd);
+	return ret;
+}
+
+/*
+ * Remove a socket its pocvm left behind. Under the directory's lock, so
+ * that it cannot be a new guest's, bound but not yet listening.
+ */
+static void remove_stale(int dir_fd, const char *leaf,
+			 const struct sockaddr_un *sa)
+{
+	if (flock(dir_fd, LOCK_EX))
+		return;
+	if (probe(sa) == -ECONNREFUSED)
+		unlinkat(dir_fd, leaf, 0);
+	flock(dir_fd, LOCK_UN);
+}
+
+/* The next thing the timer has to do: a client's deadline, accepting. */
+static void arm_timer(struct control_server *srv)
+{
+	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
+	uint64_t next = srv->accept_resume;
+	unsigned int i;
+
+	for (i = 0; i < CONTROL_MAX_CLIENTS; i++) {
+		const struct control_client *cl = &srv->clients[i];
+
+		if (cl->fd >= 0 && (!next || cl->deadline < next))
+			next = cl->deadline;
+	}
+	if (next) {
+		/* 0 would disarm: a deadline at 0 ns is long past anyway. */
+		its.it_value.tv_sec = next / 1000000000ULL;
+		its.it_value.tv_nsec = next % 1000000000ULL ?: 1;
+	}
+	if (timerfd_settime(srv->timer_fd, TFD_TIMER_ABSTIME, &its, NULL))
+		pr_warn("control socket: timer: %s", strerror(errno));
+}
+
+static void client_drop(struct control_client *cl)
+{
+	struct control_server *srv = cl->srv;
+
+	event_loop_del(srv->loop, cl->fd);
+	close(cl->fd);
+	cl->fd = -1;
+	cl->writing = false;
+	control_conn_release(&cl->conn);
+	arm_timer(srv);
+}
+
+/*
+ * Closing with unread input makes the client's read() fail (ECONNRESET)
+ * instead of ending at our reply: take what came after the line.
+ */
+static void discard_input(int fd)
+{
+	char buf[256];
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) <= 0)
+			break;
+}
+
+/* Send what the socket takes now; the rest when it has room. */
+static void client_send(struct control_client *cl)
+{
+	size_t left;
+	ssize_t n;
+
+	while ((left = control_conn_pending(&cl->conn))) {
+		n = send(cl->fd, cl->conn.reply + cl->conn.reply_sent, left,
+			 MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN) {
+			if (!cl->writing &&
+			    event_loop_mod(cl->srv->loop, cl->fd, EPOLLOUT))
+				break;
+			cl->writing = true;
+			return;
+		}
+		if (n <= 0)
+			break;
+		if (control_conn_sent(&cl->conn, n))
+			discard_input(cl->fd);
+	}
+	/* All sent, or the client is gone: either way, done. */
+	client_drop(cl);
+}
+
+static void on_client(void *arg, uint32_t events)
+{
+	struct control_client *cl = arg;
+	char buf[256];
+	ssize_t n;
+
+	/* Events may still arrive for a slot dropped in the same batch. */
+	if (cl->fd < 0)
+		return;
+	while (!cl->conn.reply) {
+		n = recv(cl->fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;		/* a partial line: wait for more */
+		if (n <= 0 || control_conn_input(&cl->conn, cl->srv->cmds,
+						 cl->srv->arg, buf, n) < 0) {
+			client_drop(cl);
+			return;
+		}
+	}
+	client_send(cl);
+}
+
+static void client_start(struct control_server *srv, int fd)
+{
+	static const char busy[] = "error: too many control clients at once\n";
+	struct control_client *cl = NULL;
+	unsigned int i;
+
+	for (i = 0; i < CONTROL_MAX_CLIENTS && !cl; i++)
+		if (srv->clients[i].fd < 0)
+			cl = &srv->clients[i];
+	if (!cl) {
+		/* Best effort: this client gets one try to read it. */
+		if (send(fd, busy, sizeof(busy) - 1,
+			 MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+			pr_debug("control socket: %s", strerror(errno));
+		discard_input(fd);
+		close(fd);
+		return;
+	}
+	memset(&cl->conn, 0, sizeof(cl->conn));
+	cl->deadline = now_ns() + srv->deadline_ns;
+	cl->writing = false;
+	if (event_loop_add(srv->loop, fd, EPOLLIN, on_client, cl)) {
+		close(fd);
+		return;
+	}
+	cl->fd = fd;
+	arm_timer(srv);
+}
+
+static void on_accept(void *arg, uint32_t events)
+{
+	struct control_server *srv = arg;
+	unsigned int i;
+	int fd;
+
+	/* Bounded: a flood of connects cannot keep the loop here. */
+	for (i = 0; i < 2 * CONTROL_MAX_CLIENTS; i++) {
+		fd = accept4(srv->fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (fd >= 0) {
+			client_start(srv, fd);
+			continue;
+		}
+		if (errno == EINTR || errno == ECONNABORTED)
+			continue;
+		if (errno != EAGAIN) {
+			/* Out of fds or memory: not a reason to spin. */
+			pr_warn("control socket: accept: %s", strerror(errno));
+			if (!event_loop_mod(srv->loop, srv->fd, 0)) {
+				srv->accept_resume = now_ns() + ACCEPT_RETRY_NS;
+				arm_timer(srv);
+			}
+		}
+		return;
+	}
+}
+
+static void on_timer(void *arg, uint32_t events)
+{
+	struct control_server *srv = arg;
+	uint64_t expirations, now;
+	unsigned int i;
+
+	if (read(srv->timer_fd, &expirations, sizeof(expirations)) < 0 &&
+	    errno != EAGAIN)
+		pr_debug("control socket: timer: %s", strerror(errno));
+	now = now_ns();
+	if (srv->accept_resume && srv->accept_resume <= now &&
+	    !event_loop_mod(srv->loop, srv->fd, EPOLLIN))
+		srv->accept_resume = 0;
+	for (i = 0; i < CONTROL_MAX_CLIENTS; i++) {
+		struct control_client *cl = &srv->clients[i];
+
+		if (cl->fd >= 0 && cl->deadline <= now)
+			client_drop(cl);
+	}
+	arm_timer(srv);
+}
+
+/* Take name in the directory (held locked): -EEXIST if it is in use. */
+static int take_name(struct control_server *srv, const char *name,
+		     const struct sockaddr_un *sa)
+{
+	int ret = probe(sa);
+
+	if (ret == -EEXIST)
+		return err_set(-EEXIST, "--name %s: a guest of that name is "
+			       "already running", name);
+	/* Nobody answers: a socket left by a pocvm that died. */
+	if (ret == -ECONNREFUSED && unlinkat(srv->dir_fd, srv->leaf, 0) &&
+	    errno != ENOENT)
+		return err_set(-errno, "%s: %s", sa->sun_path, strerror(errno));
+	if (ret != -ECONNREFUSED && ret != -ENOENT)
+		return err_set(-EEXIST, "--name %s: cannot tell whether a "
+			       "guest of that name runs (%s: %s); not "
+			       "replacing its socket", name, sa->sun_path,
+			       strerror(-ret));
+
+	srv->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+			 0);
+	if (srv->fd < 0)
+		return err_set(-errno, "control socket: %s", strerror(errno));
+	if (bind(srv->fd, (const struct sockaddr *)sa, sizeof(*sa)) < 0) {
+		ret = err_set(-errno, "%s: %s", sa->sun_path, strerror(errno));
+		close(srv->fd);
+		srv->fd = -1;
+		return ret;
+	}
+	if (fchmodat(srv->dir_fd, srv->leaf, 0600, 0) < 0 ||
+	    listen(srv->fd, CONTROL_MAX_CLIENTS) < 0) {
+		ret = err_set(-errno, "%s: %s", sa->sun_path, strerror(errno));
+		close(srv->fd);
+		srv->fd = -1;
+		unlinkat(srv->dir_fd, srv->leaf, 0);
+		return ret;
+	}
+	return 0;
+}
+
+int control_server_open(struct control_server **srvp, const char *name,
+			struct event_loop *loop,
+			const struct control_command *cmds, void *arg,
+			unsigned int deadline_ms)
+{
+	struct control_server *srv = calloc(1, sizeof(*srv));
+	char dir[SUN_PATH_MAX];
+	struct sockaddr_un sa;
+	unsigned int i;
+	int ret;
+
+	if (!srv)
+		return err_set(-ENOMEM, "control socket: out of memory");
+	srv->loop = loop;
+	srv->cmds = cmds;
+	srv->arg = arg;
+	srv->deadline_ns = deadline_ms * 1000000ULL;
+	srv->fd = srv->timer_fd = -1;
+	for (i = 0; i < CONTROL_MAX_CLIENTS; i++) {
+		srv->clients[i].srv = srv;
+		srv->clients[i].fd = -1;
+	}
+	ret = control_dir(dir, sizeof(dir));
+	ret = ret ?: socket_addr(dir, name, &sa, srv->leaf);
+	if (ret)
+		goto fail;
+	srv->dir_fd = ret = open_dir(dir, true);
+	if (ret < 0)
+		goto fail;
+	/* Another pocvm starting under the same name waits its turn. */
+	if (flock(srv->dir_fd, LOCK_EX)) {
+		ret = err_set(-errno, "%s: %s", dir, strerror(errno));
+		goto fail_dir;
+	}
+	ret = take_name(srv, name, &sa);
+	flock(srv->dir_fd, LOCK_UN);
+	if (ret)
+		goto fail_dir;
+
+	srv->timer_fd = timerfd_create(CLOCK_MONOTONIC,
+				       TFD_CLOEXEC | TFD_NONBLOCK);
+	if (srv->timer_fd < 0) {
+		ret = err_set(-errno, "control socket: timerfd: %s",
+			      strerror(errno));
+		goto fail_sock;
+	}
+	ret = event_loop_add(loop, srv->timer_fd, EPOLLIN, on_timer, srv);
+	if (ret) {
+		ret = err_set(ret, "control socket: %s", strerror(-ret));
+		goto fail_sock;
+	}
+	ret = event_loop_add(loop, srv->fd, EPOLLIN, on_accept, srv);
+	if (ret) {
+		event_loop_del(loop, srv->timer_fd);
+		ret = err_set(ret, "control socket: %s", strerror(-ret));
+		goto fail_sock;
+	}
+	*srvp = srv;
+	return 0;
+
+fail_sock:
+	if (srv->timer_fd >= 0)
+		close(srv->timer_fd);
+	close(srv->fd);
+	unlinkat(srv->dir_fd, srv->leaf, 0);
+fail_dir:
+	close(srv->dir_fd);
+fail:
+	free(srv);
+	return ret;
+}
+
+int control_server_dir_fd(const struct control_server *srv)
+{
+	return srv->dir_fd;
+}
+
+void control_server_close(struct control_server *srv)
+{
+	unsigned int i;
+
+	if (!srv)
+		return;
+	for (i = 0; i < CONTROL_MAX_CLIENTS; i++) {
+		if (srv->clients[i].fd < 0)
+			continue;
+		close(srv->clients[i].fd);
+		control_conn_release(&srv->clients[i].conn);
+	}
+	close(srv->fd);
+	close(srv->timer_fd);
+	unlinkat(srv->dir_fd, srv->leaf, 0);
+	close(srv->dir_fd);
+	free(srv);
+}
+
+/*
+ * A client's connection, bounded in time both ways: a guest that is
+ * stopped (SIGSTOP) or wedged must not hang `pocvm list`.
+ */
+static int connect_client(const struct sockaddr_un *sa)
+{
+	struct timeval tmo = { .tv_sec = CLIENT_TIMEOUT_S };
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
 		return -errno;
-	if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) < 0) {
+	/* SO_SNDTIMEO also bounds connect() on a full backlog. */
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tmo, sizeof(tmo)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tmo, sizeof(tmo)) ||
+	    connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) < 0) {
 		int err = -errno;
 
 		close(fd);
@@ -71,187 +518,103 @@ static int connect_to(const struct sockaddr_un *sa)
 	return fd;
 }
 
-/* Answer one command; runs in the event loop thread. */
-static void control_answer(struct vm *vm, const char *cmd, FILE *out)
+/* The directory if it exists and is safe; -ENOENT: no guest ever ran. */
+static int client_dir(char dir[SUN_PATH_MAX])
 {
-	bool was_paused;
-	unsigned int i;
+	int ret = control_dir(dir, SUN_PATH_MAX);
 
-	if (!strcmp(cmd, "status")) {
-		fprintf(out, "%s %d %s\n", vm->name, (int)getpid(),
-			vm_is_paused(vm) ? "paused" : "running");
-	} else if (!strcmp(cmd, "stop")) {
-		vm_request_stop(vm, VM_STOPPED, -1);
-		fprintf(out, "stopping\n");
-	} else if (!strcmp(cmd, "pause")) {
-		fprintf(out, vm_pause(vm) ? "error: not running\n" : "paused\n");
-	} else if (!strcmp(cmd, "resume")) {
-		vm_resume(vm);
-		fprintf(out, "running\n");
-	} else if (!strcmp(cmd, "debug")) {
-		/* Registers can only be read from VCPUs outside KVM_RUN. */
-		was_paused = vm_is_paused(vm);
-		if (!was_paused && vm_pause(vm)) {
-			fprintf(out, "error: not running\n");
-			return;
-		}
-		fprintf(out, "guest %s, pid %d, %s, boot %u\n", vm->name,
-			(int)getpid(), was_paused ? "paused" : "running",
-			vm->boot_count);
-		for (i = 0; i < vm->nr_vcpus; i++)
-			arm64_vcpu_dump(&vm->vcpus[i], out);
-		flush_report_print(&vm->flush, out);
-		if (!was_paused)
-			vm_resume(vm);
-	} else {
-		fprintf(out, "error: unknown command '%s'\n", cmd);
-	}
-}
-
-static void control_accept(void *arg, uint32_t events)
-{
-	struct timeval tmo = { .tv_sec = 1 };
-	struct vm *vm = arg;
-	char cmd[32];
-	FILE *out;
-	ssize_t n;
-	int fd;
-
-	fd = accept4(vm->control_fd, NULL, NULL, SOCK_CLOEXEC);
-	if (fd < 0)
-		return;
-	/* A client that connects and says nothing must not stall us. */
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tmo, sizeof(tmo));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tmo, sizeof(tmo));
-	n = read(fd, cmd, sizeof(cmd) - 1);
-	if (n <= 0) {
-		close(fd);
-		return;
-	}
-	cmd[n] = '\0';
-	cmd[strcspn(cmd, "\r\n")] = '\0';
-	out = fdopen(fd, "w");
-	if (!out) {
-		close(fd);
-		return;
-	}
-	control_answer(vm, cmd, out);
-	fclose(out);
-}
-
-int control_listen(struct vm *vm)
-{
-	struct sockaddr_un sa;
-	char dir[sizeof(sa.sun_path)];
-	int fd, ret;
-
-	ret = control_dir(dir, sizeof(dir));
-	ret = ret ?: socket_path(vm->name, &sa);
-	if (ret)
-		return ret;
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return err_set(-errno, "%s: %s", dir, strerror(errno));
-	fd = connect_to(&sa);
-	if (fd >= 0) {
-		close(fd);
-		return err_set(-EEXIST, "--name %s: a guest of that name is "
-			       "already running", vm->name);
-	}
-	/* Nobody answers: a socket left by a pocvm that died. */
-	unlink(sa.sun_path);
-
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return err_set(-errno, "control socket: %s", strerror(errno));
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    chmod(sa.sun_path, 0600) < 0 || listen(fd, 4) < 0) {
-		ret = err_set(-errno, "%s: %s", sa.sun_path, strerror(errno));
-		close(fd);
-		unlink(sa.sun_path);
-		return ret;
-	}
-	vm->control_fd = fd;
-	snprintf(vm->socket_path, sizeof(vm->socket_path), "%s", sa.sun_path);
-	ret = event_loop_add(vm->loop, fd, EPOLLIN, control_accept, vm);
-	if (ret)
-		control_close(vm);
-	return ret;
-}
-
-void control_close(struct vm *vm)
-{
-	if (vm->control_fd < 0)
-		return;
-	close(vm->control_fd);
-	vm->control_fd = -1;
-	unlink(vm->socket_path);
+	return ret ?: open_dir(dir, false);
 }
 
 int control_request(const char *name, const char *cmd, FILE *out)
 {
+	char dir[SUN_PATH_MAX], leaf[LEAF_MAX], buf[4096];
+	int dir_fd, fd, ret, err;
+	bool answered = false;
 	struct sockaddr_un sa;
-	char buf[4096];
 	ssize_t n;
-	int fd, ret;
 
 	if (config_name_valid(name))
 		return err_set(-EINVAL, "-n: '%s' is not a guest name", name);
-	ret = socket_path(name, &sa);
-	if (ret)
-		return ret;
-	fd = connect_to(&sa);
-	if (fd < 0) {
-		if (fd == -ECONNREFUSED)
-			unlink(sa.sun_path);
+	dir_fd = client_dir(dir);
+	if (dir_fd == -ENOENT)
 		return err_set(-ESRCH, "%s: no such guest", name);
+	if (dir_fd < 0)
+		return dir_fd;
+	ret = socket_addr(dir, name, &sa, leaf);
+	if (ret)
+		goto out_dir;
+	fd = connect_client(&sa);
+	if (fd == -ECONNREFUSED)
+		remove_stale(dir_fd, leaf, &sa);
+	if (fd == -ECONNREFUSED || fd == -ENOENT) {
+		ret = err_set(-ESRCH, "%s: no such guest", name);
+		goto out_dir;
 	}
-	/* One send: the guest may answer and close as soon as it has it. */
+	if (fd < 0) {
+		ret = err_set(fd, "%s: cannot reach it at %s: %s", name,
+			      sa.sun_path, strerror(-fd));
+		goto out_dir;
+	}
+	/*
+	 * One send: the guest may answer and close as soon as it has it.
+	 * If the send fails, the guest may still have said why (busy).
+	 */
 	snprintf(buf, sizeof(buf), "%s\n", cmd);
-	if (send(fd, buf, strlen(buf), MSG_NOSIGNAL) < 0) {
-		ret = err_set(-errno, "%s: %s", name, strerror(errno));
-		close(fd);
-		return ret;
-	}
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
+	err = send(fd, buf, strlen(buf), MSG_NOSIGNAL) < 0 ? errno : 0;
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
 		fwrite(buf, 1, n, out);
+		answered = true;
+	}
+	if (n < 0 && !err)
+		err = errno;
+	/* A reset after the answer (the guest closed first) is no error. */
+	if (!answered && err)
+		ret = err_set(-err, "%s: no answer: %s", name, strerror(err));
 	close(fd);
-	return 0;
+out_dir:
+	close(dir_fd);
+	return ret;
 }
 
 int control_for_each(int (*fn)(const char *name, void *arg), void *arg)
 {
-	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char dir[SUN_PATH_MAX], leaf[LEAF_MAX];
 	struct dirent *de;
+	int dir_fd, ret = 0;
 	DIR *d;
-	int ret;
 
-	ret = control_dir(dir, sizeof(dir));
-	if (ret)
+	dir_fd = client_dir(dir);
+	if (dir_fd == -ENOENT)
+		return 0;
+	if (dir_fd < 0)
+		return dir_fd;
+	d = fdopendir(dir_fd);
+	if (!d) {
+		ret = err_set(-errno, "%s: %s", dir, strerror(errno));
+		close(dir_fd);
 		return ret;
-	d = opendir(dir);
-	if (!d)
-		return errno == ENOENT ? 0 : err_set(-errno, "%s: %s", dir,
-						     strerror(errno));
+	}
 	while ((de = readdir(d))) {
-		char name[NAME_MAX_LEN + 1];
+		char name[CONFIG_NAME_MAX + 1];
 		size_t len = strlen(de->d_name);
 		struct sockaddr_un sa;
 		int fd;
 
-		if (len < 6 || len - 5 > NAME_MAX_LEN ||
+		if (len < 6 || len - 5 > CONFIG_NAME_MAX ||
 		    strcmp(de->d_name + len - 5, ".sock"))
 			continue;
 		memcpy(name, de->d_name, len - 5);
 		name[len - 5] = '\0';
-		if (config_name_valid(name) || socket_path(name, &sa))
+		if (config_name_valid(name) ||
+		    socket_addr(dir, name, &sa, leaf))
 			continue;
-		fd = connect_to(&sa);
-		if (fd < 0) {
-			if (fd == -ECONNREFUSED)
-				unlink(sa.sun_path);
+		fd = probe(&sa);
+		if (fd == -ECONNREFUSED)
+			remove_stale(dir_fd, leaf, &sa);
+		/* A full backlog is a busy guest, not a dead one. */
+		if (fd != -EEXIST && fd != -EAGAIN)
 			continue;
-		}
-		close(fd);
 		ret = fn(name, arg);
 		if (ret)
 			break;

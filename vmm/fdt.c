@@ -258,6 +258,70 @@ static int patch_chosen(void *fdt, const char *name, size_t bufsize,
 	return ret ? fdt_fail(ret, name, bufsize) : 0;
 }
 
+/* Tags start on 4-byte boundaries of the structure block. */
+static uint64_t tag_align(uint64_t off)
+{
+	return (off + FDT_TAGSIZE - 1) & ~(uint64_t)(FDT_TAGSIZE - 1);
+}
+
+static uint32_t load_be32(const uint8_t *p)
+{
+	fdt32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return fdt32_to_cpu(v);
+}
+
+/*
+ * libfdt 1.6.1 adds a property's 32-bit length to an int offset without
+ * a check: a length near 2^32 wraps the offset back onto the same tag,
+ * and fdt_check_full() never returns. Walk the structure block first,
+ * every length bounded by what is left of the block in 64-bit
+ * arithmetic; each step moves forward, so the walk ends.
+ */
+static int check_struct_block(const void *fdt)
+{
+	const uint8_t *base = (const uint8_t *)fdt + fdt_off_dt_struct(fdt);
+	uint64_t size, off = 0, len;
+	const uint8_t *nul;
+
+	/* Version 16 headers have no size for the block: the blob bounds it. */
+	if (fdt_version(fdt) >= 17)
+		size = fdt_size_dt_struct(fdt);
+	else
+		size = (uint64_t)fdt_totalsize(fdt) - fdt_off_dt_struct(fdt);
+	for (;;) {
+		if (off > size || size - off < FDT_TAGSIZE)
+			return -FDT_ERR_TRUNCATED;
+		off += FDT_TAGSIZE;
+		switch (load_be32(base + off - FDT_TAGSIZE)) {
+		case FDT_BEGIN_NODE:
+			nul = memchr(base + off, '\0', size - off);
+			if (!nul)
+				return -FDT_ERR_TRUNCATED;
+			off = tag_align((uint64_t)(nul - base) + 1);
+			break;
+		case FDT_PROP:
+			/* len, then nameoff */
+			if (size - off < 8)
+				return -FDT_ERR_TRUNCATED;
+			len = load_be32(base + off);
+			off += 8;
+			if (len > size - off)
+				return -FDT_ERR_TRUNCATED;
+			off = tag_align(off + len);
+			break;
+		case FDT_END_NODE:
+		case FDT_NOP:
+			break;
+		case FDT_END:
+			return 0;
+		default:
+			return -FDT_ERR_BADSTRUCTURE;
+		}
+	}
+}
+
 static int check_user_blob(const void *user, size_t user_size,
 			   const char *name)
 {
@@ -279,7 +343,8 @@ static int check_user_blob(const void *user, size_t user_size,
 			       "too old (16 or later)", name,
 			       fdt_version(user));
 	/* libfdt trusts offsets inside the structure block: check them. */
-	ret = fdt_check_full(user, user_size);
+	ret = check_struct_block(user);
+	ret = ret ?: fdt_check_full(user, user_size);
 	if (ret)
 		return err_set(-EINVAL, "%s: corrupt device tree blob: %s",
 			       name, fdt_strerror(ret));
@@ -290,9 +355,10 @@ int fdt_patch_user(void *buf, size_t bufsize, const void *user,
 		   size_t user_size, const char *path,
 		   const struct fdt_params *p)
 {
-	const char *name = path_base_name(path);
+	char name[PATH_MAX + 8];
 	int ret;
 
+	snprintf(name, sizeof(name), "--dtb %s", path);
 	ret = check_params(p);
 	ret = ret ?: check_user_blob(user, user_size, name);
 	if (ret)

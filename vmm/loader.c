@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,17 @@
 
 #define ELF_MAGIC	"\x7f" "ELF"
 #define UIMAGE_MAGIC	0x27051956U	/* big-endian, at offset 0 */
+/*
+ * The 32-bit ARM zImage header (arch/arm/boot/compressed/head.S), words
+ * in little-endian whatever the kernel's endianness: the magic, then
+ * where the image starts and ends (its size, as it is position
+ * independent).
+ */
+#define ZIMAGE_MAGIC_OFF	0x24
+#define ZIMAGE_MAGIC		0x016f2818U
+#define ZIMAGE_START_OFF	0x28
+#define ZIMAGE_END_OFF		0x2c
+#define ZIMAGE_HDR_SIZE		0x30
 
 struct loader {
 	struct guest_mem *mem;
@@ -38,7 +50,8 @@ struct loader {
 };
 
 struct lfile {
-	const char *name;	/* basename: what messages show */
+	/* "--kernel PATH", the path as the user wrote it: what messages show */
+	char name[PATH_MAX + 16];
 	int fd;
 	uint64_t size;
 };
@@ -110,12 +123,12 @@ static const char *more_ram_hint(const struct loader *ld)
 	       "; give the guest more RAM" : "";
 }
 
-static int file_open(struct lfile *f, const char *path)
+static int file_open(struct lfile *f, const char *option, const char *path)
 {
 	struct stat st;
 	int e;
 
-	f->name = path_base_name(path);
+	snprintf(f->name, sizeof(f->name), "%s %s", option, path);
 	f->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (f->fd < 0) {
 		e = errno;
@@ -422,9 +435,10 @@ static int load_image(struct loader *ld, const struct lfile *f,
 	return 0;
 }
 
-static int load_flat(struct loader *ld, const struct lfile *f)
+static int load_flat(struct loader *ld, const struct lfile *f,
+		     uint64_t offset)
 {
-	uint64_t gpa = ld->req->ram_base + LAYOUT_FLAT_OFFSET;
+	uint64_t gpa = ld->req->ram_base + offset;
 	int ret;
 
 	ret = check_kernel_fits(ld, f->name, gpa, f->size);
@@ -479,7 +493,63 @@ static int load_kernel_file(struct loader *ld, const struct lfile *f)
 			       f->name);
 	}
 	ld->res->format = KERNEL_FLAT;
-	return load_flat(ld, f);
+	return load_flat(ld, f, LAYOUT_FLAT_OFFSET);
+}
+
+static bool is_zimage(const uint8_t *hdr, size_t n)
+{
+	return n >= ZIMAGE_HDR_SIZE &&
+	       get_le32(hdr + ZIMAGE_MAGIC_OFF) == ZIMAGE_MAGIC;
+}
+
+/*
+ * --aarch32: kvmtool's rule, whatever the file is, it goes to RAM +
+ * 0x8000 and runs from its first byte; the formats a 64-bit boot takes
+ * are refused by name, and a zImage has its size checked.
+ */
+static int load_aarch32_file(struct loader *ld, const struct lfile *f)
+{
+	/* Enough for either header: an arm64 Image's is refused by name. */
+	uint8_t hdr[ARM64_IMAGE_HDR_SIZE > ZIMAGE_HDR_SIZE ?
+		    ARM64_IMAGE_HDR_SIZE : ZIMAGE_HDR_SIZE];
+	size_t n = f->size < sizeof(hdr) ? f->size : sizeof(hdr);
+	uint32_t start, end;
+	int ret;
+
+	ret = file_read(f, hdr, n, 0);
+	if (ret)
+		return ret;
+	if (arm64_image_has_magic(hdr, n))
+		return err_set(-EINVAL, "%s: an arm64 Image; --aarch32 boots "
+			       "a 32-bit zImage (arch/arm/boot/zImage)",
+			       f->name);
+	if (n >= 2 && hdr[0] == 0x1f && hdr[1] == 0x8b)
+		return err_set(-EINVAL, "%s: gzip data; --aarch32 boots a "
+			       "zImage, which inflates itself", f->name);
+	if (n >= 4 && !memcmp(hdr, ELF_MAGIC, 4))
+		return err_set(-EINVAL, "%s: an ELF file (vmlinux?); pass "
+			       "arch/arm/boot/zImage instead", f->name);
+	if (n >= 4 && ((uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 |
+		       (uint32_t)hdr[2] << 8 | hdr[3]) == UIMAGE_MAGIC)
+		return err_set(-EINVAL, "%s: a U-Boot uImage; pass the plain "
+			       "zImage (arch/arm/boot/zImage) instead",
+			       f->name);
+	if (!is_zimage(hdr, n)) {
+		ld->res->format = KERNEL_FLAT;
+		return load_flat(ld, f, LAYOUT_AARCH32_OFFSET);
+	}
+	start = get_le32(hdr + ZIMAGE_START_OFF);
+	end = get_le32(hdr + ZIMAGE_END_OFF);
+	if (end <= start)
+		return err_set(-EINVAL, "%s: zImage header gives no size "
+			       "(start 0x%x, end 0x%x)", f->name, start, end);
+	/* More is fine: a DTB may be appended. */
+	if (f->size < end - start)
+		return err_set(-EINVAL, "%s: truncated zImage (%s; its header "
+			       "says %s)", f->name, human(f->size).s,
+			       human(end - start).s);
+	ld->res->format = KERNEL_ZIMAGE;
+	return load_flat(ld, f, LAYOUT_AARCH32_OFFSET);
 }
 
 static int load_kernel(struct loader *ld)
@@ -488,7 +558,7 @@ static int load_kernel(struct loader *ld)
 	struct lfile f;
 	int ret;
 
-	ret = file_open(&f, ld->req->kernel);
+	ret = file_open(&f, "--kernel", ld->req->kernel);
 	/*
 	 * kvmtool's words: kvm-unit-tests' runner starts the VMM once with
 	 * a kernel that does not exist, and only this line tells it the VMM
@@ -501,7 +571,10 @@ static int load_kernel(struct loader *ld)
 			       ld->req->kernel, strerror(ENOENT));
 	if (ret)
 		return ret;
-	ret = load_kernel_file(ld, &f);
+	if (ld->req->aarch32)
+		ret = load_aarch32_file(ld, &f);
+	else
+		ret = load_kernel_file(ld, &f);
 	file_close(&f);
 	if (ret)
 		return ret;
@@ -532,7 +605,7 @@ static int load_firmware(struct loader *ld)
 	struct lfile f;
 	int ret;
 
-	ret = file_open(&f, ld->req->firmware);
+	ret = file_open(&f, "--firmware", ld->req->firmware);
 	if (ret)
 		return ret;
 	if (f.size > ld->req->ram_size)
@@ -561,7 +634,7 @@ static int load_initrd(struct loader *ld)
 	struct lfile f;
 	int ret;
 
-	ret = file_open(&f, ld->req->initrd);
+	ret = file_open(&f, "--initrd", ld->req->initrd);
 	if (ret)
 		return ret;
 	if (f.size > ld->req->ram_size) {
@@ -666,6 +739,8 @@ const char *kernel_format_name(enum kernel_format f)
 		return "gzip'd arm64 Image";
 	case KERNEL_FLAT:
 		return "flat binary";
+	case KERNEL_ZIMAGE:
+		return "32-bit zImage";
 	}
 	return "unknown";
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "log.h"
 
@@ -29,6 +31,56 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	fprintf(stderr, "pocvm: %s%s%s\n",
 		level == LOG_ERROR ? "" : level_names[level],
 		level == LOG_ERROR ? "" : ": ", line);
+}
+
+bool log_ratelimit_pass(struct log_ratelimit *rl, uint64_t now,
+			uint64_t *dropped)
+{
+	*dropped = 0;
+	if (now - rl->window_start >= LOG_GUEST_WINDOW_NS ||
+	    now < rl->window_start) {
+		rl->window_start = now;
+		rl->in_window = 0;
+	}
+	if (rl->in_window >= LOG_GUEST_BURST) {
+		rl->suppressed++;
+		return false;
+	}
+	rl->in_window++;
+	*dropped = rl->suppressed;
+	rl->suppressed = 0;
+	return true;
+}
+
+/* Limiters live in devices that several threads reach: one lock for all. */
+static pthread_mutex_t ratelimit_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void pr_guest(struct log_ratelimit *rl, enum log_level level,
+	      const char *fmt, ...)
+{
+	struct timespec ts;
+	char line[512];
+	uint64_t dropped;
+	va_list ap;
+	bool pass;
+
+	if (level > log_threshold)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	pthread_mutex_lock(&ratelimit_lock);
+	pass = log_ratelimit_pass(rl, (uint64_t)ts.tv_sec * 1000000000ULL +
+				  ts.tv_nsec, &dropped);
+	pthread_mutex_unlock(&ratelimit_lock);
+	if (!pass)
+		return;
+	if (dropped)
+		log_msg(level, "%s: %llu message(s) caused by the guest "
+			"suppressed", rl->name ?: "guest",
+			(unsigned long long)dropped);
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	log_msg(level, "%s", line);
 }
 
 int log_level_parse(const char *name, enum log_level *level)

@@ -2,194 +2,211 @@
 /*
  * The seccomp allow-list every pocvm thread runs under once set-up is
  * done: what is left to do then is KVM_RUN, device I/O on descriptors
- * already open, the event loop, thread start-up and the way out. Files,
- * sockets and processes can no longer be made, so a guest that takes over
+ * already open, the event loop, thread start-up and the way out. Files
+ * cannot be created, truncated or removed, sockets and processes cannot
+ * be made and no memory becomes executable, so a guest that takes over
  * a device emulation bug gets little more than the guest already had.
  *
  * A refused call fails with EPERM rather than killing pocvm: a path the
  * list missed then shows up as an error pocvm reports, never as lost
- * guest data. Hand-built BPF: libseccomp is not in the static build.
+ * guest data. Built with libseccomp; the rules read top to bottom as the
+ * policy, and tests/unit/test-seccomp.c tries each one.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <string.h>
-#include <linux/audit.h>
-#include <linux/filter.h>
 #include <linux/sched.h>
-#include <linux/seccomp.h>
+#include <seccomp.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "log.h"
-#include "seccomp.h"
+#include "seccomp-filter.h"
 
-#if defined(__aarch64__)
-#define AUDIT_ARCH_NATIVE	AUDIT_ARCH_AARCH64
-#elif defined(__x86_64__)
-#define AUDIT_ARCH_NATIVE	AUDIT_ARCH_X86_64
-#else
-#error "seccomp: no audit arch for this target"
-#endif
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 /*
- * Allowed with any arguments. Without a BPF JIT the filter is
- * interpreted on every call, in order: the hot ones come first.
+ * Allowed with any arguments. The rig's kernel has no BPF JIT, so the
+ * filter is interpreted on every call: the hot ones get a priority.
  */
-static const unsigned int plain_calls[] = {
-	/* the event loop, device and console I/O on descriptors already open */
-	__NR_read, __NR_write, __NR_epoll_pwait, __NR_futex,
-	__NR_readv, __NR_writev, __NR_pread64, __NR_pwrite64,
-	__NR_preadv, __NR_pwritev, __NR_io_submit, __NR_io_getevents,
-	__NR_ppoll, __NR_pselect6, __NR_clock_gettime, __NR_epoll_ctl,
-	__NR_lseek, __NR_close, __NR_fcntl, __NR_fstat, __NR_newfstatat,
-	__NR_fsync, __NR_fdatasync, __NR_fallocate,
-	__NR_io_destroy, __NR_io_cancel,
-	__NR_eventfd2, __NR_timerfd_settime, __NR_timerfd_gettime,
+static const int hot_calls[] = {
+	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(epoll_pwait),
+	SCMP_SYS(futex), SCMP_SYS(io_getevents), SCMP_SYS(io_submit),
+	SCMP_SYS(ppoll), SCMP_SYS(readv), SCMP_SYS(writev),
+};
+
+static const int plain_calls[] = {
+	/* device and console I/O on descriptors already open */
+	SCMP_SYS(pread64), SCMP_SYS(pwrite64),
+	SCMP_SYS(preadv), SCMP_SYS(pwritev), SCMP_SYS(pselect6),
+	SCMP_SYS(clock_gettime), SCMP_SYS(epoll_ctl),
+	SCMP_SYS(lseek), SCMP_SYS(close), SCMP_SYS(fcntl), SCMP_SYS(fstat),
+	SCMP_SYS(newfstatat), SCMP_SYS(fsync), SCMP_SYS(fdatasync),
+	SCMP_SYS(fallocate), SCMP_SYS(io_destroy), SCMP_SYS(io_cancel),
+	SCMP_SYS(eventfd2), SCMP_SYS(timerfd_settime),
+	SCMP_SYS(timerfd_gettime),
 	/* the control socket and the gdb stub */
-	__NR_accept4, __NR_recvfrom, __NR_sendto, __NR_recvmsg,
-	__NR_sendmsg, __NR_shutdown, __NR_setsockopt, __NR_getsockopt,
-	/* the control socket goes away on exit */
-	__NR_unlinkat,
+	SCMP_SYS(accept4), SCMP_SYS(recvfrom), SCMP_SYS(sendto),
+	SCMP_SYS(recvmsg), SCMP_SYS(sendmsg), SCMP_SYS(shutdown),
+	SCMP_SYS(setsockopt), SCMP_SYS(getsockopt),
 	/* memory and threads (glibc's malloc and pthreads) */
-	__NR_mmap, __NR_munmap, __NR_mprotect, __NR_madvise, __NR_mremap,
-	__NR_brk, __NR_mincore, __NR_set_robust_list, __NR_sched_yield,
-	__NR_sched_getaffinity, __NR_membarrier,
+	SCMP_SYS(munmap), SCMP_SYS(madvise), SCMP_SYS(mremap),
+	SCMP_SYS(brk), SCMP_SYS(mincore), SCMP_SYS(set_robust_list),
+	SCMP_SYS(sched_yield), SCMP_SYS(sched_getaffinity),
+	SCMP_SYS(membarrier), SCMP_SYS(rseq),
 	/* signals: VCPU kicks, SIGINT/SIGTERM through the signalfd */
-	__NR_rt_sigreturn, __NR_rt_sigprocmask, __NR_rt_sigaction,
-	__NR_sigaltstack, __NR_tgkill, __NR_tkill, __NR_restart_syscall,
+	SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask),
+	SCMP_SYS(rt_sigaction), SCMP_SYS(sigaltstack),
+	SCMP_SYS(restart_syscall),
 	/* time and identity */
-	__NR_clock_nanosleep, __NR_nanosleep,
-	__NR_gettimeofday, __NR_getpid, __NR_gettid, __NR_getrandom,
-	__NR_exit, __NR_exit_group,
-#ifdef __NR_rseq
-	__NR_rseq,
-#endif
-#ifdef __NR_epoll_wait
-	/* x86_64 only: the unit tests' build */
-	__NR_epoll_wait, __NR_poll, __NR_select, __NR_unlink,
-	__NR_arch_prctl,
+	SCMP_SYS(clock_nanosleep), SCMP_SYS(nanosleep),
+	SCMP_SYS(gettimeofday), SCMP_SYS(getpid), SCMP_SYS(gettid),
+	SCMP_SYS(getrandom),
+	SCMP_SYS(exit), SCMP_SYS(exit_group),
+#ifdef __x86_64__
+	/* the unit tests' build: glibc's x86_64 spellings */
+	SCMP_SYS(epoll_wait), SCMP_SYS(poll), SCMP_SYS(select),
+	SCMP_SYS(arch_prctl),
 #endif
 };
 
 /*
- * ioctl: by the type byte of the request. KVM's and vhost's own, and 'T'
- * for the terminal (TCGETS/TCSETS, FIONBIO) and tun (TUNSET*).
+ * The terminal ioctls pocvm makes after start-up: isatty() and
+ * tcgetattr() (TCGETS), tcsetattr() (TCSETS*). Every other 'T' ioctl,
+ * TIOCSTI (push input into the terminal) and TIOCLINUX above all, is
+ * refused: tun's TUNSET* are all done during set-up.
  */
-static const unsigned int ioctl_types[] = { 0xae, 0xaf, 'T' };
-
-#define INSNS_MAX	256
-
-struct bpf_prog {
-	struct sock_filter insn[INSNS_MAX];
-	unsigned int len;
+static const unsigned long tty_ioctls[] = {
+	TCGETS, TCSETS, TCSETSW, TCSETSF,
 };
 
-static void emit(struct bpf_prog *p, uint16_t code, uint8_t jt, uint8_t jf,
-		 uint32_t k)
+/* KVM's and vhost's own ioctl types: any request of theirs. */
+static const unsigned int ioctl_types[] = { 0xae, 0xaf };
+
+/* Flags that make an open write, truncate or create. */
+#define OPEN_WRITE_FLAGS	(O_ACCMODE | O_CREAT | O_TRUNC)
+
+#define ALLOW		SCMP_ACT_ALLOW
+
+/* Argument n equals v. (libseccomp's SCMP_A* trip -Wextra.) */
+static struct scmp_arg_cmp eq(unsigned int n, uint64_t v)
 {
-	if (p->len < INSNS_MAX)
-		p->insn[p->len] = (struct sock_filter)BPF_JUMP(code, k, jt, jf);
-	p->len++;
+	return (struct scmp_arg_cmp){ .arg = n, .op = SCMP_CMP_EQ,
+				      .datum_a = v };
 }
 
-#define LOAD(off)	emit(p, BPF_LD | BPF_W | BPF_ABS, 0, 0, (off))
-#define RET(v)		emit(p, BPF_RET | BPF_K, 0, 0, (v))
-#define ARG_LO(n)	(offsetof(struct seccomp_data, args[(n)]))
-#define DENY		(SECCOMP_RET_ERRNO | EPERM)
-
-/*
- * For system call nr only: load its argument arg, and return match when
- * test (BPF_JEQ or BPF_JSET) holds against k, else other. Other calls
- * go on past these five instructions.
- */
-static void arg_rule(struct bpf_prog *p, unsigned int nr, unsigned int arg,
-		     uint16_t test, uint32_t k, uint32_t match, uint32_t other)
+/* Argument n, and-ed with mask, equals v. */
+static struct scmp_arg_cmp masked_eq(unsigned int n, uint64_t mask,
+				     uint64_t v)
 {
-	emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 4, nr);
-	LOAD(ARG_LO(arg));
-	emit(p, BPF_JMP | test | BPF_K, 0, 1, k);
-	RET(match);
-	RET(other);
+	return (struct scmp_arg_cmp){ .arg = n, .op = SCMP_CMP_MASKED_EQ,
+				      .datum_a = mask, .datum_b = v };
 }
 
-/* Build the filter; -E2BIG if it outgrew INSNS_MAX (a bug, caught in tests). */
-static int build_filter(struct bpf_prog *p)
+static int add_rules(scmp_filter_ctx ctx, const struct seccomp_policy *pol)
 {
-	const unsigned int nr_plain =
-		sizeof(plain_calls) / sizeof(plain_calls[0]);
-	const unsigned int nr_types =
-		sizeof(ioctl_types) / sizeof(ioctl_types[0]);
 	unsigned int i;
+	int ret = 0;
 
-	p->len = 0;
-	/* Another arch's numbers mean other calls: refuse them all. */
-	LOAD(offsetof(struct seccomp_data, arch));
-	emit(p, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, AUDIT_ARCH_NATIVE);
-	RET(SECCOMP_RET_KILL_PROCESS);
-	LOAD(offsetof(struct seccomp_data, nr));
-#ifdef __X32_SYSCALL_BIT
-	emit(p, BPF_JMP | BPF_JGE | BPF_K, 0, 1, __X32_SYSCALL_BIT);
-	RET(DENY);
-#endif
-	/* ioctl first: KVM_RUN is the call made most. By type byte. */
-	emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 4 + 2 * nr_types, __NR_ioctl);
-	LOAD(ARG_LO(1));
-	emit(p, BPF_ALU | BPF_RSH | BPF_K, 0, 0, 8);
-	emit(p, BPF_ALU | BPF_AND | BPF_K, 0, 0, 0xff);
-	for (i = 0; i < nr_types; i++) {
-		emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, ioctl_types[i]);
-		RET(SECCOMP_RET_ALLOW);
+	/* ioctl first: KVM_RUN is the call made most. */
+	for (i = 0; i < ARRAY_SIZE(ioctl_types) && !ret; i++)
+		ret = seccomp_rule_add(ctx, ALLOW, SCMP_SYS(ioctl), 1,
+				       masked_eq(1, 0xff00,
+					       ioctl_types[i] << 8));
+	/* The full 64 bits: the kernel would drop high bits set here. */
+	for (i = 0; i < ARRAY_SIZE(tty_ioctls) && !ret; i++)
+		ret = seccomp_rule_add(ctx, ALLOW, SCMP_SYS(ioctl), 1,
+				       eq(1, tty_ioctls[i]));
+	ret = ret ?: seccomp_syscall_priority(ctx, SCMP_SYS(ioctl), 255);
+	for (i = 0; i < ARRAY_SIZE(hot_calls) && !ret; i++) {
+		ret = seccomp_rule_add(ctx, ALLOW, hot_calls[i], 0);
+		ret = ret ?: seccomp_syscall_priority(ctx, hot_calls[i],
+						      254 - i);
 	}
-	RET(DENY);
-	for (i = 0; i < nr_plain; i++) {
-		emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, plain_calls[i]);
-		RET(SECCOMP_RET_ALLOW);
-	}
+	for (i = 0; i < ARRAY_SIZE(plain_calls) && !ret; i++)
+		ret = seccomp_rule_add(ctx, ALLOW, plain_calls[i], 0);
+	if (ret)
+		return ret;
+
+	/* Nothing becomes executable: no code can be brought in. */
+	ret = seccomp_rule_add(ctx, ALLOW, SCMP_SYS(mmap), 1,
+			       masked_eq(2, PROT_EXEC, 0));
+	ret = ret ?: seccomp_rule_add(ctx, ALLOW, SCMP_SYS(mprotect), 1,
+				      masked_eq(2, PROT_EXEC, 0));
 	/* Threads, never processes: clone must share the address space. */
-	arg_rule(p, __NR_clone, 0, BPF_JSET, CLONE_THREAD, SECCOMP_RET_ALLOW,
-		 DENY);
+	ret = ret ?: seccomp_rule_add(ctx, ALLOW, SCMP_SYS(clone), 1,
+				      masked_eq(0, CLONE_THREAD,
+					      CLONE_THREAD));
 	/* clone3's flags are out of reach: ENOSYS makes glibc use clone. */
-	emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, __NR_clone3);
-	RET(SECCOMP_RET_ERRNO | ENOSYS);
-	/*
-	 * openat, never to create: --reboot reads the images again and a
-	 * virtio-net reset opens /dev/vhost-net anew.
-	 */
-	arg_rule(p, __NR_openat, 2, BPF_JSET, O_CREAT, DENY, SECCOMP_RET_ALLOW);
+	ret = ret ?: seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
+				      SCMP_SYS(clone3), 0);
+	/* Signals to our own threads only (pthread_kill, raise). */
+	ret = ret ?: seccomp_rule_add(ctx, ALLOW, SCMP_SYS(tgkill), 1,
+				      eq(0, getpid()));
+	/* A thread may pin itself (--vcpu-affinity), never another. */
+	ret = ret ?: seccomp_rule_add(ctx, ALLOW, SCMP_SYS(sched_setaffinity),
+				      1, eq(0, 0));
 	/* prctl only to name a thread. */
-	arg_rule(p, __NR_prctl, 0, BPF_JEQ, PR_SET_NAME, SECCOMP_RET_ALLOW,
-		 DENY);
-	RET(DENY);
-	return p->len > INSNS_MAX ? -E2BIG : 0;
+	ret = ret ?: seccomp_rule_add(ctx, ALLOW, SCMP_SYS(prctl), 1,
+				      eq(0, PR_SET_NAME));
+	/*
+	 * openat to read: --reboot reads the images again. With vhost,
+	 * O_RDWR too, for /dev/vhost-net (Landlock names the path).
+	 */
+	ret = ret ?: seccomp_rule_add(ctx, ALLOW, SCMP_SYS(openat), 1,
+				      masked_eq(2, OPEN_WRITE_FLAGS, O_RDONLY));
+	if (!ret && pol->open_rdwr)
+		ret = seccomp_rule_add(ctx, ALLOW, SCMP_SYS(openat), 1,
+				       masked_eq(2, OPEN_WRITE_FLAGS, O_RDWR));
+	/* Removing the control socket at exit: that directory, files only. */
+	if (!ret && pol->unlink_dirfd >= 0)
+		ret = seccomp_rule_add(ctx, ALLOW, SCMP_SYS(unlinkat), 2,
+				       eq(0, pol->unlink_dirfd),
+				       eq(2, 0));
+	return ret;
 }
 
-int seccomp_lock_down(void)
+int seccomp_lock_down(const struct seccomp_policy *pol, bool *on)
 {
-	struct bpf_prog p;
-	struct sock_fprog prog;
+	scmp_filter_ctx ctx;
 	int ret;
 
-	ret = build_filter(&p);
-	if (ret)
-		return err_set(ret, "seccomp: the filter is too long");
-	prog.len = p.len;
-	prog.filter = p.insn;
-	/* Without it, a filter may only be added with CAP_SYS_ADMIN. */
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
-		return err_set(-errno, "seccomp: PR_SET_NO_NEW_PRIVS failed");
-	/* TSYNC: threads started during set-up get the filter too. */
-	if (!syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER,
-		     SECCOMP_FILTER_FLAG_TSYNC, &prog))
-		return 0;
-	/* A kernel built without CONFIG_SECCOMP_FILTER: say so, run on. */
-	if (errno == ENOSYS || errno == EINVAL) {
+	*on = false;
+	/*
+	 * 2: the seccomp() call with TSYNC. Less is a kernel without
+	 * CONFIG_SECCOMP_FILTER (or qemu-user): say so, run on.
+	 */
+	if (seccomp_api_get() < 2) {
 		pr_warn("seccomp: this kernel cannot filter system calls; "
 			"running without the allow-list");
 		return 0;
 	}
-	return err_set(-errno, "seccomp: cannot install the filter: %s "
-		       "(--no-seccomp runs without it)", strerror(errno));
+	ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
+	if (!ctx)
+		return err_set(-ENOMEM, "seccomp: cannot build the filter");
+	/* Another arch's numbers mean other calls: refuse them all. */
+	ret = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
+			       SCMP_ACT_KILL_PROCESS);
+	/* Every thread, should set-up ever start one before this. */
+	ret = ret ?: seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
+	/* The kernel's own errno from seccomp_load(), not libseccomp's. */
+	ret = ret ?: seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1);
+	ret = ret ?: add_rules(ctx, pol);
+	if (ret) {
+		seccomp_release(ctx);
+		return err_set(ret, "seccomp: cannot build the filter: %s",
+			       strerror(-ret));
+	}
+	ret = seccomp_load(ctx);
+	seccomp_release(ctx);
+	if (!ret) {
+		*on = true;
+		return 0;
+	}
+	return err_set(ret, "seccomp: cannot install the filter: %s "
+		       "(--no-seccomp runs without it)", strerror(-ret));
 }

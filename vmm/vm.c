@@ -173,6 +173,7 @@ struct device *vm_add_device(struct vm *vm, const struct device_ops *ops,
 	dev->size = size;
 	dev->spi = spi;
 	dev->priv = priv;
+	dev->log_rl.name = ops->name;
 	pthread_mutex_init(&dev->lock, NULL);
 	return dev;
 }

@@ -292,7 +292,7 @@ static int req_ranges(struct vblk *b, struct blk_req *r, uint32_t type)
 	uint8_t buf[BLK_HDR_SIZE + BLK_RANGE_SEGS * BLK_RANGE_SIZE];
 	bool discard = type == BLK_T_DISCARD;
 	uint64_t len = r->vreq.out_len - BLK_HDR_SIZE;
-	unsigned int i, n = len / BLK_RANGE_SIZE;
+	uint64_t i, n;
 	uint64_t sector;
 	uint32_t count, flags;
 	int mode;
@@ -302,10 +302,15 @@ static int req_ranges(struct vblk *b, struct blk_req *r, uint32_t type)
 	if (!(b->ops.features & (1ULL << (discard ? BLK_F_DISCARD :
 					   BLK_F_WRITE_ZEROES))))
 		return BLK_S_UNSUPP;
-	if (r->vreq.in_len != 1 || !len || len % BLK_RANGE_SIZE ||
-	    n > BLK_RANGE_SEGS)
+	/*
+	 * The length is the guest's sum of up to 128 descriptors: bound it
+	 * before deriving anything from it, never after a division.
+	 */
+	if (r->vreq.in_len != 1 || !len ||
+	    len > BLK_RANGE_SEGS * BLK_RANGE_SIZE || len % BLK_RANGE_SIZE)
 		return BLK_S_IOERR;
-	virtq_req_gather(&r->vreq, buf, BLK_HDR_SIZE + len);
+	n = len / BLK_RANGE_SIZE;
+	virtq_req_gather(&r->vreq, buf, sizeof(buf), BLK_HDR_SIZE + len);
 	for (i = 0; i < n; i++) {
 		range_decode(buf + BLK_HDR_SIZE + i * BLK_RANGE_SIZE, &sector,
 			     &count, &flags);
@@ -349,7 +354,7 @@ static int req_start(struct vblk *b, struct blk_req *r, uint32_t *used_len)
 	*used_len = 1;
 	if (q->out_len < BLK_HDR_SIZE)
 		return BLK_S_IOERR;
-	virtq_req_gather(q, hdr, sizeof(hdr));
+	virtq_req_gather(q, hdr, sizeof(hdr), sizeof(hdr));
 	memcpy(&type, hdr, 4);
 	memcpy(&sector, hdr + 8, 8);
 	type = le32toh(type);
@@ -460,8 +465,9 @@ static void blk_process(struct virtio_dev *vdev, struct virtq *vq)
 		r->vq = vq;
 		/* No status byte: nothing can tell the driver it failed. */
 		if (!r->vreq.nr_in) {
-			pr_warn("%s: request %u has no status byte",
-				b->path, r->vreq.head);
+			pr_guest(&vdev->log_rl, LOG_WARN,
+				 "%s: request %u has no status byte",
+				 b->path, r->vreq.head);
 			req_free(b, r);
 			virtio_dev_broken(vdev);
 			break;

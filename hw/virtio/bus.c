@@ -142,7 +142,7 @@ static void bus_reset(struct device *dev)
 {
 	/* A kick still queued in the event loop may race with a reboot. */
 	pthread_mutex_lock(&dev->lock);
-	virtio_dev_reset(dev->priv);
+	virtio_dev_system_reset(dev->priv);
 	pthread_mutex_unlock(&dev->lock);
 }
 
@@ -336,7 +336,9 @@ int virtio_mmio_add(struct vm *vm, const struct virtio_dev_ops *ops,
 	if (!b)
 		return -ENOMEM;
 	vdev = &b->vdev;
-	ret = virtio_dev_init(vdev, ops, &vm->mem, priv);
+	/* Every device speaks the register set the run chose. */
+	ret = virtio_dev_init(vdev, ops, vm->cfg->virtio_transport, &vm->mem,
+			      priv);
 	if (ret) {
 		free(b);
 		return ret;

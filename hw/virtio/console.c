@@ -118,7 +118,8 @@ static void cons_queue_ctrl(struct vconsole *c, uint32_t id, uint16_t event,
 
 	/* The driver answers each message before we send more than 8. */
 	if (c->out_count == OUTBOX_SIZE) {
-		pr_warn("virtio-console: control messages lost");
+		pr_guest(&c->vdev->log_rl, LOG_WARN,
+			 "virtio-console: control messages lost");
 		return;
 	}
 	m = &c->outbox[(c->out_head + c->out_count++) % OUTBOX_SIZE];
@@ -157,8 +158,9 @@ static void cons_control(struct vconsole *c, const struct ctrl_msg *m)
 		if (value)
 			cons_port_ready(c, id);
 		else
-			pr_warn("virtio-console: guest failed to add port %u",
-				id);
+			pr_guest(&c->vdev->log_rl, LOG_WARN,
+				 "virtio-console: guest failed to add port %u",
+				 id);
 		break;
 	default:
 		/* PORT_OPEN and the rest need nothing from pocvm. */
@@ -183,12 +185,14 @@ static void cons_status_byte(struct vconsole *c, char ch)
 	v = strtol(c->status_line, &end, 10);
 	if (errno || end == c->status_line || *end || v < 0 || v > 255) {
 		if (!c->status_warned)
-			pr_warn("%s: '%s' is not an exit status (0-255)",
-				STATUS_PORT_NAME, c->status_line);
+			pr_guest(&c->vdev->log_rl, LOG_WARN,
+				 "%s: '%s' is not an exit status (0-255)",
+				 STATUS_PORT_NAME, c->status_line);
 		c->status_warned = true;
 		return;
 	}
-	pr_info("guest reported exit status %ld", v);
+	pr_guest(&c->vdev->log_rl, LOG_INFO,
+		 "guest reported exit status %ld", v);
 	vm_set_guest_status(c->vm, v);
 }
 
@@ -262,7 +266,8 @@ static void cons_queue_notify(struct virtio_dev *vdev, struct virtq *vq)
 		return;		/* other rx queues: pocvm never sends there */
 	while ((ret = virtq_pop(vq, &req)) == 0) {
 		if (vq->index == Q_CTRL_TX) {
-			if (virtq_req_gather(&req, &m, sizeof(m)) == sizeof(m))
+			if (virtq_req_gather(&req, &m, sizeof(m),
+					     sizeof(m)) == sizeof(m))
 				cons_control(c, &m);
 		} else {
 			cons_port_output(c, vq->index == 1 ? PORT_CONSOLE :

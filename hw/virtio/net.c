@@ -53,7 +53,11 @@
 				 (1ULL << VIRTIO_RING_F_EVENT_IDX) | \
 				 (1ULL << VIRTIO_RING_F_INDIRECT_DESC))
 
-/* struct virtio_net_hdr: VERSION_1 always has num_buffers. */
+/*
+ * struct virtio_net_hdr with num_buffers: what VERSION_1 or MRG_RXBUF
+ * puts before each packet. A legacy driver without MRG_RXBUF uses the
+ * first 10 bytes only (5.1.6.1 "Legacy Interface"): guest_hdr_len().
+ */
 struct net_hdr {
 	uint8_t flags;
 	uint8_t gso_type;
@@ -65,6 +69,7 @@ struct net_hdr {
 } __attribute__((packed));
 
 #define NET_HDR_LEN		sizeof(struct net_hdr)
+#define NET_HDR_LEN_LEGACY	10	/* no num_buffers */
 /* The largest header and frame a queue or the tap may hold: 65562. */
 #define NET_MAX_PKT		(NET_HDR_LEN + NET_MAX_FRAME)
 
@@ -87,7 +92,8 @@ struct vnet {
 	bool want_vhost;
 	struct event_loop *loop;	/* NULL before start, in unit tests */
 	bool rx_watching;
-	unsigned int warned;
+	unsigned int warned;	/* one of each kind until reset */
+	struct log_ratelimit log_rl;	/* and resets cannot defeat this */
 	/* vhost-net while it serves the queues, and what it holds */
 	int vhost_fd;
 	unsigned int vhost_kicks;	/* bit i: queue i's kick fd taken */
@@ -112,7 +118,16 @@ net_warn(struct vnet *n, enum net_warning kind, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	pr_warn("virtio-net %s: %s", n->ifname, msg);
+	pr_guest(&n->log_rl, LOG_WARN, "virtio-net %s: %s", n->ifname, msg);
+}
+
+/* The header the driver's features call for: 12 bytes or 10. */
+static size_t guest_hdr_len(const struct virtio_dev *vdev)
+{
+	if (vdev->guest_features & ((1ULL << VIRTIO_F_VERSION_1) |
+				    (1ULL << NET_F_MRG_RXBUF)))
+		return NET_HDR_LEN;
+	return NET_HDR_LEN_LEGACY;
 }
 
 static bool dev_running(const struct virtio_dev *vdev)
@@ -187,7 +202,10 @@ static int rx_deliver(struct vnet *n, struct virtio_dev *vdev,
 		      struct virtq *vq)
 {
 	bool mrg = vdev->guest_features & (1ULL << NET_F_MRG_RXBUF);
-	uint64_t total = NET_HDR_LEN + n->pkt_len, done = 0, got;
+	size_t hlen = guest_hdr_len(vdev);
+	/* The header ends where the frame starts: a short one starts later. */
+	const uint8_t *pkt = n->pkt + NET_HDR_LEN - hlen;
+	uint64_t total = hlen + n->pkt_len, done = 0, got;
 	struct virtq_req *req = &n->rx_req;
 	uint8_t *nb_lo = NULL, *nb_hi = NULL;
 	unsigned int count = 0;
@@ -209,25 +227,30 @@ static int rx_deliver(struct vnet *n, struct virtio_dev *vdev,
 			return ret;
 		if (!count) {
 			/* The header goes whole into the first buffer. */
-			if (req->in_len < NET_HDR_LEN) {
-				pr_warn("virtio-net %s: receive buffer of %llu "
-					"bytes cannot hold the header",
-					n->ifname,
-					(unsigned long long)req->in_len);
+			if (req->in_len < hlen) {
+				pr_guest(&vdev->log_rl, LOG_WARN,
+					 "virtio-net %s: receive buffer of "
+					 "%llu bytes cannot hold the header",
+					 n->ifname,
+					 (unsigned long long)req->in_len);
 				return -EINVAL;
 			}
-			nb_lo = req_in_byte(req, NET_HDR_LEN - 2);
-			nb_hi = req_in_byte(req, NET_HDR_LEN - 1);
+			if (hlen == NET_HDR_LEN) {
+				nb_lo = req_in_byte(req, NET_HDR_LEN - 2);
+				nb_hi = req_in_byte(req, NET_HDR_LEN - 1);
+			}
 		}
-		got = virtq_req_fill(req, n->pkt + done, total - done);
+		got = virtq_req_fill(req, pkt + done, total - done);
 		n->rx_used[count].id = req->head;
 		n->rx_used[count].len = got;
 		count++;
 		done += got;
 	}
 	/* num_buffers, little-endian, now that the count is known. */
-	*nb_lo = count & 0xff;
-	*nb_hi = count >> 8;
+	if (nb_lo && nb_hi) {
+		*nb_lo = count & 0xff;
+		*nb_hi = count >> 8;
+	}
 	n->pkt_len = 0;
 	ret = virtq_push_batch(vq, n->rx_used, count);
 	return ret ?: 1;
@@ -296,23 +319,25 @@ bool vnet_rx_watching(const struct virtio_dev *vdev)
 }
 
 /* One transmit chain to the fd; false if it was dropped. */
-static bool tx_packet(struct vnet *n, const struct virtq_req *req)
+static bool tx_packet(struct vnet *n, const struct virtq_req *req,
+		      size_t hlen)
 {
 	static const struct net_hdr zero;
 	struct iovec iov[VIRTQ_MAX_SEGS + 1];
-	uint64_t skip = NET_HDR_LEN;
+	uint64_t skip = hlen;
 	unsigned int i, nr = 0;
-	struct net_hdr hdr;
+	struct net_hdr hdr = { 0 };
 
-	if (req->out_len < NET_HDR_LEN + ETH_HDR_LEN ||
-	    req->out_len > NET_MAX_PKT) {
+	if (req->out_len < hlen + ETH_HDR_LEN ||
+	    req->out_len > hlen + NET_MAX_FRAME) {
 		net_warn(n, WARN_TX_LEN, "transmit chain of %llu bytes "
 			 "(header and frame: %zu to %zu) dropped",
 			 (unsigned long long)req->out_len,
-			 NET_HDR_LEN + ETH_HDR_LEN, NET_MAX_PKT);
+			 hlen + ETH_HDR_LEN, hlen + NET_MAX_FRAME);
 		return false;
 	}
-	virtq_req_gather(req, &hdr, sizeof(hdr));
+	/* flags and gso_type lead both header layouts. */
+	virtq_req_gather(req, &hdr, sizeof(hdr), hlen);
 	/* We offer no checksum or segmentation offload. */
 	if (hdr.gso_type != NET_HDR_GSO_NONE ||
 	    (hdr.flags & NET_HDR_F_NEEDS_CSUM)) {
@@ -351,7 +376,7 @@ static void tx_run(struct virtio_dev *vdev, struct virtq *vq)
 	int ret;
 
 	while ((ret = virtq_pop(vq, &n->tx_req)) == 0) {
-		tx_packet(n, &n->tx_req);
+		tx_packet(n, &n->tx_req, guest_hdr_len(vdev));
 		/* Sent or dropped, the buffer goes back. */
 		n->tx_used[count].id = n->tx_req.head;
 		n->tx_used[count].len = 0;
@@ -396,8 +421,9 @@ static void vhost_stop(struct vnet *n, struct virtio_dev *vdev)
 			continue;
 		off.index = i;
 		if (ioctl(n->vhost_fd, VHOST_NET_SET_BACKEND, &off) < 0)
-			pr_warn("virtio-net %s: vhost-net: stopping queue "
-				"%u: %s", n->ifname, i, strerror(errno));
+			pr_guest(&vdev->log_rl, LOG_WARN,
+				 "virtio-net %s: vhost-net: stopping queue "
+				 "%u: %s", n->ifname, i, strerror(errno));
 	}
 	/*
 	 * No VHOST_GET_VRING_BASE: the queues are reset right after this,
@@ -482,8 +508,17 @@ static int vhost_start(struct vnet *n, struct virtio_dev *vdev)
 			(uintptr_t)mem->regions[i].host;
 	}
 	want = vdev->guest_features & VHOST_FEATURES;
-	if (ioctl(n->vhost_fd, VHOST_SET_OWNER) < 0 ||
-	    ioctl(n->vhost_fd, VHOST_GET_FEATURES, &have) < 0) {
+	/*
+	 * vhost-net hands the tap headers of the driver's size; the tap was
+	 * set up for 12 bytes (TUNSETVNETHDRSZ). A legacy driver without
+	 * MRG_RXBUF uses 10: pocvm serves that one itself.
+	 */
+	if (guest_hdr_len(vdev) != n->fd_hdr_len) {
+		ret = err_set(-EOPNOTSUPP, "the driver's %zu-byte header "
+			      "(legacy, no MRG_RXBUF) is not the tap's %u",
+			      guest_hdr_len(vdev), n->fd_hdr_len);
+	} else if (ioctl(n->vhost_fd, VHOST_SET_OWNER) < 0 ||
+		   ioctl(n->vhost_fd, VHOST_GET_FEATURES, &have) < 0) {
 		ret = err_set(-errno, "%s", strerror(errno));
 	} else if (want & ~have) {
 		ret = err_set(-EOPNOTSUPP, "lacks features 0x%llx",
@@ -627,6 +662,7 @@ struct vnet *vnet_create(int fd, unsigned int fd_hdr_len,
 	n->fd = fd;
 	n->fd_hdr_len = fd_hdr_len;
 	n->vhost_fd = -1;
+	n->log_rl.name = "virtio-net";
 	memcpy(n->mac, mac, 6);
 	strcpy(n->ifname, "-");
 	return n;

@@ -19,6 +19,7 @@ void virtq_reset(struct virtq *vq)
 {
 	vq->num = vq->num_max;
 	vq->desc_gpa = vq->avail_gpa = vq->used_gpa = 0;
+	vq->align = vq->pfn = 0;
 	vq->ready = false;
 	vq->event_idx = vq->indirect = false;
 	vq->warned = false;
@@ -41,7 +42,11 @@ vq_bad(struct virtq *vq, int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	pr_warn("virtqueue %u: %s", vq->index, msg);
+	if (vq->log_rl)
+		pr_guest(vq->log_rl, LOG_WARN, "%s: virtqueue %u: %s",
+			 vq->log_rl->name, vq->index, msg);
+	else
+		pr_warn("virtqueue %u: %s", vq->index, msg);
 	return err;
 }
 
@@ -76,6 +81,25 @@ int virtq_enable(struct virtq *vq, uint64_t features)
 	vq->indirect = features & (1ULL << VIRTIO_RING_F_INDIRECT_DESC);
 	vq->last_avail = vq->used_idx = vq->signalled = 0;
 	vq->ready = true;
+	return 0;
+}
+
+int virtq_legacy_layout(struct virtq *vq, uint64_t gpa)
+{
+	uint64_t align = vq->align, avail_end;
+
+	if (!align || (align & (align - 1)))
+		return vq_bad(vq, -EINVAL, "QueueAlign %llu is not a power "
+			      "of two", (unsigned long long)align);
+	/*
+	 * gpa < 2^63 (a 32-bit PFN times a 32-bit page size) and num and
+	 * align are 16 and 32 bits: none of this can wrap.
+	 */
+	vq->desc_gpa = gpa;
+	vq->avail_gpa = gpa + sizeof(struct virtq_desc) * (uint64_t)vq->num;
+	/* flags, idx, ring[num], used_event */
+	avail_end = vq->avail_gpa + 6 + 2 * (uint64_t)vq->num;
+	vq->used_gpa = (avail_end + align - 1) & ~(align - 1);
 	return 0;
 }
 
@@ -332,11 +356,15 @@ uint64_t virtq_req_fill(struct virtq_req *req, const void *src, uint64_t len)
 	return done;
 }
 
-uint64_t virtq_req_gather(const struct virtq_req *req, void *dst, uint64_t len)
+uint64_t virtq_req_gather(const struct virtq_req *req, void *dst,
+			  size_t dst_size, uint64_t len)
 {
 	uint8_t *p = dst;
 	uint64_t done = 0;
 	unsigned int i;
+
+	if (len > dst_size)
+		len = dst_size;
 
 	for (i = 0; i < req->nr_out && done < len; i++) {
 		uint64_t n = req->iov[i].iov_len;

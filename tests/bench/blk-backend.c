@@ -98,7 +98,8 @@ static void dev_up(const char *path, bool direct)
 	ret = vblk_open(&d, &blk);
 	if (ret)
 		die(err_message(ret));
-	if (virtio_dev_init(&vdev, vblk_dev_ops(blk), &mem, blk))
+	if (virtio_dev_init(&vdev, vblk_dev_ops(blk), VIRTIO_TRANSPORT_MMIO,
+			    &mem, blk))
 		die("virtio_dev_init failed");
 	vdev.set_irq = fake_set_irq;
 	wr(0x070, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);

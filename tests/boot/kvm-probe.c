@@ -22,6 +22,31 @@ static void check(int ok, const char *what, long val)
 		failures++;
 }
 
+/* What the host offers guests: printed for the record, never a verdict. */
+static const struct {
+	long cap;
+	const char *name;
+} caps[] = {
+	{ KVM_CAP_NR_VCPUS, "KVM_CAP_NR_VCPUS" },
+	{ KVM_CAP_MAX_VCPUS, "KVM_CAP_MAX_VCPUS" },
+	{ KVM_CAP_ARM_EL1_32BIT, "KVM_CAP_ARM_EL1_32BIT" },
+	{ KVM_CAP_ARM_PMU_V3, "KVM_CAP_ARM_PMU_V3" },
+	{ KVM_CAP_ARM_SVE, "KVM_CAP_ARM_SVE" },
+	{ KVM_CAP_ARM_PTRAUTH_ADDRESS, "KVM_CAP_ARM_PTRAUTH_ADDRESS" },
+	{ KVM_CAP_ARM_PTRAUTH_GENERIC, "KVM_CAP_ARM_PTRAUTH_GENERIC" },
+	{ KVM_CAP_STEAL_TIME, "KVM_CAP_STEAL_TIME" },
+	{ KVM_CAP_ARM_MTE, "KVM_CAP_ARM_MTE" },
+};
+
+static void print_caps(int fd, const char *on)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
+		printf("cap  %s %s %d\n", on, caps[i].name,
+		       ioctl(fd, KVM_CHECK_EXTENSION, caps[i].cap));
+}
+
 int main(void)
 {
 	struct kvm_vcpu_init init;
@@ -52,6 +77,8 @@ int main(void)
 		return 1;
 	ret = ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_IRQFD);
 	check(ret > 0, "KVM_CAP_IRQFD on the VM", ret);
+	print_caps(kvm, "kvm");
+	print_caps(vm, "vm");
 
 	memset(&init, 0, sizeof(init));
 	ret = ioctl(vm, KVM_ARM_PREFERRED_TARGET, &init);

@@ -34,15 +34,16 @@ series_patches() {
 		sort || true
 }
 
-# Download one arm64 .deb into $CACHE/debs (once) and print its path.
+# Download one .deb of ARCH (default arm64) into $CACHE/debs (once) and
+# print its path.
 fetch_deb() {
-	local pkg=$1 dir="$CACHE/debs" f
+	local pkg=$1 arch=${2:-arm64} dir="$CACHE/debs" f
 	mkdir -p "$dir"
-	f=$(ls "$dir/${pkg}_"*_arm64.deb 2>/dev/null | sort -V | tail -n 1)
+	f=$(ls "$dir/${pkg}_"*_$arch.deb 2>/dev/null | sort -V | tail -n 1)
 	if [ -z "$f" ]; then
-		(cd "$dir" && apt-get download -qq -o APT::Sandbox::User=root "$pkg:arm64" >/dev/null) ||
-			die "cannot download $pkg:arm64 (run 'make deps')"
-		f=$(ls "$dir/${pkg}_"*_arm64.deb | sort -V | tail -n 1)
+		(cd "$dir" && apt-get download -qq -o APT::Sandbox::User=root "$pkg:$arch" >/dev/null) ||
+			die "cannot download $pkg:$arch (run 'make deps')"
+		f=$(ls "$dir/${pkg}_"*_$arch.deb | sort -V | tail -n 1)
 	fi
 	printf '%s\n' "$f"
 }
@@ -74,6 +75,27 @@ busybox_path() {
 		dpkg-deb -x "$deb" "$d"
 	fi
 	printf '%s\n' "$d/bin/busybox"
+}
+
+# Debian's armhf busybox and ARMv7 kernel, for --aarch32 guests; prints
+# the directory with zImage and bin/busybox.
+aarch32_dir() {
+	local pkg d
+	pkg=$(apt-cache depends linux-image-armmp:armhf 2>/dev/null |
+		awk '/Depends: linux-image-/{print $2; exit}')
+	pkg=${pkg%:armhf}
+	[ -n "$pkg" ] || die "no linux-image-armmp:armhf in apt (run 'make deps')"
+	d="$CACHE/aarch32/$pkg"
+	if [ ! -f "$d/zImage" ]; then
+		rm -rf "$d" && mkdir -p "$d/pkg"
+		dpkg-deb -x "$(fetch_deb "$pkg" armhf)" "$d/pkg"
+		dpkg-deb -x "$(fetch_deb busybox-static armhf)" "$d/pkg"
+		cp "$d/pkg/bin/busybox" "$d/busybox"
+		cp "$d/pkg/boot/vmlinuz-"* "$d/zImage"
+		# The unpacked modules are not needed: keep the cache small.
+		rm -rf "$d/pkg"
+	fi
+	printf '%s\n' "$d"
 }
 
 # Debian's stock arm64 cloud kernel (unpatched, KVM built in, virtio as
@@ -115,10 +137,11 @@ kut_source() {
 	fi
 }
 
-# Append the lines gen_init_cpio needs for a busybox userland to $1.
+# Append the lines gen_init_cpio needs for a busybox userland to $1;
+# $2 is another busybox binary (default: the arm64 one).
 cpio_busybox_base() {
-	local list=$1 bb
-	bb=$(busybox_path)
+	local list=$1 bb=${2:-}
+	[ -n "$bb" ] || bb=$(busybox_path)
 	cat >> "$list" <<EOL
 dir /dev 755 0 0
 nod /dev/console 600 0 0 c 5 1

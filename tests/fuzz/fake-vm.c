@@ -7,6 +7,7 @@
  * and check the promises devices make to the bus.
  */
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
@@ -25,9 +26,28 @@ struct config fuzz_cfg;
 static struct virtio_dev vdev;
 static int input_wr = -1;	/* the other end of the devices' stdin */
 static int null_fd = -1;	/* where guest output goes */
-static event_fn input_fn;
-static void *input_arg;
 static int irq_level[64];
+static char loop_token;	/* devices only compare the loop to NULL */
+
+/* The event loop: what devices watch, dispatched by fuzz_loop_run(). */
+#define MAX_WATCHES	8
+static struct watch {
+	int fd;
+	uint32_t events;
+	event_fn fn;
+	void *arg;
+} watches[MAX_WATCHES];
+static unsigned int nr_watches;
+
+static struct watch *find_watch(int fd)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_watches; i++)
+		if (watches[i].fd == fd)
+			return &watches[i];
+	return NULL;
+}
 
 /*
  * Devices read keyboard input from stdin: make it a pipe the harness
@@ -61,27 +81,60 @@ void fuzz_vm_reset(void)
 	fuzz_vm.console.out_fd = null_fd;
 	memset(&fuzz_cfg, 0, sizeof(fuzz_cfg));
 	fuzz_vm.cfg = &fuzz_cfg;
+	fuzz_vm.loop = (struct event_loop *)&loop_token;
+	fuzz_vm.vm_fd = fuzz_vm.kvm_fd = -1;
 	fuzz_vm.guest_status = -1;
 	fuzz_last_device = NULL;
 	fuzz_last_vdev = NULL;
-	input_fn = NULL;
-	input_arg = NULL;
+	nr_watches = 0;
 	memset(irq_level, 0, sizeof(irq_level));
 }
 
 void fuzz_console_input(struct fuzz_in *in, unsigned int len)
 {
+	struct watch *w = find_watch(STDIN_FILENO);
 	uint8_t buf[256];
 
 	if (len > sizeof(buf))
 		len = sizeof(buf);
 	fuzz_bytes(in, buf, len);
-	if (!input_fn || !len)
+	if (!w || !len)
 		return;
 	/* The pipe holds 64 KiB: a short write only means "full". */
 	if (write(input_wr, buf, len) < 0)
 		return;
-	input_fn(input_arg, EPOLLIN);
+	w->fn(w->arg, EPOLLIN);
+}
+
+/*
+ * One turn of the event loop: every watched fd that is ready for what
+ * it waits for (or has an error or hang-up, which epoll always reports)
+ * gets its handler called, as vmm/event-loop.c would.
+ */
+unsigned int fuzz_loop_run(void)
+{
+	struct pollfd pfd[MAX_WATCHES];
+	struct watch ready[MAX_WATCHES];
+	unsigned int i, n = nr_watches, nr_ready = 0;
+
+	for (i = 0; i < n; i++) {
+		pfd[i].fd = watches[i].fd;
+		pfd[i].events = watches[i].events & (EPOLLIN | EPOLLOUT);
+		pfd[i].revents = 0;
+	}
+	if (poll(pfd, n, 0) <= 0)
+		return 0;
+	/* Handlers may add or drop watches: call from a copy. */
+	for (i = 0; i < n; i++) {
+		if (!pfd[i].revents)
+			continue;
+		ready[nr_ready] = watches[i];
+		ready[nr_ready++].events = pfd[i].revents;
+	}
+	for (i = 0; i < nr_ready; i++)
+		if (find_watch(ready[i].fd))
+			ready[i].fn(ready[i].arg, ready[i].events);
+	return nr_ready;
 }
 
 struct device *vm_add_device(struct vm *vm, const struct device_ops *ops,
@@ -99,6 +152,7 @@ struct device *vm_add_device(struct vm *vm, const struct device_ops *ops,
 	dev->size = size;
 	dev->spi = spi;
 	dev->priv = priv;
+	dev->log_rl.name = ops->name;
 	pthread_mutex_init(&dev->lock, NULL);
 	fuzz_last_device = dev;
 	return dev;
@@ -149,7 +203,8 @@ int virtio_mmio_add(struct vm *vm, const struct virtio_dev_ops *ops,
 	struct device *dev;
 	int ret;
 
-	ret = virtio_dev_init(&vdev, ops, &vm->mem, priv);
+	ret = virtio_dev_init(&vdev, ops, vm->cfg->virtio_transport, &vm->mem,
+			      priv);
 	if (ret)
 		return ret;
 	dev = vm_add_device(vm, &fake_bus_ops, LAYOUT_VIRTIO_BASE,
@@ -163,20 +218,47 @@ int virtio_mmio_add(struct vm *vm, const struct virtio_dev_ops *ops,
 int event_loop_add(struct event_loop *loop, int fd, uint32_t events,
 		   event_fn fn, void *arg)
 {
-	FUZZ_CHECK(fd == STDIN_FILENO);
-	input_fn = fn;
-	input_arg = arg;
+	FUZZ_CHECK(fd >= 0 && !find_watch(fd));
+	FUZZ_CHECK(nr_watches < MAX_WATCHES);
+	watches[nr_watches++] = (struct watch){ fd, events, fn, arg };
 	return 0;
 }
 
 int event_loop_mod(struct event_loop *loop, int fd, uint32_t events)
 {
-	FUZZ_CHECK(fd == STDIN_FILENO);
+	struct watch *w = find_watch(fd);
+
+	FUZZ_CHECK(w);
+	w->events = events;
 	return 0;
 }
 
 void event_loop_del(struct event_loop *loop, int fd)
 {
-	FUZZ_CHECK(fd == STDIN_FILENO);
-	input_fn = NULL;
+	struct watch *w = find_watch(fd);
+
+	FUZZ_CHECK(w);
+	*w = watches[--nr_watches];
+}
+
+/* What vmm/gdb.c needs of the VM: VCPUs park and run again. */
+int vm_pause(struct vm *vm)
+{
+	vm->paused = true;
+	return 0;
+}
+
+void vm_pause_request(struct vm *vm)
+{
+}
+
+int vm_resume(struct vm *vm)
+{
+	vm->paused = false;
+	return 0;
+}
+
+bool vm_is_paused(struct vm *vm)
+{
+	return vm->paused;
 }

@@ -74,7 +74,7 @@ static void pop(struct virtq *vq)
 		return;
 	check_req(vq, &req);
 	/* Segments may overlap each other: fine, the guest's business. */
-	n = virtq_req_gather(&req, scratch, sizeof(scratch));
+	n = virtq_req_gather(&req, scratch, sizeof(scratch), req.out_len);
 	FUZZ_CHECK(n == req.out_len);
 	n = virtq_req_fill(&req, scratch, req.in_len);
 	FUZZ_CHECK(n == req.in_len);

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "unit.h"
@@ -34,7 +37,9 @@ START_TEST(defaults)
 	ck_assert_str_eq(cfg.kernel, "Image");
 	ck_assert_uint_eq(cfg.ram_size, 256ULL << 20);
 	ck_assert_uint_eq(cfg.ram_base, 0x80000000ULL);
-	ck_assert_uint_eq(cfg.nr_cpus, 1);
+	/* kvmtool's default: a VCPU per online host CPU */
+	ck_assert_uint_eq(cfg.nr_cpus, sysconf(_SC_NPROCESSORS_ONLN));
+	ck_assert(cfg.cpus_default);
 	ck_assert_int_eq(cfg.irqchip, IRQCHIP_AUTO);
 	ck_assert(!cfg.reboot && !cfg.pmu && !cfg.nodefaults);
 	/* MTE is on wherever KVM offers it, as in kvmtool. */
@@ -47,6 +52,9 @@ START_TEST(disable_mte)
 {
 	ck_assert_int_eq(PARSE("-k", "K", "--disable-mte"), 0);
 	ck_assert(cfg.no_mte);
+	ck_assert(!cfg.aarch32 && !cfg.no_pvtime);
+	ck_assert_uint_eq(cfg.sve_max_vl, 0);
+	ck_assert_ptr_null(cfg.vcpu_affinity);
 }
 END_TEST
 
@@ -64,6 +72,7 @@ START_TEST(long_and_short)
 	ck_assert_str_eq(cfg.name, "vm1");
 	ck_assert_str_eq(cfg.firmware, "fw");
 	ck_assert_uint_eq(cfg.nr_cpus, 4);
+	ck_assert(!cfg.cpus_default);
 	ck_assert_uint_eq(cfg.ram_size, 1ULL << 30);
 	ck_assert_int_eq(cfg.irqchip, IRQCHIP_GICV2);
 	ck_assert_int_eq(cfg.loglevel, LOG_DEBUG);
@@ -181,7 +190,7 @@ START_TEST(disk_strings_released)
 	assert_error(PARSE("-k", "Image", "-d", ",ro"), "no file name");
 	assert_no_disks();
 	/* The first disk parsed fine; the error comes after it. */
-	assert_error(PARSE("-k", "Image", "-d", "a.img", "-c", "99"),
+	assert_error(PARSE("-k", "Image", "-d", "a.img", "-c", "999"),
 		     "--cpus");
 	assert_no_disks();
 	ck_assert_int_eq(PARSE("-k", "Image", "-d", "a.img", "-d", "b.img"),
@@ -244,6 +253,26 @@ START_TEST(guest_command)
 }
 END_TEST
 
+/* kvmtool's --virtio-transport names: the mmio ones, and no PCI. */
+START_TEST(virtio_transport)
+{
+	ck_assert_int_eq(PARSE("-k", "K"), 0);
+	ck_assert_int_eq(cfg.virtio_transport, VIRTIO_TRANSPORT_MMIO);
+	ck_assert_int_eq(PARSE("-k", "K", "--virtio-transport",
+			       "mmio-legacy"), 0);
+	ck_assert_int_eq(cfg.virtio_transport, VIRTIO_TRANSPORT_MMIO_LEGACY);
+	ck_assert_int_eq(PARSE("-k", "K", "--virtio-transport", "mmio"), 0);
+	ck_assert_int_eq(cfg.virtio_transport, VIRTIO_TRANSPORT_MMIO);
+	assert_error(PARSE("-k", "K", "--virtio-transport", "pci"),
+		     "--virtio-transport: 'pci': pocvm has no PCI transport");
+	assert_error(PARSE("-k", "K", "--virtio-transport", "pci-legacy"),
+		     "no PCI transport");
+	assert_error(PARSE("-k", "K", "--virtio-transport", "MMIO"),
+		     "is not one of mmio, mmio-legacy");
+	assert_error(PARSE("-k", "K", "--virtio-transport"), "needs a value");
+}
+END_TEST
+
 START_TEST(gdb_options)
 {
 	ck_assert_int_eq(PARSE("-k", "K", "--gdb", "1234", "--gdb-wait",
@@ -258,6 +287,111 @@ START_TEST(gdb_options)
 	assert_error(PARSE("-k", "K", "--gdb", "65536"), "--gdb");
 	assert_error(PARSE("-k", "K", "--gdb", ":12"), "bad host");
 	assert_error(PARSE("-k", "K", "--gdb-wait"), "needs --gdb");
+}
+END_TEST
+
+START_TEST(identity_options)
+{
+	ck_assert_int_eq(PARSE("-k", "K"), 0);
+	ck_assert(!cfg.user && !cfg.group);
+	ck_assert_int_eq(PARSE("-k", "K", "--user", "nobody", "--group",
+			       "65534", "--no-seccomp"), 0);
+	ck_assert_str_eq(cfg.user, "nobody");
+	ck_assert_str_eq(cfg.group, "65534");
+	ck_assert(cfg.no_seccomp);
+	assert_error(PARSE("-k", "K", "--user", ""),
+		     "--user: '' is not a user name or number");
+	assert_error(PARSE("-k", "K", "--group", "a:b"),
+		     "--group: 'a:b' is not a group name or number");
+	assert_error(PARSE("-k", "K", "--user"), "needs a value");
+}
+END_TEST
+
+START_TEST(cpu_counts)
+{
+	ck_assert_int_eq(PARSE("-k", "K", "-c", "32"), 0);
+	ck_assert_uint_eq(cfg.nr_cpus, 32);
+	ck_assert_int_eq(PARSE("-k", "K", "--cpus", "512"), 0);
+	ck_assert_uint_eq(cfg.nr_cpus, 512);
+	assert_error(PARSE("-k", "K", "-c", "513"), "from 1 to 512");
+	/* A GICv2 has eight CPU interfaces. */
+	ck_assert_int_eq(PARSE("-k", "K", "-c", "8", "--irqchip", "gicv2"), 0);
+	assert_error(PARSE("-k", "K", "-c", "9", "--irqchip", "gicv2"),
+		     "--cpus 9: a GICv2 (--irqchip gicv2) serves at most 8");
+	assert_error(PARSE("-k", "K", "--irqchip", "gicv2", "-c", "9"),
+		     "--cpus 9: a GICv2");
+	/* Not asked for: capped later, to what the VM can have. */
+	ck_assert_int_eq(PARSE("-k", "K", "--irqchip", "gicv2"), 0);
+	ck_assert(cfg.cpus_default);
+}
+END_TEST
+
+START_TEST(cpu_features)
+{
+	ck_assert_int_eq(PARSE("-k", "K", "--sve-max-vl", "256", "--no-pvtime"),
+			 0);
+	ck_assert_uint_eq(cfg.sve_max_vl, 256);
+	ck_assert(cfg.no_pvtime && !cfg.aarch32);
+	ck_assert_int_eq(PARSE("-k", "K", "--sve-max-vl=128"), 0);
+	ck_assert_uint_eq(cfg.sve_max_vl, 128);
+	ck_assert_int_eq(PARSE("-k", "K", "--sve-max-vl", "2048"), 0);
+	ck_assert_uint_eq(cfg.sve_max_vl, 2048);
+	/* kvmtool's rule: bits, a power of two; SVE's range. */
+	assert_error(PARSE("-k", "K", "--sve-max-vl", "384"), "--sve-max-vl");
+	assert_error(PARSE("-k", "K", "--sve-max-vl", "64"), "power of two");
+	assert_error(PARSE("-k", "K", "--sve-max-vl", "4096"), "--sve-max-vl");
+	assert_error(PARSE("-k", "K", "--sve-max-vl", "0"), "--sve-max-vl");
+	assert_error(PARSE("-k", "K", "--sve-max-vl", "256b"), "--sve-max-vl");
+	assert_error(PARSE("-k", "K", "--sve-max-vl"), "needs a value");
+
+	ck_assert_int_eq(PARSE("-k", "zImage", "--aarch32", "-m", "1G"), 0);
+	ck_assert(cfg.aarch32);
+	/* 2 GiB at 2 GiB ends at 4 GiB: still fine. */
+	ck_assert_int_eq(PARSE("-k", "zImage", "--aarch32", "-m", "2G"), 0);
+	assert_error(PARSE("-k", "zImage", "--aarch32", "-m", "2050M"),
+		     "--mem: with --aarch32, RAM must end by 4 GiB");
+	assert_error(PARSE("-k", "zImage", "--aarch32", "--sve-max-vl", "256"),
+		     "--sve-max-vl: SVE is AArch64's");
+	assert_error(PARSE("-k", "zImage", "--gdb", "1234", "--aarch32"),
+		     "--gdb: the stub speaks AArch64 only");
+}
+END_TEST
+
+static void assert_cpus(const cpu_set_t *set, const char *want)
+{
+	char got[256];
+	size_t n = 0;
+	int cpu;
+
+	got[0] = '\0';
+	for (cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		if (CPU_ISSET(cpu, set))
+			n += snprintf(got + n, sizeof(got) - n, "%s%d",
+				      n ? " " : "", cpu);
+	ck_assert_str_eq(got, want);
+}
+
+START_TEST(vcpu_affinity)
+{
+	static const char *const bad[] = {
+		"", ",", "1,", ",1", "1-", "-1", "3-1", "a", "1 2", "0x1",
+		"1024", "0-1024", "1,,2", "2-3-4",
+	};
+	cpu_set_t set;
+	unsigned int i;
+
+	ck_assert_int_eq(PARSE("-k", "K", "--vcpu-affinity", "0-3,6"), 0);
+	ck_assert_str_eq(cfg.vcpu_affinity, "0-3,6");
+	assert_cpus(&cfg.vcpu_cpus, "0 1 2 3 6");
+	ck_assert_int_eq(config_parse_cpulist("5", &set), 0);
+	assert_cpus(&set, "5");
+	ck_assert_int_eq(config_parse_cpulist("7-7,1,1023", &set), 0);
+	assert_cpus(&set, "1 7 1023");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(config_parse_cpulist(bad[i], &set) == -EINVAL,
+			      "'%s' taken as a CPU list", bad[i]);
+	assert_error(PARSE("-k", "K", "--vcpu-affinity", "1-0"),
+		     "--vcpu-affinity: '1-0' is not a CPU list");
 }
 END_TEST
 
@@ -277,7 +411,12 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, networks);
 	tcase_add_test(tc, guest_command);
 	tcase_add_test(tc, gdb_options);
+	tcase_add_test(tc, virtio_transport);
 	tcase_add_test(tc, flush_options);
+	tcase_add_test(tc, identity_options);
+	tcase_add_test(tc, cpu_counts);
+	tcase_add_test(tc, cpu_features);
+	tcase_add_test(tc, vcpu_affinity);
 	suite_add_tcase(s, tc);
 	return s;
 }

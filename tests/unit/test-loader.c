@@ -309,6 +309,57 @@ START_TEST(flat_binary)
 }
 END_TEST
 
+/* A zImage of len bytes whose header says size (start 0, end size). */
+static uint8_t *make_zimage(size_t len, uint32_t size)
+{
+	uint8_t *p = malloc(len);
+
+	ck_assert_ptr_nonnull(p);
+	fill_random(p, len, len);
+	put_le32(p + 0x24, 0x016f2818);
+	put_le32(p + 0x28, 0);
+	put_le32(p + 0x2c, size);
+	put_le32(p + 0x30, 0x04030201);	/* little-endian */
+	return p;
+}
+
+/* --aarch32: kvmtool's place, RAM + 0x8000, and its first byte runs. */
+START_TEST(aarch32_zimage)
+{
+	uint8_t *z = make_zimage(300000, 300000);
+
+	req.aarch32 = true;
+	ck_assert_int_eq(load_kernel_bytes(z, 300000), 0);
+	ck_assert_int_eq(res.format, KERNEL_ZIMAGE);
+	ck_assert_uint_eq(res.kernel_gpa, BASE + 0x8000);
+	ck_assert_uint_eq(res.entry, BASE + 0x8000);
+	ck_assert_uint_eq(res.kernel_end, BASE + 0x8000 + 300000);
+	ck_assert_mem_eq(host(BASE + 0x8000), z, 300000);
+	expect_written(1, (struct gpa_range[]) { { BASE + 0x8000, 300000 } });
+	ck_assert_str_eq(kernel_format_name(res.format), "32-bit zImage");
+	free(z);
+}
+END_TEST
+
+/* More than the header says: an appended DTB; no header: a flat one. */
+START_TEST(aarch32_appended_dtb_and_flat)
+{
+	uint8_t *z = make_zimage(70000, 65536);
+	uint8_t bin[4096];
+
+	req.aarch32 = true;
+	ck_assert_int_eq(load_kernel_bytes(z, 70000), 0);
+	ck_assert_int_eq(res.format, KERNEL_ZIMAGE);
+	ck_assert_uint_eq(res.kernel_end, BASE + 0x8000 + 70000);
+	fill_random(bin, sizeof(bin), 3);
+	bin[0] = 0;
+	ck_assert_int_eq(load_kernel_bytes(bin, sizeof(bin)), 0);
+	ck_assert_int_eq(res.format, KERNEL_FLAT);
+	ck_assert_uint_eq(res.entry, BASE + 0x8000);
+	free(z);
+}
+END_TEST
+
 START_TEST(firmware_only)
 {
 	uint8_t fw[3000];
@@ -374,12 +425,35 @@ START_TEST(err_no_kernel)
 }
 END_TEST
 
+/* The option, then the path exactly as given: not its base name. */
+static void expect_missing(int ret, const char *option, const char *path)
+{
+	char want[PATH_MAX + 64];
+
+	snprintf(want, sizeof(want), "%s %s: No such file or directory",
+		 option, path);
+	ck_assert_int_eq(ret, -ENOENT);
+	ck_assert_str_eq(err_message(ret), want);
+}
+
+/* A missing kernel in kvmtool's words, with the path as given. */
+static void expect_missing_kernel(int ret, const char *path)
+{
+	char want[PATH_MAX + 64];
+
+	snprintf(want, sizeof(want), "Fatal: Unable to open kernel %s: "
+		 "No such file or directory", path);
+	ck_assert_int_eq(ret, -ENOENT);
+	ck_assert_str_eq(err_message(ret), want);
+}
+
 START_TEST(err_missing_file)
 {
 	req.kernel = path_of("nonexistent/Image");
-	expect_error(loader_load(&mem, &req, &res), -ENOENT,
-		     "Fatal: Unable to open kernel ",
-		     "nonexistent/Image: No such file or directory");
+	expect_missing_kernel(loader_load(&mem, &req, &res), req.kernel);
+	req.kernel = "nonexistent/Image";	/* relative, as typed */
+	expect_missing_kernel(loader_load(&mem, &req, &res),
+			      "nonexistent/Image");
 }
 END_TEST
 
@@ -398,23 +472,30 @@ START_TEST(err_missing_initrd)
 	uint8_t *img = make_image(4096, 0x80000, 4096, 0);
 
 	req.initrd = path_of("nonexistent/initrd.img");
-	expect_error(load_kernel_bytes(img, 4096), -ENOENT, "initrd.img: ",
-		     "No such file or directory");
+	expect_missing(load_kernel_bytes(img, 4096), "--initrd", req.initrd);
 	free(img);
+}
+END_TEST
+
+START_TEST(err_missing_firmware)
+{
+	req.firmware = "../nonexistent/fw.bin";
+	expect_missing(loader_load(&mem, &req, &res), "--firmware",
+		       "../nonexistent/fw.bin");
 }
 END_TEST
 
 START_TEST(err_directory)
 {
 	req.kernel = dir;
-	expect_error(loader_load(&mem, &req, &res), -EISDIR, "pocvm-loader-",
+	expect_error(loader_load(&mem, &req, &res), -EISDIR, "--kernel ",
 		     "Is a directory");
 }
 END_TEST
 
 START_TEST(err_empty)
 {
-	expect_error(load_kernel_bytes("", 0), -EINVAL, "Image: ", "empty");
+	expect_error(load_kernel_bytes("", 0), -EINVAL, "--kernel ", "empty");
 }
 END_TEST
 
@@ -422,7 +503,7 @@ START_TEST(err_truncated_image)
 {
 	uint8_t *img = make_image(4096, 0x80000, 4096, 0);
 
-	expect_error(load_kernel_bytes(img, 40), -EINVAL, "Image: ",
+	expect_error(load_kernel_bytes(img, 40), -EINVAL, "--kernel ",
 		     "truncated");
 	free(img);
 }
@@ -446,7 +527,7 @@ START_TEST(err_truncated_efi_image)
 	put_le32(sec + 40 + 16, 0xb000);	/* .data ends at 64 KiB */
 	put_le32(sec + 40 + 20, 0x5000);
 	ck_assert_int_eq(load_kernel_bytes(img, 64 << 10), 0);
-	expect_error(load_kernel_bytes(img, 32 << 10), -EINVAL, "Image: ",
+	expect_error(load_kernel_bytes(img, 32 << 10), -EINVAL, "--kernel ",
 		     "truncated arm64 Image");
 	free(img);
 }
@@ -458,12 +539,12 @@ START_TEST(err_truncated_gzip)
 	uint8_t *img = make_image(len, 0x80000, 2 * MIB, 0);
 	uint8_t *z = gzip(img, len, &zlen);
 
-	expect_error(load_kernel_bytes(z, zlen / 2), -EINVAL, "Image: ",
+	expect_error(load_kernel_bytes(z, zlen / 2), -EINVAL, "--kernel ",
 		     "truncated");
 	/* Cut just before the trailer: the last word is no size at all. */
-	expect_error(load_kernel_bytes(z, zlen - 8), -EINVAL, "Image: ",
+	expect_error(load_kernel_bytes(z, zlen - 8), -EINVAL, "--kernel ",
 		     "truncated");
-	expect_error(load_kernel_bytes(z, 40), -EINVAL, "Image: ",
+	expect_error(load_kernel_bytes(z, 40), -EINVAL, "--kernel ",
 		     "truncated");
 	free(z);
 	free(img);
@@ -477,15 +558,15 @@ START_TEST(err_corrupt_gzip)
 	uint8_t *z = gzip(img, len, &zlen);
 
 	z[zlen - 6] ^= 0x40;	/* the CRC */
-	expect_error(load_kernel_bytes(z, zlen), -EINVAL, "Image: ",
+	expect_error(load_kernel_bytes(z, zlen), -EINVAL, "--kernel ",
 		     "corrupt gzip");
 	z[zlen - 6] ^= 0x40;
 	/* The size in the trailer, 0x40000 right: claim more, then less. */
 	z[zlen - 2] = 0x05;
-	expect_error(load_kernel_bytes(z, zlen), -EINVAL, "Image: ",
+	expect_error(load_kernel_bytes(z, zlen), -EINVAL, "--kernel ",
 		     "corrupt gzip");
 	z[zlen - 2] = 0x02;
-	expect_error(load_kernel_bytes(z, zlen), -EINVAL, "Image: ",
+	expect_error(load_kernel_bytes(z, zlen), -EINVAL, "--kernel ",
 		     "corrupt gzip");
 	free(z);
 	free(img);
@@ -499,7 +580,7 @@ START_TEST(err_gzip_trailing_data)
 	uint8_t *z = gzip(img, len, &zlen), *zz = calloc(1, zlen + 512);
 
 	memcpy(zz, z, zlen);
-	expect_error(load_kernel_bytes(zz, zlen + 512), -EINVAL, "Image: ",
+	expect_error(load_kernel_bytes(zz, zlen + 512), -EINVAL, "--kernel ",
 		     "after the gzip stream");
 	free(zz);
 	free(z);
@@ -516,7 +597,7 @@ START_TEST(err_gzip_not_image)
 	for (i = 0; i < sizeof(text); i++)
 		text[i] = "pocvm loader "[i % 13];
 	z = gzip(text, sizeof(text), &zlen);
-	expect_error(load_kernel_bytes(z, zlen), -EINVAL, "Image: ",
+	expect_error(load_kernel_bytes(z, zlen), -EINVAL, "--kernel ",
 		     "bad magic");
 	free(z);
 }
@@ -528,7 +609,7 @@ START_TEST(err_gzip_larger_than_image_size)
 	uint8_t *img = make_image(len, 0x80000, 64 << 10, 0);
 	uint8_t *z = gzip(img, len, &zlen);
 
-	expect_error(load_kernel_bytes(z, zlen), -EINVAL, "Image: ",
+	expect_error(load_kernel_bytes(z, zlen), -EINVAL, "--kernel ",
 		     "image_size");
 	free(z);
 	free(img);
@@ -544,7 +625,7 @@ START_TEST(err_gzip_larger_than_ram)
 	memset(img + 64, 0, len - 64);
 	z = gzip(img, len, &zlen);
 	req.ram_size = 4 * MIB;
-	expect_error(load_kernel_bytes(z, zlen), -ENOSPC, "Image: ",
+	expect_error(load_kernel_bytes(z, zlen), -ENOSPC, "--kernel ",
 		     "kernel needs 5 MiB at 0x80080000 but RAM has 4 MiB");
 	free(z);
 	free(img);
@@ -556,7 +637,7 @@ START_TEST(err_mz_without_magic)
 	uint8_t *img = make_image(4096, 0x80000, 4096, 0);
 
 	put_le32(img + 56, 0x12345678);
-	expect_error(load_kernel_bytes(img, 4096), -EINVAL, "Image: ",
+	expect_error(load_kernel_bytes(img, 4096), -EINVAL, "--kernel ",
 		     "bad magic");
 	free(img);
 }
@@ -566,7 +647,7 @@ START_TEST(err_elf)
 {
 	uint8_t elf[256] = { 0x7f, 'E', 'L', 'F', 2, 1, 1 };
 
-	expect_error(load_kernel_bytes(elf, sizeof(elf)), -EINVAL, "Image: ",
+	expect_error(load_kernel_bytes(elf, sizeof(elf)), -EINVAL, "--kernel ",
 		     "arch/arm64/boot/Image");
 	ck_assert_ptr_nonnull(strstr(err_message(-EINVAL), "ELF"));
 }
@@ -576,8 +657,49 @@ START_TEST(err_uimage)
 {
 	uint8_t u[256] = { 0x27, 0x05, 0x19, 0x56 };
 
-	expect_error(load_kernel_bytes(u, sizeof(u)), -EINVAL, "Image: ",
+	expect_error(load_kernel_bytes(u, sizeof(u)), -EINVAL, "--kernel ",
 		     "uImage");
+}
+END_TEST
+
+START_TEST(err_aarch32_truncated_zimage)
+{
+	uint8_t *z = make_zimage(100000, 200000);
+
+	req.aarch32 = true;
+	expect_error(load_kernel_bytes(z, 100000), -EINVAL, "--kernel ",
+		     "truncated zImage (97.7 KiB; its header says 195.3 KiB)");
+	/* start above end: no size at all */
+	put_le32(z + 0x28, 0x1000);
+	put_le32(z + 0x2c, 0x800);
+	expect_error(load_kernel_bytes(z, 100000), -EINVAL, "--kernel ",
+		     "zImage header gives no size");
+	free(z);
+}
+END_TEST
+
+/* What a 64-bit boot takes is named, not run as a 32-bit kernel. */
+START_TEST(err_aarch32_wrong_formats)
+{
+	uint8_t *img = make_image(4096, 0x80000, 4096, 0);
+	uint8_t elf[256] = { 0x7f, 'E', 'L', 'F', 1, 1, 1 };
+	uint8_t u[256] = { 0x27, 0x05, 0x19, 0x56 };
+	uint8_t *gz;
+	size_t gz_len;
+
+	req.aarch32 = true;
+	expect_error(load_kernel_bytes(img, 4096), -EINVAL, "--kernel ",
+		     "an arm64 Image; --aarch32 boots a 32-bit zImage");
+	gz = gzip(img, 4096, &gz_len);
+	expect_error(load_kernel_bytes(gz, gz_len), -EINVAL, "--kernel ",
+		     "gzip data; --aarch32 boots a zImage");
+	expect_error(load_kernel_bytes(elf, sizeof(elf)), -EINVAL,
+		     "--kernel ", "arch/arm/boot/zImage");
+	expect_error(load_kernel_bytes(u, sizeof(u)), -EINVAL, "--kernel ",
+		     "uImage; pass the plain zImage");
+	ck_assert_uint_eq(mem.nr_written, 0);
+	free(gz);
+	free(img);
 }
 END_TEST
 
@@ -585,7 +707,7 @@ START_TEST(err_big_endian)
 {
 	uint8_t *img = make_image(4096, 0x80000, 4096, 1);
 
-	expect_error(load_kernel_bytes(img, 4096), -ENOTSUP, "Image: ",
+	expect_error(load_kernel_bytes(img, 4096), -ENOTSUP, "--kernel ",
 		     "big-endian");
 	free(img);
 }
@@ -596,7 +718,7 @@ START_TEST(err_page_size)
 	uint8_t *img = make_image(4096, 0x80000, 4096, 2 << 1);
 
 	req.granules = (1 << 12) | (1 << 16);
-	expect_error(load_kernel_bytes(img, 4096), -ENOTSUP, "Image: ",
+	expect_error(load_kernel_bytes(img, 4096), -ENOTSUP, "--kernel ",
 		     "16 KiB pages");
 	free(img);
 }
@@ -606,7 +728,7 @@ START_TEST(err_image_larger_than_ram)
 {
 	uint8_t *img = make_image(4096, 0, 80 * MIB, 0);
 
-	expect_error(load_kernel_bytes(img, 4096), -ENOSPC, "Image: ",
+	expect_error(load_kernel_bytes(img, 4096), -ENOSPC, "--kernel ",
 		     "kernel needs 80 MiB at 0x80000000 but RAM has 64 MiB");
 	ck_assert_uint_eq(mem.nr_written, 0);
 	free(img);
@@ -617,7 +739,7 @@ START_TEST(err_file_larger_than_image_size)
 {
 	uint8_t *img = make_image(8192, 0x80000, 4096, 0);
 
-	expect_error(load_kernel_bytes(img, 8192), -EINVAL, "Image: ",
+	expect_error(load_kernel_bytes(img, 8192), -EINVAL, "--kernel ",
 		     "larger than the image_size");
 	free(img);
 }
@@ -627,7 +749,7 @@ START_TEST(err_kernel_overlaps_dtb)
 {
 	uint8_t *img = make_image(4096, 0x80000, 62 * MIB, 0);
 
-	expect_error(load_kernel_bytes(img, 4096), -ENOSPC, "Image: ",
+	expect_error(load_kernel_bytes(img, 4096), -ENOSPC, "--kernel ",
 		     "overlaps the device tree");
 	free(img);
 }
@@ -638,7 +760,7 @@ START_TEST(err_initrd_overlaps_kernel)
 	uint8_t *img = make_image(4096, 0x80000, 40 * MIB, 0);
 
 	req.initrd = sparse_file("initrd.cpio", 24 * MIB);
-	expect_error(load_kernel_bytes(img, 4096), -ENOSPC, "initrd.cpio: ",
+	expect_error(load_kernel_bytes(img, 4096), -ENOSPC, "--initrd ",
 		     "initrd (24 MiB) overlaps the kernel (ends at 0x82880000)"
 		     "; give the guest more RAM");
 	free(img);
@@ -650,7 +772,7 @@ START_TEST(err_initrd_larger_than_ram)
 	uint8_t *img = make_image(4096, 0x80000, 4096, 0);
 
 	req.initrd = sparse_file("initrd.img", RAM + 1);
-	expect_error(load_kernel_bytes(img, 4096), -ENOSPC, "initrd.img: ",
+	expect_error(load_kernel_bytes(img, 4096), -ENOSPC, "--initrd ",
 		     "larger than RAM");
 	free(img);
 }
@@ -661,7 +783,7 @@ START_TEST(err_kernel_overlaps_firmware)
 	uint8_t bin[4096] = { 0 };
 
 	req.firmware = sparse_file("fw.bin", 1 * MIB);
-	expect_error(load_kernel_bytes(bin, sizeof(bin)), -ENOSPC, "Image: ",
+	expect_error(load_kernel_bytes(bin, sizeof(bin)), -ENOSPC, "--kernel ",
 		     "overlaps the firmware");
 }
 END_TEST
@@ -680,6 +802,8 @@ static Suite *loader_suite(void)
 	tcase_add_test(ok, gzip_image);
 	tcase_add_test(ok, gzip_v0_image);
 	tcase_add_test(ok, flat_binary);
+	tcase_add_test(ok, aarch32_zimage);
+	tcase_add_test(ok, aarch32_appended_dtb_and_flat);
 	tcase_add_test(ok, firmware_only);
 	tcase_add_test(ok, firmware_and_kernel);
 	tcase_add_test(ok, initrd_below_dtb);
@@ -691,6 +815,7 @@ static Suite *loader_suite(void)
 	tcase_add_test(bad, err_missing_file);
 	tcase_add_test(bad, err_missing_kernel_kvmtool_words);
 	tcase_add_test(bad, err_missing_initrd);
+	tcase_add_test(bad, err_missing_firmware);
 	tcase_add_test(bad, err_directory);
 	tcase_add_test(bad, err_empty);
 	tcase_add_test(bad, err_truncated_image);
@@ -704,6 +829,8 @@ static Suite *loader_suite(void)
 	tcase_add_test(bad, err_mz_without_magic);
 	tcase_add_test(bad, err_elf);
 	tcase_add_test(bad, err_uimage);
+	tcase_add_test(bad, err_aarch32_truncated_zimage);
+	tcase_add_test(bad, err_aarch32_wrong_formats);
 	tcase_add_test(bad, err_big_endian);
 	tcase_add_test(bad, err_page_size);
 	tcase_add_test(bad, err_image_larger_than_ram);

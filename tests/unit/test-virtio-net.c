@@ -94,7 +94,8 @@ static void driver_up(unsigned int fd_hdr_len, uint32_t low_features)
 				    0, sv), 0);
 	n = vnet_create(sv[0], fd_hdr_len, mac);
 	ck_assert_ptr_nonnull(n);
-	ck_assert_int_eq(virtio_dev_init(&vdev, &virtio_net_ops, &mem, n), 0);
+	ck_assert_int_eq(virtio_dev_init(&vdev, &virtio_net_ops,
+					 VIRTIO_TRANSPORT_MMIO, &mem, n), 0);
 	vdev.set_irq = fake_set_irq;
 	irq_level = 0;
 	virtio_dev_reset(&vdev);
@@ -111,8 +112,56 @@ static void driver_up(unsigned int fd_hdr_len, uint32_t low_features)
 	wr(0x070, rd(0x070) | VIRTIO_STATUS_DRIVER_OK);
 }
 
+/*
+ * The same on a version 1 device, as Linux's legacy driver does it:
+ * GuestPageSize, reset, features (no VERSION_1, no FEATURES_OK), each
+ * queue packed at its desc offset, its used ring on the next page.
+ */
+static void legacy_queue(unsigned int index, struct queue *q)
+{
+	q->next_desc = 0;
+	q->avail = q->desc + 16 * QSIZE;
+	q->used = q->desc + 0x1000;
+	wr(0x030, index);
+	ck_assert_uint_eq(rd(0x040), 0);
+	ck_assert_uint_eq(rd(0x034), 256);
+	wr(0x038, QSIZE);
+	wr(0x03c, 0x1000);
+	wr(0x040, (BASE + q->desc) / 0x1000);
+	ck_assert_uint_eq(rd(0x040), (BASE + q->desc) / 0x1000);
+}
+
+static void legacy_driver_up(uint32_t low_features)
+{
+	struct vnet *n;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK,
+				    0, sv), 0);
+	n = vnet_create(sv[0], 0, mac);
+	ck_assert_ptr_nonnull(n);
+	ck_assert_int_eq(virtio_dev_init(&vdev, &virtio_net_ops,
+					 VIRTIO_TRANSPORT_MMIO_LEGACY, &mem,
+					 n), 0);
+	vdev.set_irq = fake_set_irq;
+	irq_level = 0;
+	ck_assert_uint_eq(rd(0x004), 1);
+	wr(0x028, 0x1000);
+	wr(0x070, 0);
+	wr(0x070, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+	wr(0x024, 1);
+	wr(0x020, 0);
+	wr(0x024, 0);
+	wr(0x020, low_features);
+	legacy_queue(0, &rxq);
+	legacy_queue(1, &txq);
+	wr(0x070, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
+	   VIRTIO_STATUS_DRIVER_OK);
+}
+
 static void setup(void)
 {
+	rxq = (struct queue){ RX_DESC, RX_AVAIL, RX_USED, 0 };
+	txq = (struct queue){ TX_DESC, TX_AVAIL, TX_USED, 0 };
 	memset(&mem, 0, sizeof(mem));
 	ram = calloc(1, SIZE);
 	ck_assert_ptr_nonnull(ram);
@@ -371,6 +420,79 @@ START_TEST(rx_without_mergeable)
 }
 END_TEST
 
+/*
+ * Legacy without MRG_RXBUF: the header is struct virtio_net_hdr, 10
+ * bytes, with no num_buffers (5.1.6 "Legacy Interface").
+ */
+START_TEST(legacy_rx_short_header)
+{
+	uint8_t frame[300];
+
+	legacy_driver_up(F_MAC | F_STATUS);
+	add_rx_buffer(0, 1536);
+	memset(ram + BUF_OFF, 0xee, 1536);
+	fill_frame(frame, sizeof(frame), 6);
+	send(sv[1], frame, sizeof(frame), 0);
+	vnet_receive(&vdev);
+	ck_assert_uint_eq(used(&rxq)->idx, 1);
+	ck_assert_uint_eq(used(&rxq)->ring[0].len, 10 + sizeof(frame));
+	ck_assert_uint_eq(ram[BUF_OFF], 0);		/* flags */
+	ck_assert_uint_eq(ram[BUF_OFF + 9], 0);		/* csum_offset */
+	ck_assert_mem_eq(ram + BUF_OFF + 10, frame, sizeof(frame));
+	/* Nothing written past the packet. */
+	ck_assert_uint_eq(ram[BUF_OFF + 10 + sizeof(frame)], 0xee);
+	ck_assert_int_eq(irq_level, 1);
+}
+END_TEST
+
+/* Legacy with MRG_RXBUF: 12 bytes, num_buffers counts the chains. */
+START_TEST(legacy_rx_mergeable)
+{
+	uint8_t frame[2000];
+
+	legacy_driver_up(F_MAC | F_MRG | F_STATUS);
+	add_rx_buffer(0, 1024);
+	add_rx_buffer(1, 1024);
+	fill_frame(frame, sizeof(frame), 8);
+	send(sv[1], frame, sizeof(frame), 0);
+	vnet_receive(&vdev);
+	ck_assert_uint_eq(used(&rxq)->idx, 2);
+	ck_assert_uint_eq(rx_num_buffers(0), 2);
+	ck_assert_uint_eq(used(&rxq)->ring[1].len, HDR + 2000 - 1024);
+	ck_assert_mem_eq(ram + BUF_OFF + HDR, frame, 1024 - HDR);
+	ck_assert_mem_eq(ram + BUF_OFF + 0x1000, frame + 1024 - HDR,
+			 2000 - (1024 - HDR));
+}
+END_TEST
+
+/*
+ * Legacy transmit without ANY_LAYOUT: the 10-byte header alone in the
+ * first descriptor, the frame in the next; the tap gets the frame whole.
+ */
+START_TEST(legacy_tx_short_header)
+{
+	uint8_t frame[500], got[1000];
+	uint64_t gpa[2] = { BUF(8), BUF(9) };
+	uint32_t lens[2] = { 10, sizeof(frame) };
+
+	legacy_driver_up(F_MAC | F_STATUS);
+	fill_frame(frame, sizeof(frame), 1);
+	memset(ram + BUF_OFF + 8 * 0x1000, 0, 10);
+	memcpy(ram + BUF_OFF + 9 * 0x1000, frame, sizeof(frame));
+	add_chain(&txq, gpa, lens, 2, false);
+	wr(0x050, 1);
+	ck_assert_int_eq(recv(sv[1], got, sizeof(got), 0), sizeof(frame));
+	ck_assert_mem_eq(got, frame, sizeof(frame));
+	ck_assert_uint_eq(used(&txq)->idx, 1);
+	/* A chain shorter than header and Ethernet header: dropped. */
+	lens[1] = 13;
+	add_chain(&txq, gpa, lens, 2, false);
+	wr(0x050, 1);
+	ck_assert_int_eq(recv(sv[1], got, sizeof(got), 0), -1);
+	ck_assert_uint_eq(used(&txq)->idx, 2);
+}
+END_TEST
+
 START_TEST(rx_tap_header_checked)
 {
 	uint8_t pkt[HDR + 200] = { 0 };
@@ -473,6 +595,9 @@ static Suite *virtio_net_suite(void)
 	tcase_add_test(tc, rx_oversized_dropped);
 	tcase_add_test(tc, rx_buffer_too_small_for_header);
 	tcase_add_test(tc, reset_forgets_packet);
+	tcase_add_test(tc, legacy_rx_short_header);
+	tcase_add_test(tc, legacy_rx_mergeable);
+	tcase_add_test(tc, legacy_tx_short_header);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -145,6 +145,31 @@ START_TEST(direct_chain)
 }
 END_TEST
 
+/* The destination's size bounds a gather, whatever length is asked. */
+START_TEST(gather_bounded_by_dst)
+{
+	struct virtq_desc *d = desc_at(DESC_OFF);
+	struct virtq_req req;
+	uint8_t dst[24];
+
+	queue_up(0);
+	memset(ram + BUF_OFF, 'a', 16);
+	memset(ram + BUF_OFF + 0x1000, 'b', 32);
+	set_desc(d, 0, BUF(0), 16, VIRTQ_DESC_F_NEXT, 1);
+	set_desc(d, 1, BUF(1), 32, 0, 0);
+	offer(0);
+	ck_assert_int_eq(virtq_pop(&vq, &req), 0);
+	memset(dst, 0, sizeof(dst));
+	ck_assert_uint_eq(virtq_req_gather(&req, dst, 20, UINT64_MAX), 20);
+	ck_assert_mem_eq(dst, "aaaaaaaaaaaaaaaabbbb", 20);
+	ck_assert_uint_eq(dst[20], 0);
+	ck_assert_uint_eq(virtq_req_gather(&req, dst, sizeof(dst), 5), 5);
+	ck_assert_uint_eq(virtq_req_gather(&req, dst, sizeof(dst),
+					   req.out_len), sizeof(dst));
+	ck_assert(guards_intact());
+}
+END_TEST
+
 START_TEST(indirect_chain)
 {
 	struct virtq_desc *d = desc_at(DESC_OFF);
@@ -531,7 +556,8 @@ static void wr(uint64_t off, uint32_t v)
 
 static void dev_up(void)
 {
-	ck_assert_int_eq(virtio_dev_init(&vdev, &test_ops, &mem, NULL), 0);
+	ck_assert_int_eq(virtio_dev_init(&vdev, &test_ops,
+					 VIRTIO_TRANSPORT_MMIO, &mem, NULL), 0);
 	vdev.set_irq = fake_set_irq;
 	irq_level = irq_changes = 0;
 }
@@ -668,7 +694,8 @@ START_TEST(mmio_driver_ok_and_vring_interrupt)
 
 	ops.driver_ok = count_driver_ok;
 	driver_oks = 0;
-	ck_assert_int_eq(virtio_dev_init(&vdev, &ops, &mem, NULL), 0);
+	ck_assert_int_eq(virtio_dev_init(&vdev, &ops, VIRTIO_TRANSPORT_MMIO,
+					 &mem, NULL), 0);
 	vdev.set_irq = fake_set_irq;
 	irq_level = 0;
 	/* Before DRIVER_OK, a late signal from a stopped server is ignored. */
@@ -703,6 +730,7 @@ static Suite *virtqueue_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, direct_chain);
+	tcase_add_test(tc, gather_bounded_by_dst);
 	tcase_add_test(tc, indirect_chain);
 	tcase_add_test(tc, event_idx);
 	tcase_add_test(tc, unpop_returns_chains);

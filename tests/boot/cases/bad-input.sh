@@ -34,23 +34,26 @@ mkdir -p rofs
 mount -t tmpfs -o size=1m tmpfs rofs && truncate -s 1M rofs/d.img &&
 	mount -o remount,ro rofs || fail "cannot make a read-only mount"
 
-bad nofile.log 'Image: No such file or directory' -k /nonexistent/Image
-bad short.log 'short.Image: truncated' -k short.Image
-bad trunc.log 'trunc.Image: truncated arm64 Image' -k trunc.Image
-bad garbage.log 'garbage.Image: big-endian' -k garbage.Image
-bad gz.log 'trunc.Image.gz: (truncated|corrupt) gzip' -k trunc.Image.gz
-bad empty.log 'empty.Image: empty' -k empty.Image
-bad big.log 'big.initrd: initrd .* is larger than RAM' -k $IMAGE -i big.initrd
-bad dtb.log 'not.dtb: not a device tree blob' -k $IMAGE --dtb not.dtb
+bad nofile.log 'Fatal: Unable to open kernel /nonexistent/Image: No such file or directory' -k /nonexistent/Image
+bad short.log '--kernel short.Image: truncated' -k short.Image
+bad trunc.log '--kernel trunc.Image: truncated arm64 Image' -k trunc.Image
+bad garbage.log '--kernel garbage.Image: big-endian' -k garbage.Image
+bad gz.log '--kernel trunc.Image.gz: (truncated|corrupt) gzip' -k trunc.Image.gz
+bad empty.log '--kernel empty.Image: empty' -k empty.Image
+bad big.log '--initrd big.initrd: initrd .* is larger than RAM' -k $IMAGE -i big.initrd
+bad dtb.log '--dtb not.dtb: not a device tree blob' -k $IMAGE --dtb not.dtb
 bad mem0.log '--mem' -k $IMAGE -m 0
 bad cpus0.log '--cpus' -k $IMAGE -c 0
 bad cpus1000.log '--cpus' -k $IMAGE -c 1000
 bad opt.log "unknown option '--no-such-option'" -k $IMAGE --no-such-option
 bad nokernel.log 'no kernel' -i $INITRD
-bad dir.log 'tmp: Is a directory' -k /tmp
+bad dir.log '--kernel /tmp: Is a directory' -k /tmp
 bad nodisk.log '--disk missing.img: No such file' -k $IMAGE --disk missing.img
 bad rodisk.log '--disk .*d.img: Read-only file system' -k $IMAGE --disk rofs/d.img
 bad tap.log '--network.*lo' -k $IMAGE -n mode=tap,tapif=lo
+bad noinitrd.log '--initrd ./no/initrd: No such file' -k $IMAGE -i ./no/initrd
+bad nofw.log '--firmware no/fw.bin: No such file' --firmware no/fw.bin
+bad nodtb.log '--dtb /no/board.dtb: No such file' -k $IMAGE --dtb /no/board.dtb
 umount rofs
 
 sleep 0.2

@@ -1,6 +1,8 @@
 # Guests run in the background under names: listed, paused (their clock
 # stops), resumed, dumped (SCTLR_EL1.M=1 once Linux runs) and stopped
-# (exit 0), two at once; nothing is left behind.
+# (exit 0), two at once; nothing is left behind. A dead guest's socket is
+# replaced, a live one's name is not taken, and a socket directory open
+# to others (or a symlink) is refused.
 # matrix: hosts=patched,stock cpus=max gics=3
 # timeout: 240
 export XDG_RUNTIME_DIR=/tmp/xdg
@@ -54,4 +56,42 @@ expect_exit 0 stopall.log $POCVM stop -a
 wait $pid2 || fail "g2: exit status $? after 'pocvm stop -a', expected 0"
 expect_exit 2 gone.log $POCVM stop -n g1
 expect_line gone.log '^pocvm: g1: no such guest'
+nothing_left
+
+# A pocvm killed outright leaves its socket: the next one of that name
+# replaces it (connect() is refused there), and no one else's is taken.
+$POCVM run -k $IMAGE -i $INITRD --name g3 -p "quiet guest_action=clock" \
+	< /dev/null > g3.log 2>&1 &
+pid3=$!
+i=0
+until grep -q '^POCVM-CLOCK' g3.log; do
+	i=$((i + 1))
+	[ $i -lt 300 ] || { cat g3.log; kill $pid3; fail "g3 did not come up"; }
+	sleep 0.2
+done
+expect_exit 2 taken.log $POCVM run -k $IMAGE -i $INITRD --name g3 -p quiet
+expect_line taken.log '^pocvm: --name g3: a guest of that name is already'
+kill -KILL $pid3
+wait $pid3
+[ -S /tmp/xdg/pocvm/g3.sock ] || fail "no socket left by the killed pocvm"
+expect_exit 0 again.log $POCVM run -k $IMAGE -i $INITRD --name g3 -p quiet
+expect_line again.log '^POCVM-GUEST-UP'
+nothing_left
+
+# The socket directory must be ours alone: others' bits are refused, by
+# run and by the commands, with the directory named; 0700 works again.
+chmod 770 /tmp/xdg/pocvm
+expect_exit 2 opendir.log $POCVM run -k $IMAGE -i $INITRD --name g4 -p quiet
+expect_line opendir.log '^pocvm: /tmp/xdg/pocvm: mode 0770 lets others in'
+expect_exit 2 opendir-list.log $POCVM list
+expect_line opendir-list.log '^pocvm: /tmp/xdg/pocvm: mode 0770 lets others in'
+expect_exit 2 opendir-stop.log $POCVM stop -a
+expect_line opendir-stop.log '^pocvm: /tmp/xdg/pocvm: mode 0770 lets others in'
+chmod 700 /tmp/xdg/pocvm
+mv /tmp/xdg/pocvm /tmp/xdg/real
+ln -s real /tmp/xdg/pocvm
+expect_exit 2 symlink.log $POCVM run -k $IMAGE -i $INITRD -p quiet
+expect_line symlink.log '^pocvm: /tmp/xdg/pocvm: a symlink, not a directory'
+rm /tmp/xdg/pocvm
+mv /tmp/xdg/real /tmp/xdg/pocvm
 nothing_left

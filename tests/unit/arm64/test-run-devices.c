@@ -264,8 +264,8 @@ START_TEST(queue_sizes)
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
 	n = vnet_create(sv[0], 0, mac);
 	ck_assert_ptr_nonnull(n);
-	ck_assert_int_eq(virtio_dev_init(&net, &virtio_net_ops, &vm.mem, n),
-			 0);
+	ck_assert_int_eq(virtio_dev_init(&net, &virtio_net_ops,
+					 VIRTIO_TRANSPORT_MMIO, &vm.mem, n), 0);
 	ck_assert_uint_eq(check_queues(&net), 2);
 	virtio_net_ops.teardown(&net);
 	close(sv[1]);

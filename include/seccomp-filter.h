@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef POCVM_SECCOMP_FILTER_H
+#define POCVM_SECCOMP_FILTER_H
+
+#include <stdbool.h>
+
+/* The few things the allow-list grants depending on the run's config. */
+struct seccomp_policy {
+	/*
+	 * unlinkat(unlink_dirfd, NAME, 0) is allowed, for the control
+	 * socket in the directory held open there; -1: no unlink at all.
+	 */
+	int unlink_dirfd;
+	/*
+	 * openat with O_RDWR (never O_CREAT, O_TRUNC or O_WRONLY): a
+	 * virtio-net with vhost=1 opens /dev/vhost-net at each DRIVER_OK.
+	 * Without it, files open for reading only.
+	 */
+	bool open_rdwr;
+};
+
+/*
+ * Put every thread of the process under pocvm's run-time allow-list
+ * (vmm/seccomp.c), which also sets no_new_privs. Irreversible; call once
+ * set-up has opened everything. 0 also when the kernel cannot filter
+ * (warned); *on says whether the filter is in place.
+ */
+int seccomp_lock_down(const struct seccomp_policy *pol, bool *on);
+
+#endif
