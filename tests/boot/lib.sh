@@ -117,11 +117,13 @@ stock_kernel_dir() {
 }
 
 # kvm-unit-tests for arm64 (--target=kvmtool) to run in L1: $KUT, a
-# tarball or a built tree, or by default the peers' copy next to the
-# repository (a directory holding the tarball). Prints its path, or
-# nothing when there is none.
+# tarball or a built tree, or "peers" for the copy next to the repository
+# (a directory holding the tarball). Prints its path, or nothing when
+# KUT is not set: the case then says it was skipped.
 kut_source() {
-	local k=${KUT:-$ROOT/../shared/peers/kvm-unit-tests} t
+	local k=${KUT:-} t
+	[ -n "$k" ] || return 0	# opt-in until its lists hold on both hosts
+	[ "$k" != peers ] || k=$ROOT/../shared/peers/kvm-unit-tests
 	if [ -d "$k" ] && [ ! -f "$k/run_tests.sh" ]; then
 		t=$(ls "$k"/*.tar.gz 2>/dev/null | head -n 1)
 		k=$t

@@ -12,7 +12,7 @@ K=$RIG/kut
 if [ ! -f $K/kvm-unit-tests.tar.gz ]; then
 	echo "skipped: no kvm-unit-tests; run the rig with KUT=PATH, an arm64" \
 	     "tree built with ./configure --arch=arm64 --target=kvmtool (or" \
-	     "its tarball), or put one in ../shared/peers/kvm-unit-tests/"
+	     "its tarball), or KUT=peers for ../shared/peers/kvm-unit-tests/"
 	exit 0
 fi
 D=/usr/src/kvm-unit-tests
