@@ -66,6 +66,27 @@ int arm64_vm_type(struct vm *vm, uint64_t top)
 	return KVM_VM_TYPE_ARM_IPA_SIZE(bits);
 }
 
+int arm64_vm_enable_mte(struct vm *vm)
+{
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_ARM_MTE };
+
+	/* KVM refuses 32-bit EL1 VCPUs in a VM with MTE, as kvmtool knows. */
+	if (vm->cfg->no_mte || vm->cfg->aarch32 ||
+	    ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_MTE) <= 0)
+		return 0;
+	/*
+	 * KVM keeps the tags of guest pages only for memory a tagged
+	 * mapping may cover: guest RAM is private anonymous memory, which
+	 * qualifies (vmm/guest-mem.c).
+	 */
+	if (ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap) < 0)
+		return err_set(-errno, "KVM_ENABLE_CAP(KVM_CAP_ARM_MTE): %s",
+			       strerror(errno));
+	vm->mte = true;
+	pr_info("MTE: enabled for the guest");
+	return 0;
+}
+
 static int vcpu_init(struct vm *vm, struct vcpu *vcpu)
 {
 	struct kvm_vcpu_init init;

@@ -2,9 +2,12 @@
 /*
  * The boot timer: a guest marks "init reached" by writing any value to
  * LAYOUT_BOOT_TIMER_BASE (e.g. `devmem 0x01030000 32 1`); --boot-report
- * shows when. No driver needed, so any guest can use it.
+ * shows when. No driver needed, so any guest can use it. There without
+ * --nodefaults, and with --boot-report (vmm/cmd-run.c decides).
  */
 #include <errno.h>
+#include <libfdt.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "layout.h"
@@ -23,8 +26,26 @@ static void boot_timer_mmio(struct device *dev, uint64_t off, void *data,
 	dev->vm->boot_times.guest_init = monotonic_ns();
 }
 
+/* No driver binds to it: the node says, in --dump-dtb too, it is there. */
+static int boot_timer_fdt_node(const struct device *dev, void *fdt,
+			       uint32_t gic_phandle)
+{
+	fdt64_t reg[2] = { cpu_to_fdt64(dev->base), cpu_to_fdt64(dev->size) };
+	char name[32];
+	int ret;
+
+	snprintf(name, sizeof(name), "boot-timer@%llx",
+		 (unsigned long long)dev->base);
+	ret = fdt_begin_node(fdt, name);
+	ret = ret ?: fdt_property_string(fdt, "compatible",
+					 "pocvm,boot-timer");
+	ret = ret ?: fdt_property(fdt, "reg", reg, sizeof(reg));
+	return ret ?: fdt_end_node(fdt);
+}
+
 static const struct device_ops boot_timer_ops = {
 	.name = "boot-timer",
+	.fdt_node = boot_timer_fdt_node,
 	.mmio = boot_timer_mmio,
 };
 

@@ -291,8 +291,7 @@ static int serial8250_create(struct vm *vm)
 	struct serial8250 *u;
 	struct device *dev;
 
-	if (vm->cfg->console != CONSOLE_SERIAL)
-		return 0;
+	/* Only with --console serial: vmm/cmd-run.c decides. */
 	u = calloc(1, sizeof(*u));
 	if (!u)
 		return -ENOMEM;

@@ -11,6 +11,12 @@ struct vcpu;
 /* The KVM_CREATE_VM type: IPA size for the highest guest address. */
 int arm64_vm_type(struct vm *vm, uint64_t top);
 
+/*
+ * Give the guest MTE when KVM offers it and --disable-mte was not given,
+ * as kvmtool does. Before any memslot and VCPU.
+ */
+int arm64_vm_enable_mte(struct vm *vm);
+
 /* Create and KVM_ARM_VCPU_INIT every VCPU (before the GIC). */
 int arm64_vcpus_create(struct vm *vm);
 /* Reset every VCPU (KVM_ARM_VCPU_INIT again) and set boot registers. */

@@ -110,6 +110,7 @@ struct config {
 	bool gdb_wait;		/* hold VCPUs before their first instruction */
 	bool trace_boot;	/* log the boot VCPU's SCTLR_EL1 M/C/I */
 	bool no_seccomp;	/* run without the syscall allow-list */
+	bool no_mte;		/* --disable-mte: no MTE even if KVM has it */
 	const char *user;	/* --user USER|UID after start-up, or NULL */
 	const char *group;	/* --group GROUP|GID, or NULL */
 	/* words after "--": the guest's init runs them (kernel cmdline) */

@@ -54,4 +54,13 @@ struct device_type {
 
 extern const struct device_type *const device_types[];
 
+/* The kinds, for the one place that decides which a run gets. */
+extern const struct device_type serial8250_type;
+extern const struct device_type pvpanic_type;
+extern const struct device_type boot_timer_type;
+extern const struct device_type virtio_rng_type;
+extern const struct device_type virtio_console_type;
+extern const struct device_type virtio_blk_type;
+extern const struct device_type virtio_net_type;
+
 #endif

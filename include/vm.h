@@ -72,6 +72,7 @@ struct vm {
 
 	uint64_t granules;		/* page sizes the guest CPU can use */
 	enum irqchip_kind gic;		/* resolved */
+	bool mte;			/* KVM_CAP_ARM_MTE enabled */
 	int gic_fd;
 	int its_fd;
 

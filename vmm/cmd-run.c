@@ -76,12 +76,43 @@ static int kvm_open(struct vm *vm)
 	return 0;
 }
 
+/*
+ * Which kinds of device this run gets, decided here and nowhere else (the
+ * README's device table and --dump-dtb follow it). A device exists because
+ * the user asked for it or because something they asked for needs it;
+ * without --nodefaults pocvm adds its own helpers too: the virtio-console
+ * with the exit-status port, pvpanic and the boot timer. --nodefaults, as
+ * lkvm's, adds nothing the user did not ask for, so a bare-metal guest
+ * that probes what it finds meets only what its command line named.
+ */
+static bool device_wanted(const struct config *cfg,
+			  const struct device_type *type)
+{
+	bool defaults = !cfg->nodefaults;
+
+	if (type == &serial8250_type)
+		return cfg->console == CONSOLE_SERIAL;
+	/* Port 1 carries a guest command's status back (-- CMD). */
+	if (type == &virtio_console_type)
+		return cfg->console == CONSOLE_VIRTIO || cfg->guest_argc ||
+		       defaults;
+	if (type == &pvpanic_type)
+		return defaults;
+	/* --boot-report's "guest init" line is read from the boot timer. */
+	if (type == &boot_timer_type)
+		return defaults || cfg->boot_report;
+	/* virtio-rng, -blk, -net: one per --rng, --disk, --network. */
+	return true;
+}
+
 static int create_devices(struct vm *vm)
 {
 	unsigned int i;
 	int ret;
 
 	for (i = 0; device_types[i]; i++) {
+		if (!device_wanted(vm->cfg, device_types[i]))
+			continue;
 		ret = device_types[i]->create(vm);
 		if (ret)
 			return ret;
@@ -529,7 +560,8 @@ static int prepare(struct vm *vm, struct sandbox *sb)
 	ret = ret ?: console_open_log(&vm->console, vm->cfg->console_log);
 	if (ret)
 		return fail(ret, EXIT_USAGE);
-	ret = vm_init_memory(vm);
+	ret = arm64_vm_enable_mte(vm);
+	ret = ret ?: vm_init_memory(vm);
 	ret = ret ?: arm64_vcpus_create(vm);
 	ret = ret ?: arm64_guest_granules(vm, &vm->granules);
 	/* -ENODEV: the host lacks what was asked (--sve-max-vl N). */

@@ -39,6 +39,7 @@ enum {
 	OPT_GDB_WAIT,
 	OPT_TRACE_BOOT,
 	OPT_NO_SECCOMP,
+	OPT_DISABLE_MTE,
 	OPT_VIRTIO_TRANSPORT,
 	OPT_USER,
 	OPT_GROUP,
@@ -76,6 +77,8 @@ static const struct option run_options[] = {
 	{ "gdb-wait", no_argument, NULL, OPT_GDB_WAIT },
 	{ "trace-boot", no_argument, NULL, OPT_TRACE_BOOT },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
+	/* kvmtool's spelling: MTE is on wherever the host offers it */
+	{ "disable-mte", no_argument, NULL, OPT_DISABLE_MTE },
 	{ "virtio-transport", required_argument, NULL, OPT_VIRTIO_TRANSPORT },
 	{ "user", required_argument, NULL, OPT_USER },
 	{ "group", required_argument, NULL, OPT_GROUP },
@@ -502,6 +505,7 @@ static int parse_one(struct config *cfg, int opt, const char *arg)
 	case OPT_GDB_WAIT: cfg->gdb_wait = true; return 0;
 	case OPT_TRACE_BOOT: cfg->trace_boot = true; return 0;
 	case OPT_NO_SECCOMP: cfg->no_seccomp = true; return 0;
+	case OPT_DISABLE_MTE: cfg->no_mte = true; return 0;
 	case OPT_VIRTIO_TRANSPORT: return parse_virtio_transport(cfg, arg);
 	case OPT_USER:
 	case OPT_GROUP:

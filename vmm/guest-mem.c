@@ -47,6 +47,7 @@ int guest_mem_add_region(struct guest_mem *mem, uint64_t gpa, uint64_t size)
 		return err_set(-EINVAL, "RAM region 0x%llx+0x%llx: not page aligned",
 			       (unsigned long long)gpa,
 			       (unsigned long long)size);
+	/* Private and anonymous: KVM gives a guest MTE only over such RAM. */
 	host = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (host == MAP_FAILED)

@@ -21,7 +21,7 @@
 
 #define CONSOLE_F_MULTIPORT	1
 
-#define CONS_QUEUE_SIZE		64
+#define CONS_QUEUE_SIZE		128
 #define CONS_NR_PORTS		2
 #define PORT_CONSOLE		0
 #define PORT_STATUS		1

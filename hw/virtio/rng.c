@@ -10,7 +10,7 @@
 #include "virtio.h"
 #include "vm.h"
 
-#define RNG_QUEUE_SIZE	64
+#define RNG_QUEUE_SIZE	128
 /*
  * A request may ask for far more than it needs: cap the work done in one
  * VCPU exit. The used length tells the driver how much it got.

@@ -116,6 +116,29 @@ stock_kernel_dir() {
 	printf '%s\n' "$d"
 }
 
+# kvm-unit-tests for arm64 (--target=kvmtool) to run in L1: $KUT, a
+# tarball or a built tree, or "peers" for the copy next to the repository
+# (a directory holding the tarball). Prints its path, or nothing when
+# KUT is not set: the case then says it was skipped.
+kut_source() {
+	local k=${KUT:-} t
+	[ -n "$k" ] || return 0	# opt-in until its lists hold on both hosts
+	[ "$k" != peers ] || k=$ROOT/../shared/peers/kvm-unit-tests
+	if [ -d "$k" ] && [ ! -f "$k/run_tests.sh" ]; then
+		t=$(ls "$k"/*.tar.gz 2>/dev/null | head -n 1)
+		k=$t
+	fi
+	if [ -z "$k" ] || [ ! -e "$k" ]; then
+		[ -z "${KUT:-}" ] || die "KUT=$KUT: no kvm-unit-tests there"
+		return 0
+	fi
+	if [ -d "$k" ]; then
+		cd "$k" && pwd
+	else
+		printf '%s\n' "$(cd "$(dirname "$k")" && pwd)/$(basename "$k")"
+	fi
+}
+
 # Append the lines gen_init_cpio needs for a busybox userland to $1;
 # $2 is another busybox binary (default: the arm64 one).
 cpio_busybox_base() {

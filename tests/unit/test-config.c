@@ -42,6 +42,16 @@ START_TEST(defaults)
 	ck_assert(cfg.cpus_default);
 	ck_assert_int_eq(cfg.irqchip, IRQCHIP_AUTO);
 	ck_assert(!cfg.reboot && !cfg.pmu && !cfg.nodefaults);
+	/* MTE is on wherever KVM offers it, as in kvmtool. */
+	ck_assert(!cfg.no_mte);
+}
+END_TEST
+
+/* kvmtool's spelling, so scripts written for lkvm work unchanged. */
+START_TEST(disable_mte)
+{
+	ck_assert_int_eq(PARSE("-k", "K", "--disable-mte"), 0);
+	ck_assert(cfg.no_mte);
 	ck_assert(!cfg.aarch32 && !cfg.no_pvtime);
 	ck_assert_uint_eq(cfg.sve_max_vl, 0);
 	ck_assert_ptr_null(cfg.vcpu_affinity);
@@ -392,6 +402,7 @@ static Suite *config_suite(void)
 
 	tcase_add_test(tc, defaults);
 	tcase_add_test(tc, long_and_short);
+	tcase_add_test(tc, disable_mte);
 	tcase_add_test(tc, mem_sizes);
 	tcase_add_test(tc, errors);
 	tcase_add_test(tc, names);

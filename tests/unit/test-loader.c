@@ -436,13 +436,34 @@ static void expect_missing(int ret, const char *option, const char *path)
 	ck_assert_str_eq(err_message(ret), want);
 }
 
+/* A missing kernel in kvmtool's words, with the path as given. */
+static void expect_missing_kernel(int ret, const char *path)
+{
+	char want[PATH_MAX + 64];
+
+	snprintf(want, sizeof(want), "Fatal: Unable to open kernel %s: "
+		 "No such file or directory", path);
+	ck_assert_int_eq(ret, -ENOENT);
+	ck_assert_str_eq(err_message(ret), want);
+}
+
 START_TEST(err_missing_file)
 {
 	req.kernel = path_of("nonexistent/Image");
-	expect_missing(loader_load(&mem, &req, &res), "--kernel", req.kernel);
+	expect_missing_kernel(loader_load(&mem, &req, &res), req.kernel);
 	req.kernel = "nonexistent/Image";	/* relative, as typed */
-	expect_missing(loader_load(&mem, &req, &res), "--kernel",
-		       "nonexistent/Image");
+	expect_missing_kernel(loader_load(&mem, &req, &res),
+			      "nonexistent/Image");
+}
+END_TEST
+
+/* kvm-unit-tests' runner greps for kvmtool's line (scripts/vmm.bash). */
+START_TEST(err_missing_kernel_kvmtool_words)
+{
+	req.kernel = "_NO_FILE_4Uhere_";
+	expect_error(loader_load(&mem, &req, &res), -ENOENT,
+		     "Fatal: Unable to open kernel _NO_FILE_4Uhere_",
+		     "No such file or directory");
 }
 END_TEST
 
@@ -792,6 +813,7 @@ static Suite *loader_suite(void)
 	tcase_add_checked_fixture(bad, setup, teardown);
 	tcase_add_test(bad, err_no_kernel);
 	tcase_add_test(bad, err_missing_file);
+	tcase_add_test(bad, err_missing_kernel_kvmtool_words);
 	tcase_add_test(bad, err_missing_initrd);
 	tcase_add_test(bad, err_missing_firmware);
 	tcase_add_test(bad, err_directory);

@@ -26,6 +26,7 @@
  */
 #define SIZE		(1ULL << 30)
 #define QNUM		128
+#define KVMTOOL_QNUM	256		/* kvmtool's VIRTIO_BLK_QUEUE_SIZE */
 #define SLOT_DESCS	4		/* descriptors per request */
 
 #define DESC_OFF	0x0000
@@ -163,7 +164,8 @@ static void dev_up(bool ro, bool direct)
 	   VIRTIO_STATUS_FEATURES_OK);
 	ck_assert(rd(0x070) & VIRTIO_STATUS_FEATURES_OK);
 	wr(0x030, 0);
-	ck_assert_uint_ge(rd(0x034), QNUM);
+	/* Drivers written for kvmtool may ask for all of its queue. */
+	ck_assert_uint_ge(rd(0x034), KVMTOOL_QNUM);
 	wr(0x038, QNUM);
 	wr(0x080, (uint32_t)(BASE + DESC_OFF));
 	wr(0x084, (BASE + DESC_OFF) >> 32);

@@ -34,7 +34,7 @@ mkdir -p rofs
 mount -t tmpfs -o size=1m tmpfs rofs && truncate -s 1M rofs/d.img &&
 	mount -o remount,ro rofs || fail "cannot make a read-only mount"
 
-bad nofile.log '--kernel /nonexistent/Image: No such file or directory' -k /nonexistent/Image
+bad nofile.log 'Fatal: Unable to open kernel /nonexistent/Image: No such file or directory' -k /nonexistent/Image
 bad short.log '--kernel short.Image: truncated' -k short.Image
 bad trunc.log '--kernel trunc.Image: truncated arm64 Image' -k trunc.Image
 bad garbage.log '--kernel garbage.Image: big-endian' -k garbage.Image
