@@ -17,6 +17,7 @@
 
 #include "log.h"
 #include "unit.h"
+#include "vdev-regs.h"
 #include "virtio-blk.h"
 
 #define BASE		0x40000000ULL
@@ -114,18 +115,9 @@ static void teardown(void)
 	munmap(ram, SIZE);
 }
 
-static uint32_t rd(uint64_t off)
-{
-	uint32_t v;
-
-	virtio_mmio_access(&vdev, off, &v, 4, false);
-	return v;
-}
-
-static void wr(uint64_t off, uint32_t v)
-{
-	virtio_mmio_access(&vdev, off, &v, 4, true);
-}
+/* The device under test's registers. */
+#define rd(off)		vdev_rd(&vdev, off)
+#define wr(off, v)	vdev_wr(&vdev, off, v)
 
 static uint64_t features(void)
 {
@@ -137,11 +129,6 @@ static uint64_t features(void)
 	return lo | (uint64_t)rd(0x010) << 32;
 }
 
-static int fake_set_irq(struct virtio_dev *v, int level)
-{
-	return 0;
-}
-
 /* Open the image and bring the device up as Linux would. */
 static void dev_up(bool ro, bool direct)
 {
@@ -151,7 +138,7 @@ static void dev_up(bool ro, bool direct)
 	ck_assert_int_eq(vblk_open(&d, &blk), 0);
 	ck_assert_int_eq(virtio_dev_init(&vdev, vblk_dev_ops(blk),
 					 VIRTIO_TRANSPORT_MMIO, &mem, blk), 0);
-	vdev.set_irq = fake_set_irq;
+	vdev.set_irq = vdev_no_irq;
 	ck_assert_uint_eq(rd(0x008), 2);
 	wr(0x070, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
 	f = features();
@@ -190,7 +177,7 @@ static void dev_up_legacy(void)
 	ck_assert_int_eq(virtio_dev_init(&vdev, vblk_dev_ops(blk),
 					 VIRTIO_TRANSPORT_MMIO_LEGACY, &mem,
 					 blk), 0);
-	vdev.set_irq = fake_set_irq;
+	vdev.set_irq = vdev_no_irq;
 	ck_assert_uint_eq(rd(0x004), 1);
 	wr(0x028, 4096);
 	wr(0x070, 0);

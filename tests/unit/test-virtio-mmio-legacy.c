@@ -10,6 +10,7 @@
 
 #include "log.h"
 #include "unit.h"
+#include "vdev-regs.h"
 #include "virtio.h"
 
 #define BASE		0x40000000ULL
@@ -70,23 +71,9 @@ static const struct virtio_dev_ops fake_ops = {
 	.queue_notify = fake_notify,
 };
 
-static int fake_set_irq(struct virtio_dev *v, int level)
-{
-	return 0;
-}
-
-static uint32_t rd(uint64_t off)
-{
-	uint32_t v;
-
-	virtio_mmio_access(&vdev, off, &v, 4, false);
-	return v;
-}
-
-static void wr(uint64_t off, uint32_t v)
-{
-	virtio_mmio_access(&vdev, off, &v, 4, true);
-}
+/* The device under test's registers. */
+#define rd(off)		vdev_rd(&vdev, off)
+#define wr(off, v)	vdev_wr(&vdev, off, v)
 
 static void setup(void)
 {
@@ -97,7 +84,7 @@ static void setup(void)
 	ck_assert_int_eq(virtio_dev_init(&vdev, &fake_ops,
 					 VIRTIO_TRANSPORT_MMIO_LEGACY, &mem,
 					 NULL), 0);
-	vdev.set_irq = fake_set_irq;
+	vdev.set_irq = vdev_no_irq;
 	driver_oks = notifies = 0;
 	features_at_driver_ok = 0;
 	saved_level = log_threshold;
@@ -417,7 +404,7 @@ START_TEST(modern_kick_needs_driver_ok)
 {
 	ck_assert_int_eq(virtio_dev_init(&vdev, &fake_ops,
 					 VIRTIO_TRANSPORT_MMIO, &mem, NULL), 0);
-	vdev.set_irq = fake_set_irq;
+	vdev.set_irq = vdev_no_irq;
 	ck_assert_uint_eq(rd(R_VERSION), 2);
 	wr(R_HOST_SEL, 1);
 	ck_assert_uint_eq(rd(R_HOST_FEAT), (1U << 0) | (1U << 8));

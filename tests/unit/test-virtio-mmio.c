@@ -13,6 +13,7 @@
 
 #include "log.h"
 #include "unit.h"
+#include "vdev-regs.h"
 #include "virtio.h"
 
 #define BASE		0x40000000ULL
@@ -57,23 +58,9 @@ static const struct virtio_dev_ops fake_ops = {
 	.queue_notify = fake_notify,
 };
 
-static int fake_set_irq(struct virtio_dev *v, int level)
-{
-	return 0;
-}
-
-static uint32_t rd(uint64_t off)
-{
-	uint32_t v;
-
-	virtio_mmio_access(&vdev, off, &v, 4, false);
-	return v;
-}
-
-static void wr(uint64_t off, uint32_t v)
-{
-	virtio_mmio_access(&vdev, off, &v, 4, true);
-}
+/* The device under test's registers. */
+#define rd(off)		vdev_rd(&vdev, off)
+#define wr(off, v)	vdev_wr(&vdev, off, v)
 
 static void setup(void)
 {
@@ -83,7 +70,7 @@ static void setup(void)
 	ck_assert_int_eq(guest_mem_add_host(&mem, BASE, SIZE, ram), 0);
 	ck_assert_int_eq(virtio_dev_init(&vdev, &fake_ops,
 					 VIRTIO_TRANSPORT_MMIO, &mem, NULL), 0);
-	vdev.set_irq = fake_set_irq;
+	vdev.set_irq = vdev_no_irq;
 	driver_oks = resets = notifies = 0;
 	saved_level = log_threshold;
 	log_threshold = LOG_ERROR;

@@ -12,6 +12,7 @@
 
 #include "log.h"
 #include "unit.h"
+#include "vdev-regs.h"
 #include "virtio-net.h"
 
 #define BASE	0x40000000ULL
@@ -56,18 +57,9 @@ static int fake_set_irq(struct virtio_dev *v, int level)
 	return 0;
 }
 
-static uint32_t rd(uint64_t off)
-{
-	uint32_t v;
-
-	virtio_mmio_access(&vdev, off, &v, 4, false);
-	return v;
-}
-
-static void wr(uint64_t off, uint32_t v)
-{
-	virtio_mmio_access(&vdev, off, &v, 4, true);
-}
+/* The device under test's registers. */
+#define rd(off)		vdev_rd(&vdev, off)
+#define wr(off, v)	vdev_wr(&vdev, off, v)
 
 static void setup_queue(unsigned int index, struct queue *q)
 {
