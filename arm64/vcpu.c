@@ -101,6 +101,7 @@ int arm64_vcpus_create(struct vm *vm)
 
 		vcpu->vm = vm;
 		vcpu->index = i;
+		vcpu->log_rl.name = "VCPU";
 		vcpu->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, i);
 		if (vcpu->fd < 0)
 			return err_set(-errno, "KVM_CREATE_VCPU %u: %s", i,
@@ -225,7 +226,6 @@ static void handle_mmio(struct vcpu *vcpu)
 	/* Like a bus with nothing behind it: reads as zero, writes vanish. */
 	if (!run->mmio.is_write)
 		memset(run->mmio.data, 0, sizeof(run->mmio.data));
-	vcpu->log_rl.name = "VCPU";
 	pr_guest(&vcpu->log_rl, LOG_DEBUG,
 		 "VCPU %u: %s of %u bytes at 0x%llx: no device there",
 		 vcpu->index, run->mmio.is_write ? "write" : "read",
