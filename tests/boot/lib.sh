@@ -117,12 +117,13 @@ stock_kernel_dir() {
 }
 
 # kvm-unit-tests for arm64 (--target=kvmtool) to run in L1: $KUT, a
-# tarball or a built tree, or "peers" for the copy next to the repository
-# (a directory holding the tarball). Prints its path, or nothing when
-# KUT is not set: the case then says it was skipped.
+# tarball or a built tree; "peers" (the default) for the copy next to the
+# repository (a directory holding the tarball), used when it is there;
+# "none" for no suite. Prints its path, or nothing: the case then says it
+# was skipped.
 kut_source() {
-	local k=${KUT:-} t
-	[ -n "$k" ] || return 0	# opt-in until its lists hold on both hosts
+	local k=${KUT:-peers} t
+	[ "$k" != none ] || return 0
 	[ "$k" != peers ] || k=$ROOT/../shared/peers/kvm-unit-tests
 	if [ -d "$k" ] && [ ! -f "$k/run_tests.sh" ]; then
 		t=$(ls "$k"/*.tar.gz 2>/dev/null | head -n 1)
