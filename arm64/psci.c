@@ -192,8 +192,8 @@ int64_t arm64_psci_features(uint32_t fn)
 	return PSCI_RET_NOT_SUPPORTED;
 }
 
-static int64_t dispatch(struct vcpu *vcpu, uint32_t fn, uint64_t a[3],
-			bool *reply)
+int64_t arm64_psci_dispatch(struct vcpu *vcpu, uint32_t fn,
+			    const uint64_t a[3], bool *reply)
 {
 	struct vm *vm = vcpu->vm;
 
@@ -244,7 +244,7 @@ void arm64_psci_call(struct vcpu *vcpu)
 		if (!(fn & SMCCC_SMC64))
 			a[i] = (uint32_t)a[i];
 	}
-	ret = dispatch(vcpu, fn, a, &reply);
+	ret = arm64_psci_dispatch(vcpu, fn, a, &reply);
 	if (reply && arm64_set_reg(vcpu->fd, CORE_REG(regs.regs[0]),
 				   fn & SMCCC_SMC64 ? (uint64_t)ret :
 				   (uint32_t)ret)) {

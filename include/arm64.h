@@ -2,6 +2,7 @@
 #ifndef POCVM_ARM64_H
 #define POCVM_ARM64_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -42,6 +43,12 @@ void arm64_psci_reset(struct vm *vm);
 void arm64_psci_call(struct vcpu *vcpu);
 /* On the VCPU's thread before KVM_RUN: carry out a CPU_ON for it. */
 int arm64_psci_vcpu_wake(struct vcpu *vcpu);
+/*
+ * Function fn with arguments a (x1-x3): PSCI's return value, or *reply
+ * false for a call that does not return (CPU_OFF, SYSTEM_OFF/RESET).
+ */
+int64_t arm64_psci_dispatch(struct vcpu *vcpu, uint32_t fn,
+			    const uint64_t a[3], bool *reply);
 /* PSCI_FEATURES' answer for function fn. */
 int64_t arm64_psci_features(uint32_t fn);
 /* KVM_ARM_VCPU_INIT of a VCPU that is to run now (PSCI CPU_ON). */
