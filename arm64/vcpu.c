@@ -467,8 +467,8 @@ void arm64_vcpu_dump(struct vcpu *vcpu, FILE *out)
 			"store pair to a device)" : "");
 	else
 		/* The second half in kvmtool's words, for those who grep. */
-		fprintf(out, "VCPU %u: unhandled exit %s (%u): KVM exit reason: "
-			"%u (\"KVM_EXIT_%s\")\n", vcpu->index,
+		fprintf(out, "VCPU %u: unhandled exit %s (%u): KVM exit "
+			"reason: %u (\"KVM_EXIT_%s\")\n", vcpu->index,
 			exit_name(vcpu->exit_reason), vcpu->exit_reason,
 			vcpu->exit_reason, exit_name(vcpu->exit_reason));
 	fprintf(out, " PC     %016llx  PSTATE %016llx  (EL%llu%s)\n",

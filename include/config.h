@@ -112,18 +112,18 @@ struct config {
 	bool no_seccomp;	/* run without the syscall allow-list */
 	bool no_mte;		/* --disable-mte: no MTE even if KVM has it */
 	/* kvmtool's run options (vmm/config-lkvm.c) */
-	uint64_t firmware_addr;		/* --firmware-address, 0: RAM start */
+	uint64_t firmware_addr;	/* --firmware-address, 0: RAM start */
 	bool kaslr_seed_set;
-	uint64_t kaslr_seed;		/* --kaslr-seed: /chosen/kaslr-seed */
-	uint32_t cntfrq;		/* --override-bad-firmware-cntfrq, 0 */
-	bool psci;			/* PSCI in userspace (SMCCC filter) */
-	const char *hugetlbfs;		/* guest RAM from this hugetlbfs */
-	const char *kvm_dev;		/* --dev, default /dev/kvm */
-	int tty;			/* --tty N: port N on a pty, -1 */
-	bool single_step;		/* --debug-single-step */
-	bool debug_mmio;		/* --debug-mmio: log every access */
-	bool no_dhcp;			/* --no-dhcp: accepted, see README */
-	bool loglevel_given;		/* --loglevel (or --debug) was given */
+	uint64_t kaslr_seed;	/* --kaslr-seed: /chosen/kaslr-seed */
+	uint32_t cntfrq;	/* --override-bad-firmware-cntfrq, 0: none */
+	bool psci;		/* PSCI in userspace (SMCCC filter) */
+	const char *hugetlbfs;	/* guest RAM from this hugetlbfs */
+	const char *kvm_dev;	/* --dev, default /dev/kvm */
+	int tty;		/* --tty N: port N on a pty, -1: none */
+	bool single_step;	/* --debug-single-step */
+	bool debug_mmio;	/* --debug-mmio: log every access */
+	bool no_dhcp;		/* --no-dhcp: accepted, see README */
+	bool loglevel_given;	/* --loglevel (or --debug) was given */
 	const char *user;	/* --user USER|UID after start-up, or NULL */
 	const char *group;	/* --group GROUP|GID, or NULL */
 	/* words after "--": the guest's init runs them (kernel cmdline) */

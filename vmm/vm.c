@@ -198,8 +198,8 @@ static void log_mmio(const struct device *dev, uint64_t gpa,
 			(unsigned long long)gpa, len);
 		return;
 	}
-	fprintf(stderr, "pocvm: mmio: %-5s 0x%09llx %u bytes 0x%0*llx  %s+0x%llx\n",
-		is_write ? "write" : "read", (unsigned long long)gpa, len,
+	fprintf(stderr, "pocvm: mmio: %-5s 0x%09llx %u bytes 0x%0*llx  "
+		"%s+0x%llx\n", is_write ? "write" : "read", (unsigned long long)gpa, len,
 		(int)(len < 8 ? len : 8) * 2, (unsigned long long)v,
 		dev->ops->name, (unsigned long long)(gpa - dev->base));
 }
@@ -250,7 +250,8 @@ int vm_init_memory(struct vm *vm)
 		uint64_t page;
 		void *host;
 
-		ret = hugetlbfs_map(cfg->hugetlbfs, cfg->ram_size, &host, &page);
+		ret = hugetlbfs_map(cfg->hugetlbfs, cfg->ram_size, &host,
+				    &page);
 		if (ret)
 			return ret;
 		ret = guest_mem_add_host(&vm->mem, cfg->ram_base, cfg->ram_size,

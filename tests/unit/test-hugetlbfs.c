@@ -16,8 +16,8 @@ START_TEST(not_hugetlbfs)
 	err_clear();
 	ret = hugetlbfs_map("/tmp", 2 << 20, &host, &page);
 	ck_assert_int_eq(ret, -ENODEV);
-	ck_assert_ptr_nonnull(strstr(err_message(ret),
-				     "--hugetlbfs /tmp: not a hugetlbfs mount"));
+	ck_assert_ptr_nonnull(strstr(err_message(ret), "--hugetlbfs /tmp: "
+				     "not a hugetlbfs mount"));
 	ck_assert_ptr_null(host);
 	ret = hugetlbfs_map("/nonexistent/huge", 2 << 20, &host, &page);
 	ck_assert_int_eq(ret, -ENODEV);
