@@ -55,7 +55,8 @@ SRCS := $(wildcard vmm/*.c hw/*.c hw/virtio/*.c arm64/*.c)
 # Code that needs aarch64 or arm64 KVM structures: built for the target
 # only. Everything else is also built natively for the unit tests.
 ARM64_ONLY := $(wildcard arm64/vcpu.c arm64/vcpu-features.c arm64/gic.c \
-	arm64/cpu.c arm64/poc-clean.c arm64/sysregs.c arm64/gdb-arm64.c)
+	arm64/cpu.c arm64/psci.c arm64/poc-clean.c arm64/sysregs.c \
+	arm64/gdb-arm64.c)
 HOST_SRCS := $(filter-out vmm/main.c $(ARM64_ONLY),$(SRCS))
 # Device tests whose module also holds its VM glue (which pulls in vm.c
 # and so the arm64 KVM code): linked into the target build only, against

@@ -167,6 +167,12 @@ static int timer_node(void *fdt, const struct fdt_params *p)
 	ret = ret ?: fdt_property(fdt, "interrupts", irqs, sizeof(irqs));
 	/* KVM keeps the counter running whatever the VCPU does. */
 	ret = ret ?: fdt_property(fdt, "always-on", NULL, 0);
+	/*
+	 * --override-bad-firmware-cntfrq: the binding's escape for firmware
+	 * that left CNTFRQ_EL0 wrong; Linux then ignores the register.
+	 */
+	if (!ret && p->cntfrq)
+		ret = fdt_property_u32(fdt, "clock-frequency", p->cntfrq);
 	return ret ?: fdt_end_node(fdt);
 }
 

@@ -75,6 +75,14 @@ int arm64_vm_enable_mte(struct vm *vm)
 	    ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_MTE) <= 0)
 		return 0;
 	/*
+	 * KVM (6.12) refuses a memslot without VM_MTE_ALLOWED in an MTE VM,
+	 * and hugetlbfs mappings do not have it: --hugetlbfs goes without.
+	 */
+	if (vm->cfg->hugetlbfs) {
+		pr_info("MTE: not with --hugetlbfs RAM");
+		return 0;
+	}
+	/*
 	 * KVM keeps the tags of guest pages only for memory a tagged
 	 * mapping may cover: guest RAM is private anonymous memory, which
 	 * qualifies (vmm/guest-mem.c).
@@ -87,7 +95,23 @@ int arm64_vm_enable_mte(struct vm *vm)
 	return 0;
 }
 
-static int vcpu_init(struct vm *vm, struct vcpu *vcpu)
+/* --debug-single-step: a KVM_EXIT_DEBUG after every guest instruction. */
+static int vcpu_debug_setup(struct vcpu *vcpu)
+{
+	struct kvm_guest_debug dbg = {
+		.control = KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP,
+	};
+
+	if (!vcpu->vm->cfg->single_step)
+		return 0;
+	if (ioctl(vcpu->fd, KVM_SET_GUEST_DEBUG, &dbg) < 0)
+		return err_set(-ENODEV, "--debug-single-step: VCPU %u: "
+			       "KVM_SET_GUEST_DEBUG: %s", vcpu->index,
+			       strerror(errno));
+	return 0;
+}
+
+static int vcpu_init(struct vm *vm, struct vcpu *vcpu, bool off)
 {
 	struct kvm_vcpu_init init;
 
@@ -97,12 +121,17 @@ static int vcpu_init(struct vm *vm, struct vcpu *vcpu)
 			       strerror(errno));
 	init.features[0] |= arm64_vcpu_features(vm);
 	/* Secondaries wait for PSCI CPU_ON, as on real hardware. */
-	if (vcpu->index)
+	if (off)
 		init.features[0] |= 1U << KVM_ARM_VCPU_POWER_OFF;
 	if (ioctl(vcpu->fd, KVM_ARM_VCPU_INIT, &init) < 0)
 		return err_set(-errno, "VCPU %u: KVM_ARM_VCPU_INIT: %s",
 			       vcpu->index, strerror(errno));
-	return 0;
+	return vcpu_debug_setup(vcpu);
+}
+
+int arm64_vcpu_init_on(struct vcpu *vcpu)
+{
+	return vcpu_init(vcpu->vm, vcpu, false);
 }
 
 int arm64_vcpus_create(struct vm *vm)
@@ -134,7 +163,7 @@ int arm64_vcpus_create(struct vm *vm)
 			return err_set(-errno, "VCPU %u: mmap kvm_run: %s", i,
 				       strerror(errno));
 		}
-		ret = vcpu_init(vm, vcpu);
+		ret = vcpu_init(vm, vcpu, i != 0);
 		ret = ret ?: arm64_vcpu_configure(vm, vcpu);
 		if (ret)
 			return ret;
@@ -184,8 +213,9 @@ int arm64_vcpus_reset(struct vm *vm)
 	unsigned int i;
 	int ret;
 
+	arm64_psci_reset(vm);
 	for (i = 0; i < vm->nr_vcpus; i++) {
-		ret = vcpu_init(vm, &vm->vcpus[i]);
+		ret = vcpu_init(vm, &vm->vcpus[i], i != 0);
 		if (ret)
 			return ret;
 		vm->vcpus[i].run->immediate_exit = 0;
@@ -306,6 +336,7 @@ static const char *const exit_names[] = {
 	[KVM_EXIT_SYSTEM_EVENT] = "SYSTEM_EVENT",
 	[KVM_EXIT_ARM_NISV] = "ARM_NISV",
 	[KVM_EXIT_DEBUG] = "DEBUG",
+	[KVM_EXIT_HYPERCALL] = "HYPERCALL",
 };
 
 static const char *exit_name(uint32_t reason)
@@ -314,6 +345,18 @@ static const char *exit_name(uint32_t reason)
 	    exit_names[reason])
 		return exit_names[reason];
 	return "?";
+}
+
+/* --debug-single-step: one line per instruction the guest executed. */
+static void print_step(struct vcpu *vcpu)
+{
+	uint64_t pc = 0, pstate = 0;
+
+	arm64_get_reg(vcpu->fd, CORE_REG(regs.pc), &pc);
+	arm64_get_reg(vcpu->fd, CORE_REG(regs.pstate), &pstate);
+	fprintf(stderr, "pocvm: single-step: VCPU %u PC %016llx PSTATE "
+		"%08llx\n", vcpu->index, (unsigned long long)pc,
+		(unsigned long long)pstate);
 }
 
 void *arm64_vcpu_thread(void *arg)
@@ -334,6 +377,15 @@ void *arm64_vcpu_thread(void *arg)
 	}
 	while (__atomic_load_n(&vm->stop, __ATOMIC_ACQUIRE) == VM_RUNNING) {
 		vm_vcpu_checkpoint(vcpu);
+		if (vm->cfg->psci) {
+			int ret = arm64_psci_vcpu_wake(vcpu);
+
+			if (ret) {
+				pr_err("%s", err_message(ret));
+				vcpu_fail(vcpu, ret);
+				break;
+			}
+		}
 		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
@@ -351,7 +403,17 @@ void *arm64_vcpu_thread(void *arg)
 		case KVM_EXIT_INTR:
 			break;
 		case KVM_EXIT_DEBUG:
-			gdb_vcpu_debug_exit(vcpu);
+			if (vm->cfg->single_step)
+				print_step(vcpu);
+			else
+				gdb_vcpu_debug_exit(vcpu);
+			break;
+		case KVM_EXIT_HYPERCALL:
+			/* Only the SMCCC filter of --psci sends these. */
+			if (vm->cfg->psci)
+				arm64_psci_call(vcpu);
+			else
+				vcpu_fail(vcpu, -EIO);
 			break;
 		default:
 			vcpu_fail(vcpu, -EIO);
@@ -404,8 +466,11 @@ void arm64_vcpu_dump(struct vcpu *vcpu, FILE *out)
 			" (an MMIO access KVM cannot decode, e.g. a load or "
 			"store pair to a device)" : "");
 	else
-		fprintf(out, "VCPU %u: unhandled exit %s (%u)\n", vcpu->index,
-			exit_name(vcpu->exit_reason), vcpu->exit_reason);
+		/* The second half in kvmtool's words, for those who grep. */
+		fprintf(out, "VCPU %u: unhandled exit %s (%u): KVM exit "
+			"reason: %u (\"KVM_EXIT_%s\")\n", vcpu->index,
+			exit_name(vcpu->exit_reason), vcpu->exit_reason,
+			vcpu->exit_reason, exit_name(vcpu->exit_reason));
 	fprintf(out, " PC     %016llx  PSTATE %016llx  (EL%llu%s)\n",
 		(unsigned long long)pc, (unsigned long long)pstate,
 		(unsigned long long)((pstate >> 2) & 3),

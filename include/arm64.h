@@ -2,6 +2,7 @@
 #ifndef POCVM_ARM64_H
 #define POCVM_ARM64_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -30,6 +31,28 @@ int arm64_counter_save(struct vm *vm);
 int arm64_counter_restore(struct vm *vm);
 /* Page granules the guest CPU supports (from ID_AA64MMFR0_EL1). */
 int arm64_guest_granules(struct vm *vm, uint64_t *granules);
+
+/*
+ * --psci: PSCI in userspace through KVM's SMCCC filter (Linux 6.4+;
+ * -ENODEV without it). Once, after the VCPUs exist and before any runs.
+ */
+int arm64_psci_init(struct vm *vm);
+/* Every VCPU off but the boot one, at each (re)boot. */
+void arm64_psci_reset(struct vm *vm);
+/* A KVM_EXIT_HYPERCALL the filter forwarded: answer it. */
+void arm64_psci_call(struct vcpu *vcpu);
+/* On the VCPU's thread before KVM_RUN: carry out a CPU_ON for it. */
+int arm64_psci_vcpu_wake(struct vcpu *vcpu);
+/*
+ * Function fn with arguments a (x1-x3): PSCI's return value, or *reply
+ * false for a call that does not return (CPU_OFF, SYSTEM_OFF/RESET).
+ */
+int64_t arm64_psci_dispatch(struct vcpu *vcpu, uint32_t fn,
+			    const uint64_t a[3], bool *reply);
+/* PSCI_FEATURES' answer for function fn. */
+int64_t arm64_psci_features(uint32_t fn);
+/* KVM_ARM_VCPU_INIT of a VCPU that is to run now (PSCI CPU_ON). */
+int arm64_vcpu_init_on(struct vcpu *vcpu);
 
 /* Resolve vm->gic from the config against what KVM offers. */
 int arm64_gic_probe(struct vm *vm);

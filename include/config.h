@@ -111,6 +111,19 @@ struct config {
 	bool trace_boot;	/* log the boot VCPU's SCTLR_EL1 M/C/I */
 	bool no_seccomp;	/* run without the syscall allow-list */
 	bool no_mte;		/* --disable-mte: no MTE even if KVM has it */
+	/* kvmtool's run options (vmm/config-lkvm.c) */
+	uint64_t firmware_addr;	/* --firmware-address, 0: RAM start */
+	bool kaslr_seed_set;
+	uint64_t kaslr_seed;	/* --kaslr-seed: /chosen/kaslr-seed */
+	uint32_t cntfrq;	/* --override-bad-firmware-cntfrq, 0: none */
+	bool psci;		/* PSCI in userspace (SMCCC filter) */
+	const char *hugetlbfs;	/* guest RAM from this hugetlbfs */
+	const char *kvm_dev;	/* --dev, default /dev/kvm */
+	int tty;		/* --tty N: port N on a pty, -1: none */
+	bool single_step;	/* --debug-single-step */
+	bool debug_mmio;	/* --debug-mmio: log every access */
+	bool no_dhcp;		/* --no-dhcp: accepted, see README */
+	bool loglevel_given;	/* --loglevel (or --debug) was given */
 	const char *user;	/* --user USER|UID after start-up, or NULL */
 	const char *group;	/* --group GROUP|GID, or NULL */
 	/* words after "--": the guest's init runs them (kernel cmdline) */
@@ -129,5 +142,9 @@ void config_release(struct config *cfg);
 int config_name_valid(const char *name);
 /* "0-3,6" into set; 0 or -EINVAL (a CPU past CPU_SETSIZE is invalid). */
 int config_parse_cpulist(const char *list, cpu_set_t *set);
+/* kvmtool's --dev default. */
+#define CONFIG_KVM_DEV		"/dev/kvm"
+/* --tty N: the serial ports pocvm has (one 8250, ttyS0). */
+#define CONFIG_MAX_TTY		0
 
 #endif

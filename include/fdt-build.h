@@ -22,6 +22,9 @@ struct fdt_params {
 	uint64_t mpidr[CONFIG_MAX_CPUS];
 	enum irqchip_kind gic;		/* resolved: never IRQCHIP_AUTO */
 	bool pmu;
+	bool kaslr_seed_set;		/* /chosen/kaslr-seed */
+	uint64_t kaslr_seed;
+	uint32_t cntfrq;		/* timer clock-frequency, 0: none */
 	/* /chosen/pocvm,boot-count: which boot this is (1, 2, ...) */
 	uint32_t boot_count;
 	struct device *const *devices;

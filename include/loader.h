@@ -19,6 +19,7 @@ struct load_request {
 	const char *kernel;	/* may be NULL with firmware */
 	const char *initrd;	/* may be NULL */
 	const char *firmware;	/* may be NULL */
+	uint64_t firmware_addr;	/* where it goes; 0: the start of RAM */
 	uint64_t ram_base;
 	uint64_t ram_size;
 	/*

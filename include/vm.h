@@ -19,6 +19,13 @@ struct event_loop;
 struct control_server;
 struct kvm_run;
 
+/* --psci: a VCPU's power state, as PSCI AFFINITY_INFO reports it. */
+enum psci_state {
+	PSCI_STATE_OFF,
+	PSCI_STATE_ON_PENDING,	/* CPU_ON done, the VCPU not yet reset */
+	PSCI_STATE_ON,
+};
+
 struct vcpu {
 	struct vm *vm;
 	unsigned int index;
@@ -33,6 +40,10 @@ struct vcpu {
 	uint64_t traced_sctlr;	/* --trace-boot: SCTLR_EL1 last seen */
 	uint32_t exit_reason;
 	struct log_ratelimit log_rl;	/* accesses to nothing */
+	struct {			/* --psci, under vm->psci_lock */
+		enum psci_state state;
+		uint64_t entry, context;	/* of a pending CPU_ON */
+	} psci;
 };
 
 /* Why the guest stopped; exit.c maps these to pocvm's exit status. */
@@ -90,6 +101,7 @@ struct vm {
 	pthread_mutex_t stop_lock;
 	pthread_cond_t stop_cond;
 	enum vm_stop stop;		/* first reason wins */
+	pthread_mutex_t psci_lock;	/* every VCPU's psci state */
 	int failed_vcpu;		/* -1: none */
 	/* `pocvm pause`: VCPU threads park outside KVM_RUN (stop_lock) */
 	bool paused;

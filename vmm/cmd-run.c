@@ -32,6 +32,7 @@
 #include "fdt-build.h"
 #include "layout.h"
 #include "loader.h"
+#include "run-report.h"
 #include "sandbox.h"
 #include "log.h"
 #include "util.h"
@@ -53,11 +54,23 @@ static int kvm_open(struct vm *vm)
 	const struct config *cfg = vm->cfg;
 	int type;
 
-	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	/* --dev: kvmtool's; a path the user gave that fails is their error. */
+	bool own = strcmp(cfg->kvm_dev, CONFIG_KVM_DEV) != 0;
+	const char *opt = own ? "--dev " : "";
+	int api;
+
+	vm->kvm_fd = open(cfg->kvm_dev, O_RDWR | O_CLOEXEC);
 	if (vm->kvm_fd < 0)
-		return err_set(-errno, "/dev/kvm: %s", strerror(errno));
-	if (ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION)
-		return err_set(-EINVAL, "/dev/kvm: unsupported KVM API version");
+		return err_set(own ? -ENODEV : -errno, "%s%s: %s", opt,
+			       cfg->kvm_dev, strerror(errno));
+	api = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
+	if (api < 0)
+		return err_set(own ? -ENODEV : -EINVAL, "%s%s: not a KVM "
+			       "device (%s)", opt, cfg->kvm_dev,
+			       strerror(errno));
+	if (api != KVM_API_VERSION)
+		return err_set(-EINVAL, "%s%s: unsupported KVM API version",
+			       opt, cfg->kvm_dev);
 	if (cfg->pmu && ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION,
 			      KVM_CAP_ARM_PMU_V3) <= 0)
 		return err_set(-ENODEV, "--pmu: this host cannot give guests "
@@ -215,6 +228,7 @@ static int load_boot_images(struct vm *vm, uint64_t granules)
 		.kernel = cfg->kernel,
 		.initrd = cfg->initrd,
 		.firmware = cfg->firmware,
+		.firmware_addr = cfg->firmware_addr,
 		.ram_base = cfg->ram_base,
 		.ram_size = cfg->ram_size,
 		.granules = granules,
@@ -250,6 +264,9 @@ static int load_boot_images(struct vm *vm, uint64_t granules)
 			     arm64_vcpu_mpidr(i);
 	p.gic = vm->gic;
 	p.pmu = cfg->pmu;
+	p.kaslr_seed_set = cfg->kaslr_seed_set;
+	p.kaslr_seed = cfg->kaslr_seed;
+	p.cntfrq = cfg->cntfrq;
 	p.devices = devs;
 	p.nr_devices = vm->nr_devices;
 	p.boot_count = vm->boot_count;
@@ -315,58 +332,6 @@ static int setup_timeout(struct vm *vm)
 	if (vm->timer_fd < 0 || timerfd_settime(vm->timer_fd, 0, &its, NULL))
 		return err_set(-errno, "--timeout: %s", strerror(errno));
 	return event_loop_add(vm->loop, vm->timer_fd, EPOLLIN, on_timeout, vm);
-}
-
-/*
- * pocvm's own memory: its resident set less the guest RAM pages that are
- * resident, which are the guest's, not pocvm's overhead.
- */
-static void print_memory_report(struct vm *vm)
-{
-	unsigned long long size, resident;
-	uint64_t guest = guest_mem_resident(&vm->mem);
-	long page = sysconf(_SC_PAGESIZE);
-	char buf[128];
-	ssize_t n;
-
-	/* Opened before the sandbox, which would refuse it now. */
-	n = pread(vm->statm_fd, buf, sizeof(buf) - 1, 0);
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
-	if (sscanf(buf, "%llu %llu", &size, &resident) != 2)
-		return;
-	resident *= page;
-	fprintf(stderr, "pocvm: memory: %llu KiB resident = %llu KiB guest RAM "
-		"+ %llu KiB pocvm's own\n", resident >> 10,
-		(unsigned long long)guest >> 10,
-		(resident - (resident > guest ? guest : resident)) >> 10);
-}
-
-static void print_boot_report(struct vm *vm)
-{
-	static const char *const names[] = {
-		"images and device tree loaded", "RAM cleaned to PoC",
-		"first KVM_RUN", "first console byte",
-		"guest init (boot timer)",
-	};
-	uint64_t t[] = {
-		vm->boot_times.loaded, vm->boot_times.cleaned,
-		vm->boot_times.first_run, vm->console.first_byte_ns,
-		vm->boot_times.guest_init,
-	};
-	unsigned int i;
-
-	fprintf(stderr, "pocvm: boot report (ms after pocvm started):\n");
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		if (!t[i]) {
-			fprintf(stderr, "pocvm:   %10s  %s\n", "-", names[i]);
-			continue;
-		}
-		fprintf(stderr, "pocvm:   %10.3f  %s\n",
-			(t[i] - vm->boot_times.start) / 1e6, names[i]);
-	}
-	print_memory_report(vm);
 }
 
 /* Signals reach pocvm through the event loop, never mid-ioctl. */
@@ -563,11 +528,22 @@ static int prepare(struct vm *vm, struct sandbox *sb)
 	ret = arm64_vm_enable_mte(vm);
 	ret = ret ?: vm_init_memory(vm);
 	ret = ret ?: arm64_vcpus_create(vm);
+	ret = ret ?: arm64_psci_init(vm);
 	ret = ret ?: arm64_guest_granules(vm, &vm->granules);
 	/* -ENODEV: the host lacks what was asked (--sve-max-vl N). */
 	if (ret)
 		return fail(ret, ret == -ENODEV ? EXIT_USAGE :
 			    EXIT_VMM_FAILURE);
+	if (vm->cfg->tty >= 0) {
+		char pty[64];
+
+		ret = term_pty(vm->cfg->tty, pty, sizeof(pty));
+		if (ret)
+			return fail(ret, EXIT_VMM_FAILURE);
+		/* kvmtool's words, which scripts wait for to find the pty */
+		fprintf(stderr, "pocvm: Assigned terminal %d to pty %s\n",
+			vm->cfg->tty, pty);
+	}
 	/* A device fails on what the user gave (a disk, a tap), or ENOMEM. */
 	ret = create_devices(vm);
 	if (ret)
@@ -624,40 +600,6 @@ static int prepare(struct vm *vm, struct sandbox *sb)
 	return -1;
 }
 
-/* Say on stderr what a CI log needs to know about how the guest ended. */
-static void report_stop(struct vm *vm, enum vm_stop why)
-{
-	unsigned int i;
-
-	switch (why) {
-	case VM_FAILURE:
-		pr_err("%s", vm_stop_name(why));
-		if (vm->failed_vcpu >= 0)
-			arm64_vcpu_dump(&vm->vcpus[vm->failed_vcpu], stderr);
-		break;
-	case VM_COMMAND_FAILED:
-		pr_err("guest command failed: it reported exit status %d",
-		       vm->guest_status);
-		break;
-	case VM_PANIC:
-		pr_err("guest panic; its last console lines:");
-		console_print_tail(&vm->console, stderr, 20);
-		break;
-	case VM_TIMEOUT:
-		pr_err("--timeout: guest still running after %u s; stopped it",
-		       vm->cfg->timeout);
-		for (i = 0; i < vm->nr_vcpus; i++)
-			pr_err("VCPU %u was at PC 0x%llx", i,
-			       (unsigned long long)arm64_vcpu_pc(&vm->vcpus[i]));
-		break;
-	default:
-		pr_info("%s", vm_stop_name(why));
-		break;
-	}
-	if (vm->cfg->boot_report)
-		print_boot_report(vm);
-}
-
 /* The run loop, again after each in-place reboot; returns exit status. */
 static int run(struct vm *vm)
 {
@@ -694,7 +636,7 @@ static int run(struct vm *vm)
 		pr_info("guest reset: rebooting in place");
 		/* A soak test sees here whether pocvm's own memory grows. */
 		if (vm->cfg->boot_report)
-			print_memory_report(vm);
+			run_memory_report(vm);
 		vm->boot_count++;
 		vm->stop = VM_RUNNING;
 		ret = load_boot_images(vm, vm->granules);
@@ -706,7 +648,7 @@ static int run(struct vm *vm)
 	if (why == VM_POWEROFF && vm->guest_status > 0)
 		why = VM_COMMAND_FAILED;
 	gdb_shutdown(vm, exit_code_for(why));
-	report_stop(vm, why);
+	run_report_stop(vm, why);
 	return exit_code_for(why);
 }
 
@@ -720,6 +662,7 @@ int cmd_run(int argc, char **argv)
 		.failed_vcpu = -1,
 		.boot_count = 1,
 		.stop_lock = PTHREAD_MUTEX_INITIALIZER,
+		.psci_lock = PTHREAD_MUTEX_INITIALIZER,
 		.stop_cond = PTHREAD_COND_INITIALIZER,
 	};
 	char default_name[32];

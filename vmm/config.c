@@ -9,41 +9,12 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "config-opts.h"
 #include "log.h"
 #include "poc-clean.h"
 
 #define RAM_ALIGN	(2ULL << 20)
 
-enum {
-	OPT_DTB = 0x100,
-	OPT_NAME,
-	OPT_DUMP_DTB,
-	OPT_FIRMWARE,
-	OPT_IRQCHIP,
-	OPT_PMU,
-	OPT_AARCH32,
-	OPT_SVE_MAX_VL,
-	OPT_NO_PVTIME,
-	OPT_VCPU_AFFINITY,
-	OPT_REBOOT,
-	OPT_NODEFAULTS,
-	OPT_LOGLEVEL,
-	OPT_CONSOLE,
-	OPT_FLUSH,
-	OPT_DEBUG_FLUSH,
-	OPT_TIMEOUT,
-	OPT_CONSOLE_LOG,
-	OPT_BOOT_REPORT,
-	OPT_RNG,
-	OPT_GDB,
-	OPT_GDB_WAIT,
-	OPT_TRACE_BOOT,
-	OPT_NO_SECCOMP,
-	OPT_DISABLE_MTE,
-	OPT_VIRTIO_TRANSPORT,
-	OPT_USER,
-	OPT_GROUP,
-};
 
 static const struct option run_options[] = {
 	{ "kernel", required_argument, NULL, 'k' },
@@ -55,7 +26,7 @@ static const struct option run_options[] = {
 	{ "name", required_argument, NULL, OPT_NAME },
 	{ "dtb", required_argument, NULL, OPT_DTB },
 	{ "dump-dtb", required_argument, NULL, OPT_DUMP_DTB },
-	{ "firmware", required_argument, NULL, OPT_FIRMWARE },
+	{ "firmware", required_argument, NULL, 'f' },
 	{ "irqchip", required_argument, NULL, OPT_IRQCHIP },
 	{ "pmu", no_argument, NULL, OPT_PMU },
 	/* the CPU, in kvmtool's spelling */
@@ -82,6 +53,19 @@ static const struct option run_options[] = {
 	{ "virtio-transport", required_argument, NULL, OPT_VIRTIO_TRANSPORT },
 	{ "user", required_argument, NULL, OPT_USER },
 	{ "group", required_argument, NULL, OPT_GROUP },
+	/* kvmtool's, with its meaning (vmm/config-lkvm.c) */
+	{ "firmware-address", required_argument, NULL, OPT_FIRMWARE_ADDRESS },
+	{ "kaslr-seed", required_argument, NULL, OPT_KASLR_SEED },
+	{ "override-bad-firmware-cntfrq", required_argument, NULL, OPT_CNTFRQ },
+	{ "psci", no_argument, NULL, OPT_PSCI },
+	{ "hugetlbfs", required_argument, NULL, OPT_HUGETLBFS },
+	{ "dev", required_argument, NULL, OPT_DEV },
+	{ "tty", required_argument, NULL, OPT_TTY },
+	{ "debug-single-step", no_argument, NULL, OPT_DEBUG_SINGLE_STEP },
+	{ "debug-mmio", no_argument, NULL, OPT_DEBUG_MMIO },
+	{ "no-dhcp", no_argument, NULL, OPT_NO_DHCP },
+	{ "debug", no_argument, NULL, OPT_DEBUG },
+	{ "debug-ioport", no_argument, NULL, OPT_DEBUG_IOPORT },
 	{ "disk", required_argument, NULL, 'd' },
 	{ "network", required_argument, NULL, 'n' },
 	{ NULL, 0, NULL, 0 },
@@ -435,6 +419,8 @@ static int parse_network(struct config *cfg, const char *value)
 		if (!strcmp(word, "mode")) {
 			if (!strcmp(val, "tap"))
 				n.mode = NET_TAP;
+			else if (!strcmp(val, "user"))
+				return config_network_user();
 			else if (!strcmp(val, "none"))
 				n.mode = NET_NONE;
 			else
@@ -490,7 +476,7 @@ static int parse_one(struct config *cfg, int opt, const char *arg)
 	case 'm': return parse_mem(cfg, arg);
 	case OPT_DTB: cfg->dtb = arg; return 0;
 	case OPT_DUMP_DTB: cfg->dump_dtb = arg; return 0;
-	case OPT_FIRMWARE: cfg->firmware = arg; return 0;
+	case 'f': cfg->firmware = arg; return 0;
 	case OPT_IRQCHIP: return parse_irqchip(cfg, arg);
 	case OPT_PMU: cfg->pmu = true; return 0;
 	case OPT_AARCH32: cfg->aarch32 = true; return 0;
@@ -515,6 +501,7 @@ static int parse_one(struct config *cfg, int opt, const char *arg)
 		if (log_level_parse(arg, &cfg->loglevel))
 			return err_set(-EINVAL, "--loglevel: '%s' is not one of "
 				       "error, warning, info, debug", arg);
+		cfg->loglevel_given = true;
 		return 0;
 	case OPT_FLUSH:
 		if (flush_method_parse(arg, &cfg->flush))
@@ -542,7 +529,7 @@ static int parse_one(struct config *cfg, int opt, const char *arg)
 				       "serial, virtio", arg);
 		return 0;
 	}
-	return err_set(-EINVAL, "unknown option");
+	return config_parse_lkvm(cfg, opt, arg);
 }
 
 void config_release(struct config *cfg)
@@ -591,6 +578,8 @@ static int parse_run(struct config *cfg, int argc, char **argv)
 	cfg->nr_cpus = default_cpus();
 	cfg->cpus_default = true;
 	cfg->loglevel = LOG_WARN;
+	cfg->kvm_dev = CONFIG_KVM_DEV;
+	cfg->tty = -1;
 
 	/* getopt keeps state across calls; unit tests parse many times. */
 	optind = 0;
@@ -598,11 +587,28 @@ static int parse_run(struct config *cfg, int argc, char **argv)
 	for (;;) {
 		scanned = optind ?: 1;
 		/* "+": stop at the first non-option, so "--" is ours */
-		opt = getopt_long(argc, argv, "+:k:i:p:c:m:d:n:", run_options,
+		opt = getopt_long(argc, argv, "+:k:i:p:c:m:d:n:f:", run_options,
 				  NULL);
+		/*
+		 * `lkvm run [options] IMAGE [options]`: kvmtool takes its
+		 * first bare word as the kernel when none was named.
+		 */
+		if (opt == -1 && optind == scanned && optind < argc &&
+		    !cfg->kernel && !cfg->firmware) {
+			cfg->kernel = argv[optind++];
+			continue;
+		}
 		if (opt == -1)
 			break;
 		if (opt == '?') {
+			/* a long option without a value given one */
+			if (optopt >= OPT_DTB)
+				return err_set(-EINVAL, "option '%s' takes no "
+					       "value", argv[optind - 1]);
+			/* lkvm's options pocvm has no counterpart for */
+			ret = config_refuse_lkvm(argv[optind - 1], optopt);
+			if (ret)
+				return ret;
 			if (optopt)
 				return err_set(-EINVAL, "unknown option '-%c'",
 					       optopt);
@@ -634,7 +640,7 @@ static int parse_run(struct config *cfg, int argc, char **argv)
 	if (cfg->dtb && cfg->dump_dtb)
 		return err_set(-EINVAL, "--dump-dtb writes the generated tree; "
 			       "it does not go with --dtb");
-	return check_cpu(cfg);
+	return check_cpu(cfg) ?: config_check_lkvm(cfg);
 }
 
 int config_parse_run(struct config *cfg, int argc, char **argv)

@@ -94,6 +94,9 @@ static int chosen_node(void *fdt, const struct fdt_params *p)
 		ret = ret ?: fdt_property_u64(fdt, "linux,initrd-end",
 					      p->initrd_gpa + p->initrd_size);
 	}
+	/* --kaslr-seed: where an arm64 kernel looks for its KASLR seed */
+	if (!ret && p->kaslr_seed_set)
+		ret = fdt_property_u64(fdt, "kaslr-seed", p->kaslr_seed);
 	ret = ret ?: fdt_property_u32(fdt, "pocvm,boot-count", p->boot_count);
 	return ret ?: fdt_end_node(fdt);
 }
@@ -253,6 +256,8 @@ static int patch_chosen(void *fdt, const char *name, size_t bufsize,
 		while (!fdt_delprop(fdt, off, "linux,initrd-end"))
 			;
 	}
+	if (!ret && p->kaslr_seed_set)
+		ret = fdt_setprop_u64(fdt, off, "kaslr-seed", p->kaslr_seed);
 	ret = ret ?: fdt_setprop_u32(fdt, off, "pocvm,boot-count",
 				     p->boot_count);
 	return ret ? fdt_fail(ret, name, bufsize) : 0;

@@ -601,21 +601,29 @@ static int load_kernel(struct loader *ld)
 static int load_firmware(struct loader *ld)
 {
 	struct load_result *res = ld->res;
-	uint64_t gpa = ld->req->ram_base;
+	const struct load_request *req = ld->req;
+	/* --firmware-address, as kvmtool: anywhere in RAM, default its start */
+	uint64_t gpa = req->firmware_addr ?: req->ram_base;
+	uint64_t room = req->ram_base + req->ram_size - gpa;
 	struct lfile f;
 	int ret;
 
-	ret = file_open(&f, "--firmware", ld->req->firmware);
+	ret = file_open(&f, "--firmware", req->firmware);
 	if (ret)
 		return ret;
-	if (f.size > ld->req->ram_size)
-		ret = err_set(-ENOSPC, "%s: firmware (%s) is larger than RAM "
-			      "(%s)", f.name, human(f.size).s,
-			      human(ld->req->ram_size).s);
-	else if (gpa + f.size > res->dtb_gpa)
-		ret = err_set(-ENOSPC, "%s: firmware (%s) overlaps the device "
-			      "tree at 0x%llx%s", f.name, human(f.size).s,
-			      ull(res->dtb_gpa), more_ram_hint(ld));
+	if (gpa < req->ram_base || gpa - req->ram_base >= req->ram_size)
+		ret = err_set(-EINVAL, "--firmware-address 0x%llx: not in RAM",
+			      ull(gpa));
+	else if (f.size > room)
+		ret = err_set(-ENOSPC, "%s: firmware (%s) at 0x%llx is larger "
+			      "than the RAM above it (%s)", f.name,
+			      human(f.size).s, ull(gpa), human(room).s);
+	else if (overlaps(gpa, gpa + f.size, res->dtb_gpa,
+			  res->dtb_gpa + res->dtb_max))
+		ret = err_set(-ENOSPC, "%s: firmware (%s at 0x%llx) overlaps "
+			      "the device tree at 0x%llx%s", f.name,
+			      human(f.size).s, ull(gpa), ull(res->dtb_gpa),
+			      more_ram_hint(ld));
 	else
 		ret = file_to_guest(ld, &f, gpa);
 	file_close(&f);

@@ -4,10 +4,13 @@
 #include <linux/kvm.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 
 #include "arm64.h"
+#include "hugetlbfs.h"
 #include "log.h"
 #include "vm.h"
 
@@ -178,8 +181,31 @@ struct device *vm_add_device(struct vm *vm, const struct device_ops *ops,
 	return dev;
 }
 
-bool vm_mmio_access(struct vm *vm, uint64_t gpa, void *data,
-		    unsigned int len, bool is_write)
+/*
+ * --debug-mmio: every access on stderr, as the guest made it. Not rate
+ * limited: the user asked for each one. An access to nothing is said in
+ * kvmtool's words too.
+ */
+static void log_mmio(const struct device *dev, uint64_t gpa,
+		     const void *data, unsigned int len, bool is_write)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, data, len < sizeof(v) ? len : sizeof(v));
+	if (!dev) {
+		fprintf(stderr, "MMIO warning: Ignoring MMIO %s at %016llx "
+			"(length %u)\n", is_write ? "write" : "read",
+			(unsigned long long)gpa, len);
+		return;
+	}
+	fprintf(stderr, "pocvm: mmio: %-5s 0x%09llx %u bytes 0x%0*llx  "
+		"%s+0x%llx\n", is_write ? "write" : "read", (unsigned long long)gpa, len,
+		(int)(len < 8 ? len : 8) * 2, (unsigned long long)v,
+		dev->ops->name, (unsigned long long)(gpa - dev->base));
+}
+
+static struct device *find_device(struct vm *vm, uint64_t gpa,
+				  unsigned int len)
 {
 	unsigned int i;
 
@@ -189,14 +215,24 @@ bool vm_mmio_access(struct vm *vm, uint64_t gpa, void *data,
 		if (gpa < dev->base || gpa - dev->base >= dev->size)
 			continue;
 		/* An access straddling the window's end is not the device's. */
-		if (len > dev->size - (gpa - dev->base))
-			return false;
+		return len > dev->size - (gpa - dev->base) ? NULL : dev;
+	}
+	return NULL;
+}
+
+bool vm_mmio_access(struct vm *vm, uint64_t gpa, void *data,
+		    unsigned int len, bool is_write)
+{
+	struct device *dev = find_device(vm, gpa, len);
+
+	if (dev) {
 		pthread_mutex_lock(&dev->lock);
 		dev->ops->mmio(dev, gpa - dev->base, data, len, is_write);
 		pthread_mutex_unlock(&dev->lock);
-		return true;
 	}
-	return false;
+	if (vm->cfg->debug_mmio)
+		log_mmio(dev, gpa, data, len, is_write);
+	return dev != NULL;
 }
 
 int vm_set_irq(struct vm *vm, unsigned int spi, int level)
@@ -210,9 +246,29 @@ int vm_init_memory(struct vm *vm)
 	unsigned int i;
 	int ret;
 
-	ret = guest_mem_add_region(&vm->mem, cfg->ram_base, cfg->ram_size);
-	if (ret)
-		return ret;
+	if (cfg->hugetlbfs) {
+		uint64_t page;
+		void *host;
+
+		ret = hugetlbfs_map(cfg->hugetlbfs, cfg->ram_size, &host,
+				    &page);
+		if (ret)
+			return ret;
+		ret = guest_mem_add_host(&vm->mem, cfg->ram_base, cfg->ram_size,
+					 host);
+		if (ret) {
+			munmap(host, cfg->ram_size);
+			return ret;
+		}
+		pr_info("RAM: %llu MiB from hugetlbfs %s (%llu KiB pages)",
+			(unsigned long long)(cfg->ram_size >> 20),
+			cfg->hugetlbfs, (unsigned long long)(page >> 10));
+	} else {
+		ret = guest_mem_add_region(&vm->mem, cfg->ram_base,
+					   cfg->ram_size);
+		if (ret)
+			return ret;
+	}
 	for (i = 0; i < vm->mem.nr_regions; i++) {
 		const struct mem_region *r = &vm->mem.regions[i];
 		struct kvm_userspace_memory_region slot = {

@@ -695,6 +695,37 @@ static int count_memory(const void *fdt)
 	return n;
 }
 
+/* --kaslr-seed and --override-bad-firmware-cntfrq, as kvmtool writes them. */
+START_TEST(kaslr_seed_and_cntfrq)
+{
+	const void *v;
+	char log[512];
+
+	params(1, IRQCHIP_GICV3);
+	generate();
+	assert_absent(buf, "/chosen", "kaslr-seed");
+	assert_absent(buf, "/timer", "clock-frequency");
+
+	p.kaslr_seed_set = true;
+	p.kaslr_seed = 0x0123456789abcdefULL;
+	p.cntfrq = 62500000;
+	generate();
+	v = prop_len(buf, "/chosen", "kaslr-seed", 8);
+	ck_assert_uint_eq(cell64(v, 0), 0x0123456789abcdefULL);
+	ck_assert_uint_eq(prop_u32(buf, "/timer", "clock-frequency"),
+			  62500000);
+
+	/* A user's tree gets the seed in its /chosen too. */
+	params(2, IRQCHIP_GICV2);
+	p.kaslr_seed_set = true;
+	p.kaslr_seed = 0x0123456789abcdefULL;
+	ck_assert_int_gt(patch_capture(build_user(&board_v2), log,
+				      sizeof(log)), 0);
+	v = prop_len(buf, "/chosen", "kaslr-seed", 8);
+	ck_assert_uint_eq(cell64(v, 0), 0x0123456789abcdefULL);
+}
+END_TEST
+
 START_TEST(user_tree_patched)
 {
 	size_t len = build_user(&board_v2);
@@ -1033,6 +1064,7 @@ static Suite *fdt_suite(void)
 	tcase_add_test(gen, pmu);
 	tcase_add_test(gen, gicv3_its);
 	tcase_add_test(gen, chosen);
+	tcase_add_test(gen, kaslr_seed_and_cntfrq);
 	tcase_add_test(gen, devices);
 	tcase_add_test(gen, device_error);
 	tcase_add_test(gen, bad_params);

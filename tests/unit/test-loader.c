@@ -376,6 +376,38 @@ START_TEST(firmware_only)
 }
 END_TEST
 
+/* --firmware-address: kvmtool's, anywhere in RAM; the VCPU starts there. */
+START_TEST(firmware_at_address)
+{
+	uint8_t fw[3000];
+
+	fill_random(fw, sizeof(fw), 12);
+	req.firmware = put_file("fw.bin", fw, sizeof(fw));
+	req.firmware_addr = BASE + 0x100000;
+	ck_assert_int_eq(loader_load(&mem, &req, &res), 0);
+	ck_assert_uint_eq(res.entry, BASE + 0x100000);
+	ck_assert_uint_eq(res.firmware_gpa, BASE + 0x100000);
+	ck_assert_mem_eq(host(BASE + 0x100000), fw, sizeof(fw));
+	expect_written(1, (struct gpa_range[]) {
+		{ BASE + 0x100000, sizeof(fw) } });
+}
+END_TEST
+
+/* Where the device tree goes is pocvm's: firmware placed on it is refused. */
+START_TEST(err_firmware_address_on_dtb)
+{
+	uint8_t fw[64] = { 0 };
+	int ret;
+
+	req.firmware = put_file("fw.bin", fw, sizeof(fw));
+	ck_assert_int_eq(loader_load(&mem, &req, &res), 0);
+	req.firmware_addr = res.dtb_gpa + 16;
+	ret = loader_load(&mem, &req, &res);
+	ck_assert_int_eq(ret, -ENOSPC);
+	ck_assert_ptr_nonnull(strstr(err_message(ret), "overlaps the device"));
+}
+END_TEST
+
 START_TEST(firmware_and_kernel)
 {
 	uint8_t fw[4096], *img = make_image(8192, 0x200000, 1 * MIB, 0);
@@ -805,6 +837,7 @@ static Suite *loader_suite(void)
 	tcase_add_test(ok, aarch32_zimage);
 	tcase_add_test(ok, aarch32_appended_dtb_and_flat);
 	tcase_add_test(ok, firmware_only);
+	tcase_add_test(ok, firmware_at_address);
 	tcase_add_test(ok, firmware_and_kernel);
 	tcase_add_test(ok, initrd_below_dtb);
 	suite_add_tcase(s, ok);
@@ -816,6 +849,7 @@ static Suite *loader_suite(void)
 	tcase_add_test(bad, err_missing_kernel_kvmtool_words);
 	tcase_add_test(bad, err_missing_initrd);
 	tcase_add_test(bad, err_missing_firmware);
+	tcase_add_test(bad, err_firmware_address_on_dtb);
 	tcase_add_test(bad, err_directory);
 	tcase_add_test(bad, err_empty);
 	tcase_add_test(bad, err_truncated_image);
