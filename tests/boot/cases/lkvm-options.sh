@@ -147,6 +147,14 @@ else
 	one_line psci.log "^pocvm: --psci: this host's KVM cannot hand PSCI calls to userspace"
 fi
 
+# An lkvm script ported by changing the binary's name (the issue's own):
+# 4 VCPUs (more than L1's 2 CPUs: KVM allows it), 512 MiB, GICv3.
+run_split 0 script $POCVM run -k $IMAGE -i $INITRD -c 4 -m 512 \
+	--console serial --irqchip gicv3 -p "quiet guest_action=demo"
+expect_line script.out "^POCVM-GUEST-UP kernel=.* cpus=4 "
+expect_line script.out "^Hello from a pocvm guest: .*, 4 CPU\(s\), 4[0-9][0-9] MiB RAM"
+expect_line script.err "^pocvm: KVM session ended normally\."
+
 # Bad input: one line naming the option, exit 2.
 expect_exit 2 user.log $POCVM run -k $IMAGE -n mode=user
 one_line user.log '^pocvm: --network: mode=user \(user-mode networking\) is not available'
