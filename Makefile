@@ -51,7 +51,7 @@ ARM64_RUN := qemu-aarch64-static
 endif
 
 # Sources. Every .c is picked up: adding a module never edits this file.
-SRCS := $(wildcard vmm/*.c hw/*.c hw/virtio/*.c arm64/*.c)
+SRCS := $(wildcard vmm/*.c hw/*.c hw/virtio/*.c hw/p9/*.c arm64/*.c)
 # Code that needs aarch64 or arm64 KVM structures: built for the target
 # only. Everything else is also built natively for the unit tests.
 ARM64_ONLY := $(wildcard arm64/vcpu.c arm64/vcpu-features.c arm64/gic.c \
