@@ -218,9 +218,10 @@ int p9_server_new(const char *dir, bool ro, struct p9_server **out)
 	if (fd < 0 && errno == ENOSYS)
 		return err_set(-ENOSYS, "--9p %s: this host has no openat2() "
 			       "(Linux 5.6+), which confines the share", dir);
-	if (fd < 0)
-		return err_set(-errno == -ENOTDIR ? -ENOTDIR : -errno,
-			       "--9p %s: %s", dir, strerror(errno));
+	if (fd < 0) {
+		ret = -errno;
+		return err_set(ret, "--9p %s: %s", dir, strerror(-ret));
+	}
 	if (fstat(fd, &st)) {
 		ret = -errno;
 		close(fd);
