@@ -22,11 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "device.h"
 #include "log.h"
 #include "p9.h"
 #include "virtio-9p.h"
 #include "virtio.h"
-#include "vm.h"
 
 #define P9_DEV_ID		9
 #define VIRTIO_9P_MOUNT_TAG	0
@@ -47,7 +47,7 @@ struct p9_req {
 	struct p9_req *inflight_next;
 };
 
-struct p9_dev {
+struct vp9 {
 	struct virtio_dev_ops ops;
 	struct share_config share;
 	struct p9_server *srv;
@@ -79,7 +79,7 @@ static void vdev_unlock(struct virtio_dev *vdev)
 static void p9_config_read(struct virtio_dev *vdev, uint32_t off, void *data,
 			   unsigned int len)
 {
-	struct p9_dev *d = vdev->priv;
+	struct vp9 *d = vdev->priv;
 
 	memcpy(data, d->config + off, len);
 }
@@ -99,7 +99,7 @@ static void req_push(struct virtq *vq, struct p9_req *r, const uint8_t *reply,
 	virtq_push(vq, r->vreq.head, done);
 }
 
-static void inflight_unlink(struct p9_dev *d, struct p9_req *r)
+static void inflight_unlink(struct vp9 *d, struct p9_req *r)
 {
 	struct p9_req **pp;
 
@@ -111,7 +111,7 @@ static void inflight_unlink(struct p9_dev *d, struct p9_req *r)
 }
 
 /* A Tflush: park it on the request it names, or answer it now. */
-static bool flush_defer(struct p9_dev *d, struct p9_req *r)
+static bool flush_defer(struct vp9 *d, struct p9_req *r)
 {
 	uint16_t oldtag;
 	struct p9_req *it;
@@ -132,11 +132,11 @@ static bool flush_defer(struct p9_dev *d, struct p9_req *r)
 	return it != NULL;
 }
 
-static int start_workers(struct p9_dev *d);
+static int start_workers(struct vp9 *d);
 
 static void p9_queue_notify(struct virtio_dev *vdev, struct virtq *vq)
 {
-	struct p9_dev *d = vdev->priv;
+	struct vp9 *d = vdev->priv;
 	uint8_t rflush[P9_HDR_SIZE];
 	bool pushed = false;
 	struct p9_req *r;
@@ -203,7 +203,7 @@ static void p9_queue_notify(struct virtio_dev *vdev, struct virtq *vq)
 }
 
 /* The reply to r and the Rflushes that waited for it. */
-static void req_complete(struct p9_dev *d, struct p9_req *r,
+static void req_complete(struct vp9 *d, struct p9_req *r,
 			 const uint8_t *reply, size_t len)
 {
 	struct virtio_dev *vdev = d->vdev;
@@ -233,7 +233,7 @@ static void req_complete(struct p9_dev *d, struct p9_req *r,
 
 static void *p9_worker(void *arg)
 {
-	struct p9_dev *d = arg;
+	struct vp9 *d = arg;
 	struct p9_req *r;
 	uint8_t *reply;
 	uint64_t max;
@@ -274,7 +274,7 @@ static void *p9_worker(void *arg)
 	return NULL;
 }
 
-static int start_workers(struct p9_dev *d)
+static int start_workers(struct vp9 *d)
 {
 	while (d->nr_workers < P9_WORKERS) {
 		if (pthread_create(&d->workers[d->nr_workers], NULL,
@@ -285,14 +285,11 @@ static int start_workers(struct p9_dev *d)
 	return 0;
 }
 
-static void p9_reset(struct virtio_dev *vdev)
+/* Forget what no worker took yet (qlock held). */
+static void drop_queued_locked(struct vp9 *d)
 {
-	struct p9_dev *d = vdev->priv;
 	struct p9_req *r, *next, *fl, *fnext;
 
-	/* Requests already running finish, and see the new generation. */
-	pthread_mutex_lock(&d->qlock);
-	d->gen++;
 	for (r = d->head; r; r = next) {
 		next = r->next;
 		inflight_unlink(d, r);
@@ -304,26 +301,29 @@ static void p9_reset(struct virtio_dev *vdev)
 	}
 	d->head = NULL;
 	d->tail = &d->head;
+}
+
+static void drop_queued(struct vp9 *d)
+{
+	pthread_mutex_lock(&d->qlock);
+	drop_queued_locked(d);
+	pthread_mutex_unlock(&d->qlock);
+}
+
+static void p9_reset(struct virtio_dev *vdev)
+{
+	struct vp9 *d = vdev->priv;
+
+	/* Requests already running finish, and see the new generation. */
+	pthread_mutex_lock(&d->qlock);
+	d->gen++;
+	drop_queued_locked(d);
 	pthread_mutex_unlock(&d->qlock);
 }
 
 static void p9_teardown(struct virtio_dev *vdev)
 {
-	struct p9_dev *d = vdev->priv;
-	unsigned int i;
-
-	pthread_mutex_lock(&d->qlock);
-	d->stop = true;
-	pthread_cond_broadcast(&d->qcond);
-	pthread_mutex_unlock(&d->qlock);
-	/* Called without the device lock: a worker may be pushing. */
-	for (i = 0; i < d->nr_workers; i++)
-		pthread_join(d->workers[i], NULL);
-	p9_reset(vdev);
-	p9_server_free(d->srv);
-	pthread_cond_destroy(&d->qcond);
-	pthread_mutex_destroy(&d->qlock);
-	free(d);
+	vp9_close(vdev->priv);
 	vdev->priv = NULL;
 }
 
@@ -339,11 +339,11 @@ static const struct virtio_dev_ops p9_ops_template = {
 	.teardown = p9_teardown,
 };
 
-int virtio_9p_add(struct vm *vm, const struct share_config *share)
+int vp9_open(const struct share_config *share, struct vp9 **out)
 {
 	size_t tag_len = strlen(share->tag);
 	uint16_t le_len = htole16(tag_len);
-	struct p9_dev *d;
+	struct vp9 *d;
 	int ret;
 
 	if (!tag_len || tag_len > CONFIG_9P_TAG_MAX)
@@ -367,30 +367,31 @@ int virtio_9p_add(struct vm *vm, const struct share_config *share)
 	pthread_cond_init(&d->qcond, NULL);
 	pr_debug("--9p %s: tag %s%s", share->dir, share->tag,
 		 share->ro ? ", read-only" : "");
-	ret = virtio_mmio_add(vm, &d->ops, d);
-	if (ret) {
-		p9_server_free(d->srv);
-		pthread_cond_destroy(&d->qcond);
-		pthread_mutex_destroy(&d->qlock);
-		free(d);
-	}
-	return ret;
-}
-
-static int p9_create(struct vm *vm)
-{
-	unsigned int i;
-	int ret;
-
-	for (i = 0; i < vm->cfg->nr_shares; i++) {
-		ret = virtio_9p_add(vm, &vm->cfg->shares[i]);
-		if (ret)
-			return ret;
-	}
+	*out = d;
 	return 0;
 }
 
-const struct device_type virtio_9p_type = {
-	.name = "virtio-9p",
-	.create = p9_create,
-};
+const struct virtio_dev_ops *vp9_dev_ops(const struct vp9 *d)
+{
+	return &d->ops;
+}
+
+void vp9_close(struct vp9 *d)
+{
+	unsigned int i;
+
+	if (!d)
+		return;
+	pthread_mutex_lock(&d->qlock);
+	d->stop = true;
+	pthread_cond_broadcast(&d->qcond);
+	pthread_mutex_unlock(&d->qlock);
+	/* Called without the device lock: a worker may be pushing. */
+	for (i = 0; i < d->nr_workers; i++)
+		pthread_join(d->workers[i], NULL);
+	drop_queued(d);
+	p9_server_free(d->srv);
+	pthread_cond_destroy(&d->qcond);
+	pthread_mutex_destroy(&d->qlock);
+	free(d);
+}
