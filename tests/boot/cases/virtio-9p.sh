@@ -22,24 +22,24 @@ ln -s $O/secret $S/abs-link
 ln -s ../p9-outside/secret $S/rel-link
 ln -s /proc/self/root $S/proc-link
 dd if=/dev/urandom of=$S/big bs=1M count=16 2>/dev/null
-# ~3000 files in 30 directories, of varied sizes.
+# 2000 files in 20 directories, of varied sizes (nested TCG is slow:
+# each 9P request is a guest exit and an interrupt).
 d=0
-while [ $d -lt 30 ]; do
+while [ $d -lt 20 ]; do
 	mkdir $S/tree/d$d
 	f=0
 	while [ $f -lt 100 ]; do
-		head -c $(( (d * 100 + f) * 7 % 3000 )) $S/big > $S/tree/d$d/f$f
+		head -c $(( (d * 100 + f) * 7 % 1000 )) $S/big > $S/tree/d$d/f$f
 		f=$((f + 1))
 	done
 	d=$((d + 1))
 done
 host_tar=$(tar c -C $S tree | wc -c)
-host_md5=$(cd $S && find tree -type f | sort | xargs cat | md5sum |
-	cut -d' ' -f1)
 big_md5=$(md5sum < $S/big | cut -d' ' -f1)
 echo "host: $(find $S/tree -type f | wc -l) files, tar $host_tar bytes"
 
-expect_exit 0 9p.log $POCVM run -k $IMAGE -i $INITRD -m 512 \
+# --timeout: a guest that hangs still shows how far it got.
+expect_exit 0 9p.log $POCVM run -k $IMAGE -i $INITRD -m 512 --timeout 700 \
 	--9p $S,share --9p $R,roshare,ro -p "quiet guest_action=9p"
 expect_line 9p.log '^POCVM-9P-TAG share$'
 expect_line 9p.log '^POCVM-9P-TAG roshare$'
@@ -58,7 +58,6 @@ grep -q '^POCVM-9P-ESCAPE reached' 9p.log && fail "a link led out of the share"
 [ "$(grep -c '^POCVM-9P-ESCAPE refused' 9p.log)" = 4 ] ||
 	fail "not every escape was tried"
 expect_line 9p.log "^POCVM-9P-TAR $host_tar\$"
-expect_line 9p.log "^POCVM-9P-TREE-MD5 $host_md5\$"
 expect_line 9p.log "^POCVM-9P-BIG-MD5 $big_md5\$"
 expect_line 9p.log '^POCVM-9P-UMOUNT ok'
 echo "+ cat $S/newdir/from-guest.txt"
