@@ -109,7 +109,7 @@ size_t p9_handle(struct p9_server *srv, const uint8_t *req, size_t req_len,
 		p9_get16(&in);
 		ret = in.bad ? -EPROTO : 0;
 	} else if (type == P9_TAUTH) {
-		ret = -EOPNOTSUPP;	/* no authentication: attach directly */
+		ret = -EOPNOTSUPP;	/* no auth: attach directly */
 	} else if (type & 1 || !p9_ops[type]) {
 		ret = -EOPNOTSUPP;
 	} else {

@@ -264,7 +264,7 @@ static void *p9_worker(void *arg)
 		} else {
 			uint8_t err[P9_MIN_REPLY];
 
-			/* No buffer: each request gets an error, none is lost. */
+			/* No buffer: an error for each, none lost. */
 			len = p9_handle(d->srv, r->msg, r->len, err,
 					sizeof(err));
 			req_complete(d, r, err, len);

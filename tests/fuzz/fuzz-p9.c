@@ -95,7 +95,8 @@ static void check_outside(void)
 		abort();
 	while ((e = readdir(d)))
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
-		    strcmp(e->d_name, "share") && strcmp(e->d_name, "outside")) {
+		    strcmp(e->d_name, "share") &&
+		    strcmp(e->d_name, "outside")) {
 			fprintf(stderr, "escaped: %s/%s\n", top, e->d_name);
 			abort();
 		}
