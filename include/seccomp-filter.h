@@ -20,7 +20,7 @@ struct seccomp_policy {
 	/*
 	 * A --9p server runs: openat2() (Landlock confines it to the
 	 * shares), directory reads, readlinkat, fstatfs. With p9_rw, the
-	 * calls that change a tree too: mkdirat, unlinkat, renameat2,
+	 * calls that change a tree too: mkdirat, unlinkat, renameat(2),
 	 * linkat, symlinkat, mknodat, fchmod, fchownat, utimensat,
 	 * ftruncate.
 	 */

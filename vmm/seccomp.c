@@ -88,9 +88,8 @@ static const int p9_rw_calls[] = {
 	SCMP_SYS(linkat), SCMP_SYS(symlinkat), SCMP_SYS(mknodat),
 	SCMP_SYS(fchmod), SCMP_SYS(fchownat), SCMP_SYS(utimensat),
 	SCMP_SYS(ftruncate),
-#ifdef __x86_64__
+	/* glibc's renameat() is renameat on arm64 and x86_64 alike */
 	SCMP_SYS(renameat),
-#endif
 };
 
 /*

@@ -41,24 +41,26 @@ echo "host: $(find $S/tree -type f | wc -l) files, tar $host_tar bytes"
 # --timeout: a guest that hangs still shows how far it got.
 expect_exit 0 9p.log $POCVM run -k $IMAGE -i $INITRD -m 512 --timeout 700 \
 	--9p $S,share --9p $R,roshare,ro -p "quiet guest_action=9p"
-expect_line 9p.log '^POCVM-9P-TAG share$'
-expect_line 9p.log '^POCVM-9P-TAG roshare$'
+# The console ends lines with CR LF: [[:space:]]*$ ends a value.
+E='[[:space:]]*$'
+expect_line 9p.log "^POCVM-9P-TAG share$E"
+expect_line 9p.log "^POCVM-9P-TAG roshare$E"
 expect_line 9p.log '^POCVM-9P-MOUNT ok'
-expect_line 9p.log '^POCVM-9P-READ hello from L1$'
-expect_line 9p.log '^POCVM-9P-READ-RO read-only hello$'
+expect_line 9p.log "^POCVM-9P-READ hello from L1$E"
+expect_line 9p.log "^POCVM-9P-READ-RO read-only hello$E"
 expect_line 9p.log '^POCVM-9P-WRITE ok'
 for op in "touch /mnt/ro/new" "mkdir /mnt/ro/dir" "rm /mnt/ro/hello.txt" \
 	"ln -s x /mnt/ro/l" "chmod 600 /mnt/ro/hello.txt" \
 	"mv /mnt/ro/hello.txt /mnt/ro/moved" append; do
-	expect_line 9p.log "^POCVM-9P-RO-WRITE refused: $op\$"
+	expect_line 9p.log "^POCVM-9P-RO-WRITE refused: $op$E"
 done
 grep -q 'POCVM-9P-RO-WRITE \(accepted\|other\)' 9p.log &&
 	fail "the ro share took a write, or refused it without EROFS"
 grep -q '^POCVM-9P-ESCAPE reached' 9p.log && fail "a link led out of the share"
 [ "$(grep -c '^POCVM-9P-ESCAPE refused' 9p.log)" = 4 ] ||
 	fail "not every escape was tried"
-expect_line 9p.log "^POCVM-9P-TAR $host_tar\$"
-expect_line 9p.log "^POCVM-9P-BIG-MD5 $big_md5\$"
+expect_line 9p.log "^POCVM-9P-TAR $host_tar$E"
+expect_line 9p.log "^POCVM-9P-BIG-MD5 $big_md5$E"
 expect_line 9p.log '^POCVM-9P-UMOUNT ok'
 echo "+ cat $S/newdir/from-guest.txt"
 [ "$(cat $S/newdir/from-guest.txt)" = "written through 9p" ] ||
