@@ -3,9 +3,12 @@
  * virtio-9p through the virtio-mmio transport over fake guest RAM: the
  * mount tag in config space, 9P requests through the ring answered by
  * the worker threads, many in flight at once, a chain too small for any
- * reply given back empty, and a reset that forgets requests in flight.
+ * reply given back empty, and Tflush answered after what it names. The
+ * test holds the device lock around each register access, as the bus
+ * does, so the workers' pushes never race its pops.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "device.h"
 #include "log.h"
 #include "p9.h"
 #include "unit.h"
@@ -33,13 +37,28 @@
 static struct guest_mem mem;
 static uint8_t *ram;
 static struct virtio_dev vdev;
+static struct device fake_dev;
 static struct vp9 *dev;
 static char dir[64];
 static uint16_t avail_idx;
 static bool have_server;
 
-#define rd(off)		vdev_rd(&vdev, off)
-#define wr(off, v)	vdev_wr(&vdev, off, v)
+static uint32_t rd(uint64_t off)
+{
+	uint32_t v;
+
+	pthread_mutex_lock(&fake_dev.lock);
+	v = vdev_rd(&vdev, off);
+	pthread_mutex_unlock(&fake_dev.lock);
+	return v;
+}
+
+static void wr(uint64_t off, uint32_t v)
+{
+	pthread_mutex_lock(&fake_dev.lock);
+	vdev_wr(&vdev, off, v);
+	pthread_mutex_unlock(&fake_dev.lock);
+}
 
 static void setup(void)
 {
@@ -67,6 +86,10 @@ static void setup(void)
 	ck_assert_int_eq(virtio_dev_init(&vdev, vp9_dev_ops(dev),
 					 VIRTIO_TRANSPORT_MMIO, &mem, dev), 0);
 	vdev.set_irq = vdev_no_irq;
+	memset(&fake_dev, 0, sizeof(fake_dev));
+	pthread_mutex_init(&fake_dev.lock, NULL);
+	fake_dev.log_rl.name = "virtio-9p";
+	vdev.dev = &fake_dev;
 	ck_assert_uint_eq(rd(0x008), 9);	/* DeviceID */
 	wr(0x070, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
 	wr(0x014, 0);
@@ -97,6 +120,8 @@ static void teardown(void)
 
 	if (have_server && vdev.ops->teardown)
 		vdev.ops->teardown(&vdev);
+	if (have_server)
+		pthread_mutex_destroy(&fake_dev.lock);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	ck_assert_int_eq(system(cmd), 0);
 	guest_mem_release(&mem);
@@ -239,6 +264,37 @@ START_TEST(test_bad_chains)
 }
 END_TEST
 
+/*
+ * A Tflush in the same kick as the request it names: that request is
+ * still pending when the flush is taken (its reply needs the device
+ * lock the kick holds), so the Rflush must come after its reply.
+ */
+START_TEST(test_flush_after_reply)
+{
+	unsigned int i, pos_req = QNUM, pos_flush = QNUM;
+
+	if (!have_server)
+		return;
+	post(0, tversion, sizeof(tversion), RSP_SIZE);
+	post(1, (uint8_t[]){ 9, 0, 0, 0, 108, 9, 0, 0xff, 0xff }, 9,
+	     RSP_SIZE);
+	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	wait_used(2);
+	for (i = 0; i < 2; i++) {
+		if (used()->ring[i].id == 0)
+			pos_req = i;
+		if (used()->ring[i].id == 2)
+			pos_flush = i;
+	}
+	ck_assert_uint_eq(pos_req, 0);
+	ck_assert_uint_eq(pos_flush, 1);
+	ck_assert_uint_eq(rsp(0)[4], 101);	/* Rversion */
+	ck_assert_uint_eq(used_len(1), 7);
+	ck_assert_uint_eq(rsp(1)[4], 109);	/* Rflush, tag 9 */
+	ck_assert_uint_eq(rsp(1)[5], 9);
+}
+END_TEST
+
 static Suite *virtio_9p_suite(void)
 {
 	Suite *s = suite_create("virtio-9p");
@@ -248,6 +304,7 @@ static Suite *virtio_9p_suite(void)
 	tcase_add_test(tc, test_tag);
 	tcase_add_test(tc, test_requests);
 	tcase_add_test(tc, test_bad_chains);
+	tcase_add_test(tc, test_flush_after_reply);
 	suite_add_tcase(s, tc);
 	return s;
 }
