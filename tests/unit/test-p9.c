@@ -5,6 +5,8 @@
  * test-p9-confine.c has the escapes, read-only shares and malformed
  * messages.
  */
+#include <pthread.h>
+
 #include "p9-client.h"
 
 START_TEST(test_version)
@@ -632,6 +634,130 @@ START_TEST(test_server_new)
 }
 END_TEST
 
+/* One thread's own message buffers: p9-client.h's are shared. */
+struct tmsg {
+	uint8_t b[256];
+	size_t n;
+	uint8_t r[8192];
+};
+
+static void t_put(struct tmsg *t, const void *p, size_t n)
+{
+	memcpy(t->b + t->n, p, n);
+	t->n += n;
+}
+
+static void t_u32(struct tmsg *t, uint32_t v)
+{
+	uint8_t b[4] = { v, v >> 8, v >> 16, v >> 24 };
+
+	t_put(t, b, 4);
+}
+
+static void t_str(struct tmsg *t, const char *s)
+{
+	uint8_t b[2] = { strlen(s), 0 };
+
+	t_put(t, b, 2);
+	t_put(t, s, strlen(s));
+}
+
+static void t_begin(struct tmsg *t, uint8_t type)
+{
+	uint8_t h[7] = { 0, 0, 0, 0, type, 1, 0 };
+
+	t->n = 0;
+	t_put(t, h, 7);
+}
+
+/* Send; the reply type (Rlerror or type + 1, checked), -1 if bad. */
+static int t_rpc(struct tmsg *t)
+{
+	uint32_t size = t->n, rsize;
+	size_t len;
+
+	memcpy(t->b, &size, 4);
+	len = p9_handle(srv, t->b, t->n, t->r, sizeof(t->r));
+	memcpy(&rsize, t->r, 4);
+	if (len < 7 || rsize != len ||
+	    (t->r[4] != 7 && t->r[4] != t->b[4] + 1))
+		return -1;
+	return t->r[4];
+}
+
+static int t_walk(struct tmsg *t, uint32_t fid, uint32_t newfid,
+		  const char *name)
+{
+	t_begin(t, TWALK);
+	t_u32(t, fid);
+	t_u32(t, newfid);
+	t_put(t, (uint8_t[]){ name ? 1 : 0, 0 }, 2);
+	if (name)
+		t_str(t, name);
+	return t_rpc(t);
+}
+
+static void *hammer(void *arg)
+{
+	uint32_t base = 100 + (uintptr_t)arg * 10;
+	struct tmsg *t = malloc(sizeof(*t));
+	long bad = 0;
+	int i;
+
+	for (i = 0; t && i < 2000; i++) {
+		/* walk, open, read, clunk; a rename may move the file away */
+		bad += t_walk(t, 0, base, "hello") < 0;
+		t_begin(t, TLOPEN);
+		t_u32(t, base);
+		t_u32(t, 0);
+		bad += t_rpc(t) < 0;
+		t_begin(t, TREAD);
+		t_u32(t, base);
+		t_u32(t, 0);
+		t_u32(t, 0);
+		t_u32(t, 64);
+		bad += t_rpc(t) < 0;
+		/* clunk from a clone while the original is in use */
+		bad += t_walk(t, base, base + 1, NULL) < 0;
+		t_begin(t, TCLUNK);
+		t_u32(t, base);
+		bad += t_rpc(t) < 0;
+		t_begin(t, TCLUNK);
+		t_u32(t, base + 1);
+		bad += t_rpc(t) < 0;
+		if ((uintptr_t)arg == 0) {
+			t_begin(t, TRENAMEAT);
+			t_u32(t, 0);
+			t_str(t, i & 1 ? "moved" : "hello");
+			t_u32(t, 0);
+			t_str(t, i & 1 ? "hello" : "moved");
+			bad += t_rpc(t) < 0;
+		}
+	}
+	free(t);
+	return (void *)bad;
+}
+
+/* Threads at once on one session: no crash, no hang, every reply sane. */
+START_TEST(test_concurrent)
+{
+	pthread_t th[4];
+	void *bad;
+	uintptr_t i;
+
+	SKIP_IF_NO_SERVER();
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(pthread_create(&th[i], NULL, hammer,
+						(void *)i), 0);
+	for (i = 0; i < 4; i++) {
+		ck_assert_int_eq(pthread_join(th[i], &bad), 0);
+		ck_assert_ptr_null(bad);
+	}
+	/* The root fid came through it all. */
+	ck_assert_int_eq(walk(0, 1, 0, 0, 0, 0, 0), 0);
+}
+END_TEST
+
 static Suite *p9_suite(void)
 {
 	Suite *s = suite_create("p9");
@@ -652,6 +778,7 @@ static Suite *p9_suite(void)
 	tcase_add_test(tc, test_xattr_flush);
 	tcase_add_test(tc, test_locks);
 	tcase_add_test(tc, test_server_new);
+	tcase_add_test(tc, test_concurrent);
 	suite_add_tcase(s, tc);
 	return s;
 }
