@@ -159,6 +159,11 @@ int p9_op_lcreate(struct p9_server *srv, struct p9_in *in,
 		ret = -ENOTDIR;
 		goto out;
 	}
+	/* An open fid cannot become the new file: say so before making it. */
+	if (__atomic_load_n(&f->open_fd, __ATOMIC_RELAXED) >= 0) {
+		ret = -EBUSY;
+		goto out;
+	}
 	fd = p9_open_beneath(f->fd, name, flags, mode & 07777);
 	if (fd < 0) {
 		ret = fd;

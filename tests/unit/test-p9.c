@@ -198,6 +198,18 @@ START_TEST(test_lcreate_write)
 	u32(0640);
 	u32(0);
 	ck_assert_int_eq(rpc(), EINVAL);
+	/* An open directory fid cannot become the file: nothing made. */
+	ck_assert_int_eq(walk(0, 3, 0, 0, 0, 0, 0), 0);
+	ck_assert_int_eq(lopen(3, 0), 0);
+	begin(TLCREATE);
+	u32(3);
+	str("notmade");
+	u32(2 | 0100);
+	u32(0640);
+	u32(0);
+	ck_assert_int_eq(rpc(), EBUSY);
+	host_path(path, sizeof(path), "notmade");
+	ck_assert_int_eq(access(path, F_OK), -1);
 	/* Over a symlink: never followed, so never created outside. */
 	begin(TLCREATE);
 	u32(2);
