@@ -20,6 +20,8 @@
 #define CONFIG_MAX_DISKS	8
 #define CONFIG_MAX_NETS		4
 #define CONFIG_TAPIF_MAX	15	/* IFNAMSIZ - 1 */
+#define CONFIG_MAX_SHARES	8
+#define CONFIG_9P_TAG_MAX	64	/* bytes of a virtio-9p mount tag */
 
 enum irqchip_kind {
 	IRQCHIP_AUTO,
@@ -51,6 +53,13 @@ struct disk_config {
 	const char *path;
 	bool ro;
 	bool direct;		/* O_DIRECT: bypass the host page cache */
+};
+
+/* --9p DIR,TAG[,ro]: a host directory the guest mounts by its tag. */
+struct share_config {
+	const char *dir;
+	const char *tag;
+	bool ro;
 };
 
 enum net_mode {
@@ -102,6 +111,8 @@ struct config {
 	bool rng;		/* a virtio-rng device */
 	struct disk_config disks[CONFIG_MAX_DISKS];
 	unsigned int nr_disks;
+	struct share_config shares[CONFIG_MAX_SHARES];
+	unsigned int nr_shares;
 	struct net_config nets[CONFIG_MAX_NETS];
 	unsigned int nr_nets;	/* mode=none entries are not counted */
 	const char *gdb_host;	/* --gdb [HOST:]PORT, NULL: no stub */

@@ -62,5 +62,6 @@ extern const struct device_type virtio_rng_type;
 extern const struct device_type virtio_console_type;
 extern const struct device_type virtio_blk_type;
 extern const struct device_type virtio_net_type;
+extern const struct device_type virtio_9p_type;
 
 #endif

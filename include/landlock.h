@@ -7,6 +7,8 @@ enum fs_access {
 	FS_READ,		/* a file: open it to read */
 	FS_READ_WRITE,		/* a file or device: to read and write */
 	FS_REMOVE_IN,		/* a directory: remove files in it */
+	FS_TREE_READ,		/* a directory: read everything below it */
+	FS_TREE_RW,		/* a directory: read and change all below */
 };
 
 struct fs_rule {

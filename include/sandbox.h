@@ -9,8 +9,11 @@
 #include "landlock.h"
 #include "privdrop.h"
 
-/* --reboot's four images, /dev/vhost-net and the control socket's dir. */
-#define SANDBOX_MAX_RULES	6
+/*
+ * --reboot's four images, /dev/vhost-net, the control socket's dir and
+ * the --9p shares.
+ */
+#define SANDBOX_MAX_RULES	(6 + CONFIG_MAX_SHARES)
 
 /*
  * What pocvm may still do once start-up is done (vmm/sandbox.c), built

@@ -17,6 +17,15 @@ struct seccomp_policy {
 	 * Without it, files open for reading only.
 	 */
 	bool open_rdwr;
+	/*
+	 * A --9p server runs: openat2() (Landlock confines it to the
+	 * shares), directory reads, readlinkat, fstatfs. With p9_rw, the
+	 * calls that change a tree too: mkdirat, unlinkat, renameat(2),
+	 * linkat, symlinkat, mknodat, fchmod, fchownat, utimensat,
+	 * ftruncate.
+	 */
+	bool p9;
+	bool p9_rw;
 };
 
 /*

@@ -124,7 +124,6 @@ static const struct {
 	{ "gtk", 0, "pocvm has no framebuffer (a serial or virtio console)" },
 	{ "sdl", 0, "pocvm has no framebuffer (a serial or virtio console)" },
 	{ "vsock", 0, "pocvm has no virtio-vsock device yet" },
-	{ "9p", 0, "virtio-9p comes with pocvm's 9p work, not yet here" },
 	{ "sandbox", 0, "pocvm runs a guest command with -- CMD [ARGS...]" },
 	{ "virtio-legacy", 0, "that is legacy virtio-pci and pocvm has no "
 	  "PCI (--virtio-transport mmio-legacy is virtio-mmio's legacy)" },

@@ -33,6 +33,7 @@ enum {
 	OPT_VIRTIO_TRANSPORT,
 	OPT_USER,
 	OPT_GROUP,
+	OPT_9P,
 	/* kvmtool's, parsed in config-lkvm.c */
 	OPT_FIRMWARE_ADDRESS,
 	OPT_KASLR_SEED,

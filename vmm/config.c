@@ -68,6 +68,7 @@ static const struct option run_options[] = {
 	{ "debug-ioport", no_argument, NULL, OPT_DEBUG_IOPORT },
 	{ "disk", required_argument, NULL, 'd' },
 	{ "network", required_argument, NULL, 'n' },
+	{ "9p", required_argument, NULL, OPT_9P },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -378,6 +379,61 @@ fail:
 	return ret;
 }
 
+/*
+ * DIR,TAG[,ro] in kvmtool's spelling. The directory is opened by the
+ * device (which says if it cannot be); the tag must be unique, since it
+ * is all the guest mounts by.
+ */
+static int parse_9p(struct config *cfg, const char *value)
+{
+	struct share_config *s;
+	char *arg, *tag, *opt;
+	unsigned int i;
+	int ret;
+
+	if (cfg->nr_shares == CONFIG_MAX_SHARES)
+		return err_set(-EINVAL, "--9p: at most %d shares",
+			       CONFIG_MAX_SHARES);
+	/* Kept for the whole run: dir and tag point into it. */
+	arg = strdup(value);
+	if (!arg)
+		return -ENOMEM;
+	tag = strchr(arg, ',');
+	if (tag)
+		*tag++ = '\0';
+	opt = tag ? strchr(tag, ',') : NULL;
+	if (opt)
+		*opt++ = '\0';
+	ret = -EINVAL;
+	if (!*arg || !tag || !*tag) {
+		err_set(ret, "--9p %s: give DIR,TAG[,ro]", value);
+		goto fail;
+	}
+	if (strlen(tag) > CONFIG_9P_TAG_MAX) {
+		err_set(ret, "--9p %s: tag '%s' is longer than %d bytes",
+			arg, tag, CONFIG_9P_TAG_MAX);
+		goto fail;
+	}
+	if (opt && strcmp(opt, "ro")) {
+		err_set(ret, "--9p %s: unknown option '%s' (ro)", arg, opt);
+		goto fail;
+	}
+	for (i = 0; i < cfg->nr_shares; i++)
+		if (!strcmp(cfg->shares[i].tag, tag)) {
+			err_set(ret, "--9p %s: tag '%s' is taken by %s", arg,
+				tag, cfg->shares[i].dir);
+			goto fail;
+		}
+	s = &cfg->shares[cfg->nr_shares++];
+	s->dir = arg;
+	s->tag = tag;
+	s->ro = opt != NULL;
+	return 0;
+fail:
+	free(arg);
+	return ret;
+}
+
 static int parse_mac(const char *s, uint8_t mac[6])
 {
 	unsigned int b[6], i;
@@ -497,6 +553,7 @@ static int parse_one(struct config *cfg, int opt, const char *arg)
 	case OPT_GROUP:
 		return parse_identity(cfg, opt, arg);
 	case 'n': return parse_network(cfg, arg);
+	case OPT_9P: return parse_9p(cfg, arg);
 	case OPT_LOGLEVEL:
 		if (log_level_parse(arg, &cfg->loglevel))
 			return err_set(-EINVAL, "--loglevel: '%s' is not one of "
@@ -536,12 +593,17 @@ void config_release(struct config *cfg)
 {
 	unsigned int i;
 
-	/* The --disk values are all that parsing allocates. */
+	/* The --disk and --9p values are all that parsing allocates. */
 	for (i = 0; i < cfg->nr_disks; i++) {
 		free((char *)cfg->disks[i].path);
 		cfg->disks[i].path = NULL;
 	}
 	cfg->nr_disks = 0;
+	for (i = 0; i < cfg->nr_shares; i++) {
+		free((char *)cfg->shares[i].dir);
+		cfg->shares[i].dir = cfg->shares[i].tag = NULL;
+	}
+	cfg->nr_shares = 0;
 }
 
 /* The CPU options against each other; the host is asked later. */

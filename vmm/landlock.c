@@ -5,7 +5,9 @@
  * usable (Landlock checks at open time), so the disks, the console log,
  * /dev/kvm and the taps need no rule; only what pocvm opens again later
  * does: the images for --reboot, /dev/vhost-net, the control socket's
- * directory for the socket's removal.
+ * directory for the socket's removal, and the --9p shares, whose server
+ * opens, creates and removes files below them all the time (read-only
+ * shares get the read rights only).
  *
  * Raw system calls: glibc has no wrappers. A host without Landlock
  * (ENOSYS: not built; EOPNOTSUPP: not enabled at boot) runs on without
@@ -35,7 +37,7 @@ static int landlock_abi(void)
 	return abi < 0 ? 0 : abi;
 }
 
-static uint64_t rule_access(enum fs_access access)
+static uint64_t rule_access(enum fs_access access, uint64_t handled)
 {
 	switch (access) {
 	case FS_READ:
@@ -45,14 +47,20 @@ static uint64_t rule_access(enum fs_access access)
 		       LANDLOCK_ACCESS_FS_WRITE_FILE;
 	case FS_REMOVE_IN:
 		return LANDLOCK_ACCESS_FS_REMOVE_FILE;
+	/* A --9p share: what its server may do below it, and no more. */
+	case FS_TREE_READ:
+		return LANDLOCK_ACCESS_FS_READ_FILE |
+		       LANDLOCK_ACCESS_FS_READ_DIR;
+	case FS_TREE_RW:
+		return handled;
 	}
 	return 0;
 }
 
-static int add_rule(int ruleset, const struct fs_rule *r)
+static int add_rule(int ruleset, const struct fs_rule *r, uint64_t handled)
 {
 	struct landlock_path_beneath_attr pb = {
-		.allowed_access = rule_access(r->access),
+		.allowed_access = rule_access(r->access, handled),
 	};
 	int ret = 0;
 
@@ -94,7 +102,7 @@ int landlock_lock_down(const struct fs_rule *rules, unsigned int nr,
 		return err_set(-errno, "landlock: cannot create a ruleset: "
 			       "%s", strerror(errno));
 	for (i = 0; i < nr && !ret; i++)
-		ret = add_rule(ruleset, &rules[i]);
+		ret = add_rule(ruleset, &rules[i], attr.handled_access_fs);
 	/* Without it only CAP_SYS_ADMIN may restrict itself. */
 	if (!ret && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		ret = err_set(-errno, "landlock: PR_SET_NO_NEW_PRIVS: %s",

@@ -6,8 +6,9 @@
  *
  *   Landlock   --reboot reads the kernel, initrd, firmware and --dtb
  *              again; a vhost=1 network opens /dev/vhost-net at each
- *              DRIVER_OK; the control socket is removed at exit. No
- *              other path opens, for reading or writing.
+ *              DRIVER_OK; the control socket is removed at exit; a
+ *              --9p share is served below its directory (read-only
+ *              ones for reading only). No other path opens.
  *   privileges --user/--group, then no capabilities at all.
  *   seccomp    the system-call allow-list (vmm/seccomp.c).
  *
@@ -123,7 +124,9 @@ int sandbox_enter(struct sandbox *sb, int ctl_dir_fd, const char *ctl_dir)
 	struct seccomp_policy pol = {
 		.unlink_dirfd = -1,
 		.open_rdwr = any_vhost(cfg),
+		.p9 = cfg->nr_shares > 0,
 	};
+	unsigned int i;
 	int ret;
 
 	ret = check_single_thread();
@@ -137,6 +140,11 @@ int sandbox_enter(struct sandbox *sb, int ctl_dir_fd, const char *ctl_dir)
 	}
 	if (pol.open_rdwr)
 		add_rule(sb, VHOST_NET_PATH, FS_READ_WRITE);
+	for (i = 0; i < cfg->nr_shares; i++) {
+		add_rule(sb, cfg->shares[i].dir, cfg->shares[i].ro ?
+			 FS_TREE_READ : FS_TREE_RW);
+		pol.p9_rw |= !cfg->shares[i].ro;
+	}
 	if (ctl_dir_fd >= 0) {
 		ret = allow_socket_removal(sb, ctl_dir_fd, ctl_dir);
 		if (ret)

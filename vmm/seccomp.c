@@ -3,9 +3,11 @@
  * The seccomp allow-list every pocvm thread runs under once set-up is
  * done: what is left to do then is KVM_RUN, device I/O on descriptors
  * already open, the event loop, thread start-up and the way out. Files
- * cannot be created, truncated or removed, sockets and processes cannot
- * be made and no memory becomes executable, so a guest that takes over
- * a device emulation bug gets little more than the guest already had.
+ * cannot be created, truncated or removed (but by the server of a
+ * read-write --9p share, which Landlock keeps inside it), sockets and
+ * processes cannot be made and no memory becomes executable, so a guest
+ * that takes over a device emulation bug gets little more than the
+ * guest already had.
  *
  * A refused call fails with EPERM rather than killing pocvm: a path the
  * list missed then shows up as an error pocvm reports, never as lost
@@ -72,6 +74,22 @@ static const int plain_calls[] = {
 	SCMP_SYS(epoll_wait), SCMP_SYS(poll), SCMP_SYS(select),
 	SCMP_SYS(arch_prctl),
 #endif
+};
+
+/* A --9p server's lookups and reads (seccomp-filter.h). */
+static const int p9_calls[] = {
+	SCMP_SYS(openat2), SCMP_SYS(getdents64), SCMP_SYS(readlinkat),
+	SCMP_SYS(fstatfs),
+};
+
+/* ... and the changes a read-write share makes. */
+static const int p9_rw_calls[] = {
+	SCMP_SYS(mkdirat), SCMP_SYS(unlinkat), SCMP_SYS(renameat2),
+	SCMP_SYS(linkat), SCMP_SYS(symlinkat), SCMP_SYS(mknodat),
+	SCMP_SYS(fchmod), SCMP_SYS(fchownat), SCMP_SYS(utimensat),
+	SCMP_SYS(ftruncate),
+	/* glibc's renameat() is renameat on arm64 and x86_64 alike */
+	SCMP_SYS(renameat),
 };
 
 /*
@@ -162,8 +180,15 @@ static int add_rules(scmp_filter_ctx ctx, const struct seccomp_policy *pol)
 	if (!ret && pol->open_rdwr)
 		ret = seccomp_rule_add(ctx, ALLOW, SCMP_SYS(openat), 1,
 				       masked_eq(2, OPEN_WRITE_FLAGS, O_RDWR));
-	/* Removing the control socket at exit: that directory, files only. */
-	if (!ret && pol->unlink_dirfd >= 0)
+	for (i = 0; pol->p9 && i < ARRAY_SIZE(p9_calls) && !ret; i++)
+		ret = seccomp_rule_add(ctx, ALLOW, p9_calls[i], 0);
+	for (i = 0; pol->p9_rw && i < ARRAY_SIZE(p9_rw_calls) && !ret; i++)
+		ret = seccomp_rule_add(ctx, ALLOW, p9_rw_calls[i], 0);
+	/*
+	 * Removing the control socket at exit: that directory, files only.
+	 * (A read-write share allows unlinkat everywhere already.)
+	 */
+	if (!ret && pol->unlink_dirfd >= 0 && !pol->p9_rw)
 		ret = seccomp_rule_add(ctx, ALLOW, SCMP_SYS(unlinkat), 2,
 				       eq(0, pol->unlink_dirfd),
 				       eq(2, 0));

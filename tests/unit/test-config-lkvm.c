@@ -187,8 +187,6 @@ START_TEST(refused)
 	assert_error(PARSE("-k", "K", "--vsock=3"), "--vsock: lkvm's");
 	assert_error(PARSE("-k", "K", "-F", "flash.img"),
 		     "--flash: lkvm's option, not pocvm's");
-	assert_error(PARSE("-k", "K", "--9p", "/srv,tag"),
-		     "--9p: lkvm's option, not pocvm's: virtio-9p comes");
 	assert_error(PARSE("-k", "K", "--force-pci"), "no PCI transport");
 	/* not a prefix match */
 	assert_error(PARSE("-k", "K", "--vn"), "unknown option '--vn'");

@@ -8,13 +8,16 @@
  * executable. What needs a VM (KVM_RUN, devices) is not here; the rig's
  * sandbox case shows a running pocvm's threads under the same filter.
  */
+#include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -359,12 +362,99 @@ START_TEST(test_identity_resolve)
 }
 END_TEST
 
+/* openat2 below dirfd as the 9p server makes it: 0, or -1 and errno. */
+static long open_beneath(int dirfd, const char *name, int flags)
+{
+	struct open_how how = {
+		.flags = flags | O_CLOEXEC | O_NOFOLLOW,
+		.mode = (flags & O_CREAT) ? 0600 : 0,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+	long fd = syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
+
+	if (fd >= 0)
+		close(fd);
+	return fd < 0 ? -1 : 0;
+}
+
+/*
+ * --9p DIR/rw,rw --9p DIR/ro,ro,ro: below rw the server may create,
+ * move across directories (Landlock's REFER) and remove; below ro only
+ * read; elsewhere nothing, even through descriptors opened before.
+ */
+static void p9_child(struct sbt_report *r)
+{
+	char rw[128], ro[128], a1[160], a2[160];
+	const char *argv[] = { "run", "-k", kernel, "--9p", a1, "--9p", a2,
+			       NULL };
+	int rwfd, rofd, topfd;
+	struct config cfg;
+	struct sandbox sb;
+
+	snprintf(rw, sizeof(rw), "%s/rw", dir);
+	snprintf(ro, sizeof(ro), "%s/ro", dir);
+	snprintf(a1, sizeof(a1), "%s,rw", rw);
+	snprintf(a2, sizeof(a2), "%s,ro,ro", ro);
+	rwfd = open(rw, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	rofd = open(ro, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	topfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rwfd < 0 || rofd < 0 || topfd < 0 ||
+	    config_parse_run(&cfg, 7, (char **)argv) ||
+	    sandbox_init(&sb, &cfg) || sandbox_enter(&sb, -1, "")) {
+		sbt_fail(r, "set-up: %s", err_message(-EINVAL));
+		return;
+	}
+	if (!sb.seccomp_on || !sb.landlock_abi ||
+	    (open_beneath(rofd, "file", O_RDONLY) && errno == ENOSYS)) {
+		r->skipped = true;
+		return;
+	}
+	EXPECT(open_beneath(rwfd, "new", O_WRONLY | O_CREAT), 0);
+	EXPECT(mkdirat(rwfd, "d", 0700), 0);
+	EXPECT(renameat(rwfd, "new", rwfd, "d/moved"), 0);
+	EXPECT(symlinkat("x", rwfd, "ln"), 0);
+	EXPECT(unlinkat(rwfd, "ln", 0), 0);
+	EXPECT(open_beneath(rofd, "file", O_RDONLY), 0);
+	EXPECT(open_beneath(rofd, "file", O_WRONLY), EACCES);
+	EXPECT(open_beneath(rofd, "new", O_WRONLY | O_CREAT), EACCES);
+	EXPECT(mkdirat(rofd, "d", 0700), EACCES);
+	EXPECT(unlinkat(rofd, "file", 0), EACCES);
+	EXPECT(open_beneath(topfd, "other", O_RDONLY), EACCES);
+	EXPECT(mkdirat(topfd, "d", 0700), EACCES);
+	/* no moving a file out of the share either */
+	EXPECT(renameat(rwfd, "d/moved", topfd, "stolen"), EACCES);
+	config_release(&cfg);
+}
+
+START_TEST(test_sandbox_9p)
+{
+	char path[128];
+
+	make_files();
+	snprintf(path, sizeof(path), "%s/rw", dir);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/ro", dir);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/ro/file", dir);
+	write_file(path, "shared", 0644);
+	sbt_run_child(p9_child);
+	ck_assert(file_is(path, "shared"));
+	ck_assert(file_is(other, "precious"));
+	if (!sbt_last_skipped) {
+		snprintf(path, sizeof(path), "%s/rw/d/moved", dir);
+		ck_assert_int_eq(access(path, F_OK), 0);
+	}
+	remove_files();
+}
+END_TEST
+
 static Suite *sandbox_suite(void)
 {
 	Suite *s = suite_create("sandbox");
 	TCase *tc = tcase_create("sandbox");
 
 	tcase_add_test(tc, test_sandbox_as_started);
+	tcase_add_test(tc, test_sandbox_9p);
 	tcase_add_test(tc, test_sandbox_user);
 	tcase_add_test(tc, test_sandbox_user_cannot_reboot);
 	tcase_add_test(tc, test_identity_resolve);

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <linux/openat2.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -23,6 +24,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -73,6 +75,20 @@ static void *thread_body(void *arg)
 
 /* ret must be -1 with errno err (0: must succeed). */
 #define EXPECT(call, err)	sbt_expect(r, #call, (long)(call), (err))
+
+/* openat2(dirfd, name) as the 9p server makes it; 0 if it opened. */
+static long open2(int dirfd, const char *name)
+{
+	struct open_how how = {
+		.flags = O_RDONLY | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+	long fd = syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
+
+	if (fd >= 0)
+		close(fd);
+	return fd < 0 ? -1 : 0;
+}
 
 static void allowed_calls(struct sbt_report *r, int fds[2], int dirfd,
 			  const char *keep)
@@ -144,6 +160,9 @@ static void refused_calls(struct sbt_report *r, int fds[2], int dirfd,
 	/* unlink: only files in the socket's directory, by its fd */
 	EXPECT(unlinkat(AT_FDCWD, keep, 0), EPERM);
 	EXPECT(unlinkat(dirfd, "sub", AT_REMOVEDIR), EPERM);
+	/* no --9p: none of its server's calls */
+	EXPECT(open2(dirfd, "keep"), EPERM);
+	EXPECT(mkdirat(dirfd, "d", 0700), EPERM);
 #ifdef SYS_unlink
 	EXPECT(syscall(SYS_unlink, keep), EPERM);
 #endif
@@ -226,6 +245,90 @@ static void child_read_write(struct sbt_report *r)
 	EXPECT(unlinkat(dirfd, "keep", 0), EPERM);
 }
 
+/*
+ * --9p: a read-only share's server may look up and read (openat2,
+ * getdents64, readlinkat, fstatfs) and nothing more; a read-write one's
+ * may also change the tree.
+ */
+static void child_p9(struct sbt_report *r, bool rw)
+{
+	struct seccomp_policy pol = { .unlink_dirfd = -1, .p9 = true,
+				      .p9_rw = rw };
+	struct timespec ts[2] = { { .tv_nsec = UTIME_NOW },
+				  { .tv_nsec = UTIME_NOW } };
+	int dirfd, fd, want = rw ? 0 : EPERM;
+	char buf[256];
+	struct statfs sf;
+	bool on;
+
+	dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0 || fd < 0 || symlinkat("keep", dirfd, "ln")) {
+		sbt_fail(r, "set-up: %s", strerror(errno));
+		return;
+	}
+	if (seccomp_lock_down(&pol, &on)) {
+		sbt_fail(r, "seccomp_lock_down failed");
+		return;
+	}
+	if (!on) {
+		r->skipped = true;
+		return;
+	}
+	if (open2(dirfd, "keep") && errno == ENOSYS)
+		r->skipped = true;	/* qemu-user: no openat2 to try */
+	else
+		EXPECT(open2(dirfd, "keep"), 0);
+	EXPECT(syscall(SYS_getdents64, fd, buf, sizeof(buf)) > 0 ? 0 : -1, 0);
+	EXPECT(readlinkat(dirfd, "ln", buf, sizeof(buf)) - 4, 0);
+	EXPECT(fstatfs(dirfd, &sf), 0);
+	EXPECT(mkdirat(dirfd, "d", 0700), want);
+	EXPECT(symlinkat("x", dirfd, "ln2"), want);
+	EXPECT(linkat(dirfd, "keep", dirfd, "keep2", 0), want);
+	EXPECT(renameat(dirfd, "victim", dirfd, "renamed"), want);
+	EXPECT(unlinkat(dirfd, "sub", AT_REMOVEDIR), want);
+	EXPECT(mknodat(dirfd, "fifo", S_IFIFO | 0600, 0), want);
+	EXPECT(fchownat(dirfd, "keep", getuid(), getgid(),
+			AT_SYMLINK_NOFOLLOW), want);
+	EXPECT(utimensat(dirfd, "keep", ts, 0), want);
+	EXPECT(fchmod(fd, 0700), want);
+	/* still never through open(): that stays read-only */
+	EXPECT(open(dir, O_RDONLY | O_CREAT, 0600), EPERM);
+	EXPECT(socket(AF_UNIX, SOCK_STREAM, 0), EPERM);
+}
+
+static void child_p9_ro(struct sbt_report *r)
+{
+	child_p9(r, false);
+}
+
+static void child_p9_rw(struct sbt_report *r)
+{
+	child_p9(r, true);
+}
+
+START_TEST(test_seccomp_p9)
+{
+	struct stat st;
+	char path[128];
+
+	ck_assert_int_eq(make_dir(), 0);
+	sbt_run_child(child_p9_ro);
+	snprintf(path, sizeof(path), "%s/d", dir);
+	ck_assert_int_ne(stat(path, &st), 0);
+	remove_dir();
+	ck_assert_int_eq(make_dir(), 0);
+	sbt_run_child(child_p9_rw);
+	if (!sbt_last_skipped) {
+		snprintf(path, sizeof(path), "%s/d", dir);
+		ck_assert_int_eq(stat(path, &st), 0);
+		snprintf(path, sizeof(path), "%s/renamed", dir);
+		ck_assert_int_eq(stat(path, &st), 0);
+	}
+	remove_dir();
+}
+END_TEST
+
 START_TEST(test_seccomp_read_only)
 {
 	struct stat st;
@@ -298,6 +401,7 @@ static Suite *seccomp_suite(void)
 
 	tcase_add_test(tc, test_seccomp_read_only);
 	tcase_add_test(tc, test_seccomp_read_write);
+	tcase_add_test(tc, test_seccomp_p9);
 #ifdef __X32_SYSCALL_BIT
 	tcase_add_test(tc, test_seccomp_bad_arch);
 #endif
