@@ -15,5 +15,6 @@ const struct device_type *const device_types[] = {
 	&virtio_console_type,
 	&virtio_blk_type,
 	&virtio_net_type,
+	&virtio_balloon_type,
 	NULL,
 };

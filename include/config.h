@@ -100,6 +100,7 @@ struct config {
 	bool reboot;
 	bool nodefaults;
 	bool rng;		/* a virtio-rng device */
+	bool balloon;		/* a virtio-balloon device */
 	struct disk_config disks[CONFIG_MAX_DISKS];
 	unsigned int nr_disks;
 	struct net_config nets[CONFIG_MAX_NETS];

@@ -101,7 +101,10 @@ static bool device_wanted(const struct config *cfg,
 	/* --boot-report's "guest init" line is read from the boot timer. */
 	if (type == &boot_timer_type)
 		return defaults || cfg->boot_report;
-	/* virtio-rng, -blk, -net: one per --rng, --disk, --network. */
+	/*
+	 * virtio-rng, -blk, -net, -balloon: one per --rng, --disk,
+	 * --network, --balloon.
+	 */
 	return true;
 }
 
