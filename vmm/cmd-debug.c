@@ -3,8 +3,9 @@
  * `pocvm debug -n NAME` (or -a), kvmtool's options: -d dumps every
  * VCPU's registers and the PoC-clean report to stdout, then, as lkvm,
  * asks the guest for its own view (sysrq p on its console); -s C sends
- * the magic SysRq C through the console; -m VCPU would be an NMI, which
- * KVM on arm64 cannot inject. With none of them: the dump alone.
+ * the magic SysRq C through the console (8250 or hvc0); -m VCPU would
+ * be an NMI, which KVM on arm64 cannot inject. With none of them: the
+ * dump alone.
  */
 #include <errno.h>
 #include <getopt.h>

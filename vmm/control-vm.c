@@ -89,12 +89,14 @@ static void do_memstat(void *arg, const char *args, FILE *out)
 		       "no balloon device (run the guest with --balloon)");
 }
 
-/* sysrq C: a break and C on the guest's console (8250). */
+/*
+ * sysrq C: through the guest's console, a break and C on the 8250, ^O
+ * and C on hvc0 (--console virtio).
+ */
 static void do_sysrq(void *arg, const char *args, FILE *out)
 {
 	device_command(arg, "sysrq", args, out,
-		       "no 8250 console to send a sysrq through "
-		       "(--console serial)");
+		       "no console to send a sysrq through");
 }
 
 static const struct control_command vm_commands[] = {

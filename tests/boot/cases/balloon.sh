@@ -4,7 +4,8 @@
 # the driver's limits are one line and exit 2; `stat -m` prints the
 # guest's own figures as lkvm does; `debug -d` dumps registers and the
 # guest answers sysrq p, `debug -s h` reaches the guest's sysrq (its help
-# text on the console); `debug -m` is one line (no NMI on arm64); `list`
+# text on the console, through the 8250 and through hvc0); `debug -m`
+# is one line (no NMI on arm64); `list`
 # shows the guest in lkvm's format; `version` and `--version` agree.
 # Then the same balloon on the legacy transport, and on Debian's kernel
 # (virtio_balloon module from its initramfs).
@@ -130,8 +131,9 @@ expect_exit 2 nob.log $POCVM balloon -n plain -i 1
 expect_line nob.log '^pocvm: plain: no balloon device \(run the guest with --balloon\)'
 expect_exit 2 nos.log $POCVM stat -n plain -m
 expect_line nos.log '^pocvm: plain: no balloon device'
-expect_exit 2 nosysrq.log $POCVM debug -n plain -s h
-expect_line nosysrq.log '^pocvm: plain: no 8250 console'
+# Its console is hvc0: the sysrq goes there as ^O and the letter.
+expect_exit 0 sysrq-hvc.log $POCVM debug -n plain -s h
+wait_for plain.log 'sysrq: HELP' "debug -s h did not reach the guest through hvc0"
 expect_exit 0 stop2.log $POCVM stop -n plain
 wait $pid || fail "plain: exit status $? after 'pocvm stop'"
 
