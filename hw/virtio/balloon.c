@@ -32,8 +32,12 @@
 
 /* One statistic as the driver sends it: le16 tag, le64 value, packed. */
 #define STAT_ENTRY_SIZE		10
-
-static void balloon_reply_stats(struct balloon *b, FILE *out);
+/*
+ * Frames taken from one request. Linux sends at most 256; a chain of
+ * 128 descriptors each spanning guest RAM would otherwise keep the
+ * event loop busy for minutes.
+ */
+#define MAX_PFNS_PER_REQ	4096
 
 /* The host address range of the run collected so far: discard it. */
 static void discard_run(struct balloon *b, uint64_t gpa, uint64_t len)
@@ -91,30 +95,37 @@ static void take_pfn(struct balloon *b, bool inflate, uint32_t pfn,
 /*
  * A chain of le32 frame numbers, read where the driver put them: a
  * number may straddle two segments, and a trailing partial one is
- * ignored. Nothing is written back (used length 0).
+ * ignored, as is everything past MAX_PFNS_PER_REQ frames. Nothing is
+ * written back (used length 0).
  */
 void balloon_take_pages(struct balloon *b, const struct virtq_req *req,
 			bool inflate)
 {
 	uint64_t run_gpa = 0, run_len = 0;
+	unsigned int i, have = 0, taken = 0;
 	uint8_t word[4];
-	unsigned int i, have = 0;
 	size_t j;
 
-	for (i = 0; i < req->nr_out; i++) {
+	for (i = 0; i < req->nr_out && taken < MAX_PFNS_PER_REQ; i++) {
 		const uint8_t *p = req->iov[i].iov_base;
 
-		for (j = 0; j < req->iov[i].iov_len; j++) {
+		for (j = 0; j < req->iov[i].iov_len &&
+			    taken < MAX_PFNS_PER_REQ; j++) {
 			uint32_t pfn;
 
 			word[have++] = p[j];
 			if (have < 4)
 				continue;
 			have = 0;
+			taken++;
 			memcpy(&pfn, word, 4);
 			take_pfn(b, inflate, le32toh(pfn), &run_gpa, &run_len);
 		}
 	}
+	if (taken == MAX_PFNS_PER_REQ && req->out_len > 4ULL * taken)
+		pr_guest(b->log_rl, LOG_WARN, "virtio-balloon: a request of "
+			 "%" PRIu64 " bytes: frames past %u ignored",
+			 req->out_len, MAX_PFNS_PER_REQ);
 	discard_run(b, run_gpa, run_len);
 }
 
@@ -239,6 +250,16 @@ static void balloon_cmd_balloon(struct balloon *b, struct virtio_dev *vdev,
 		b->actual / BALLOON_PAGES_PER_MB);
 }
 
+static void balloon_reply_stats(struct balloon *b, FILE *out)
+{
+	unsigned int i;
+
+	fprintf(out, "gen %" PRIu64 "\n", b->stats_gen);
+	for (i = 0; i < b->nr_stats; i++)
+		fprintf(out, "%u %" PRIu64 "\n", b->stats[i].tag,
+			b->stats[i].val);
+}
+
 /*
  * `memstat`: the last statistics the driver sent, numbered; and if the
  * driver's buffer is here, hand it back so that the next ones are fresh.
@@ -266,16 +287,6 @@ static void balloon_cmd_memstat(struct balloon *b, struct virtio_dev *vdev,
 			virtio_notify(vdev, vq);
 	}
 	balloon_reply_stats(b, out);
-}
-
-static void balloon_reply_stats(struct balloon *b, FILE *out)
-{
-	unsigned int i;
-
-	fprintf(out, "gen %" PRIu64 "\n", b->stats_gen);
-	for (i = 0; i < b->nr_stats; i++)
-		fprintf(out, "%u %" PRIu64 "\n", b->stats[i].tag,
-			b->stats[i].val);
 }
 
 static int balloon_control(struct virtio_dev *vdev, const char *cmd,
