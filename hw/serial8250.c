@@ -212,7 +212,7 @@ static int serial8250_sysrq(struct serial8250 *u, const char *args, FILE *out)
 	unsigned char c = args[0];
 
 	if (!c || args[1] || c < 0x21 || c > 0x7e) {
-		fprintf(out, "error: '%s' is not one sysrq character\n", args);
+		fprintf(out, "error: not one printable sysrq character\n");
 		return 0;
 	}
 	if (RX_FIFO_SIZE - u->rx_count < 2) {

@@ -227,7 +227,8 @@ static void balloon_cmd_balloon(struct balloon *b, struct virtio_dev *vdev,
 	mb = strtoll(args, &end, 10);
 	if (errno || end == args || *end || !mb ||
 	    mb > BALLOON_MAX_MB || mb < -BALLOON_MAX_MB) {
-		fprintf(out, "error: '%s' is not a size in MiB\n", args);
+		/* Not echoed: it may hold anything but a newline. */
+		fprintf(out, "error: not a size in MiB\n");
 		return;
 	}
 	target = (long long)b->num_pages + mb * BALLOON_PAGES_PER_MB;

@@ -337,7 +337,7 @@ static int cons_control_cmd(struct virtio_dev *vdev, const char *cmd,
 	if (strcmp(cmd, "sysrq") || !c->has_console)
 		return -ENOENT;
 	if (!ch || args[1] || ch < 0x21 || ch > 0x7e) {
-		fprintf(out, "error: '%s' is not one sysrq character\n", args);
+		fprintf(out, "error: not one printable sysrq character\n");
 		return 0;
 	}
 	if (INPUT_BUF - c->in_len < 2) {
