@@ -180,6 +180,21 @@ static void balloon_queue_notify(struct virtio_dev *vdev, struct virtq *vq)
 	virtio_notify(vdev, vq);
 }
 
+/*
+ * Linux's driver queues its first statistics buffer and kicks before it
+ * sets DRIVER_OK, and the transport drops a kick that early (virtio 1.2,
+ * 3.1.1 forbids it). Look at every queue now, or the buffer sits there
+ * unseen and no statistics ever come.
+ */
+static void balloon_driver_ok(struct virtio_dev *vdev)
+{
+	unsigned int i;
+
+	for (i = 0; i < vdev->ops->nr_queues && !vdev->broken; i++)
+		if (vdev->vqs[i].ready)
+			balloon_queue_notify(vdev, &vdev->vqs[i]);
+}
+
 static void balloon_config_read(struct virtio_dev *vdev, uint32_t off,
 				void *data, unsigned int len)
 {
@@ -320,6 +335,7 @@ const struct virtio_dev_ops balloon_ops = {
 	.config_write = balloon_config_write,
 	.queue_notify = balloon_queue_notify,
 	.reset = balloon_reset,
+	.driver_ok = balloon_driver_ok,
 	.teardown = balloon_teardown,
 	.control = balloon_control,
 };

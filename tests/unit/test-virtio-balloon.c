@@ -216,6 +216,55 @@ START_TEST(config_and_command)
 }
 END_TEST
 
+/*
+ * Linux queues its first statistics and kicks before DRIVER_OK, a kick
+ * the transport drops: setting DRIVER_OK must still find the buffer.
+ */
+START_TEST(stats_before_driver_ok)
+{
+	const uint64_t desc = 0x1000, avail = 0x2000, used = 0x3000;
+	const uint64_t buf = 0x4000;
+	struct virtio_dev vdev;
+	uint16_t tag = htole16(5), idx = htole16(1), head = 0;
+	uint64_t val = htole64(123456);
+	struct virtq_desc d = {
+		.addr = htole64(BASE + buf), .len = htole32(10),
+	};
+
+	ck_assert_int_eq(virtio_dev_init(&vdev, &balloon_ops,
+					 VIRTIO_TRANSPORT_MMIO, &mem, &bl), 0);
+	vdev.set_irq = vdev_no_irq;
+	memcpy(ram + buf, &tag, 2);
+	memcpy(ram + buf + 2, &val, 8);
+	memcpy(ram + desc, &d, sizeof(d));
+	memcpy(ram + avail + 4, &head, 2);
+	memcpy(ram + avail + 2, &idx, 2);
+	vdev_wr(&vdev, 0x070, 1 | 2);
+	vdev_wr(&vdev, 0x024, 0);
+	vdev_wr(&vdev, 0x020, 2);		/* STATS_VQ */
+	vdev_wr(&vdev, 0x024, 1);
+	vdev_wr(&vdev, 0x020, 1);		/* VERSION_1 */
+	vdev_wr(&vdev, 0x070, 1 | 2 | 8);
+	vdev_wr(&vdev, 0x030, 2);
+	vdev_wr(&vdev, 0x038, 16);
+	vdev_wr(&vdev, 0x080, (uint32_t)(BASE + desc));
+	vdev_wr(&vdev, 0x084, (BASE + desc) >> 32);
+	vdev_wr(&vdev, 0x090, (uint32_t)(BASE + avail));
+	vdev_wr(&vdev, 0x094, (BASE + avail) >> 32);
+	vdev_wr(&vdev, 0x0a0, (uint32_t)(BASE + used));
+	vdev_wr(&vdev, 0x0a4, (BASE + used) >> 32);
+	vdev_wr(&vdev, 0x044, 1);
+	vdev_wr(&vdev, 0x050, 2);		/* dropped: no DRIVER_OK yet */
+	ck_assert_uint_eq(bl.stats_gen, 0);
+	vdev_wr(&vdev, 0x070, 1 | 2 | 8 | 4);
+	ck_assert_uint_eq(vdev_rd(&vdev, 0x070), 1 | 2 | 8 | 4);
+	ck_assert_uint_eq(bl.stats_gen, 1);
+	ck_assert_uint_eq(bl.nr_stats, 1);
+	ck_assert_uint_eq(bl.stats[0].val, 123456);
+	ck_assert(bl.stats_held);
+}
+END_TEST
+
 static Suite *virtio_balloon_suite(void)
 {
 	Suite *s = suite_create("virtio-balloon");
@@ -225,6 +274,7 @@ static Suite *virtio_balloon_suite(void)
 	tcase_add_test(tc, inflate_discards);
 	tcase_add_test(tc, frames_capped);
 	tcase_add_test(tc, stats_bounded);
+	tcase_add_test(tc, stats_before_driver_ok);
 	tcase_add_loop_test(tc, config_and_command, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
