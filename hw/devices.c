@@ -16,5 +16,6 @@ const struct device_type *const device_types[] = {
 	&virtio_blk_type,
 	&virtio_net_type,
 	&virtio_9p_type,
+	&virtio_balloon_type,
 	NULL,
 };

@@ -44,6 +44,7 @@
 #define LCR_DLAB	0x80
 #define MCR_LOOP	0x10
 #define LSR_DR		0x01
+#define LSR_BI		0x10	/* the byte at the FIFO's head came with a break */
 #define LSR_THRE	0x20
 #define LSR_TEMT	0x40
 #define MSR_DEFAULT	0xb0	/* DCD, DSR, CTS: a line that is always up */
@@ -54,6 +55,7 @@ struct serial8250 {
 	bool thr_pending;	/* THR-empty interrupt waiting for IIR read */
 	bool irq_level;
 	uint8_t rx[RX_FIFO_SIZE];
+	bool rx_break[RX_FIFO_SIZE];	/* that byte is a break's NUL */
 	unsigned int rx_head, rx_count;
 	int in_fd;		/* -1: no input */
 	bool in_paused;
@@ -87,6 +89,7 @@ static uint8_t uart_read(struct serial8250 *u, unsigned int reg)
 			return u->dll;
 		if (u->rx_count) {
 			v = u->rx[u->rx_head];
+			u->rx_break[u->rx_head] = false;
 			u->rx_head = (u->rx_head + 1) % RX_FIFO_SIZE;
 			u->rx_count--;
 			/* Room again: let the event loop read more input. */
@@ -120,6 +123,8 @@ static uint8_t uart_read(struct serial8250 *u, unsigned int reg)
 		v = LSR_THRE | LSR_TEMT;
 		if (u->rx_count)
 			v |= LSR_DR;
+		if (u->rx_count && u->rx_break[u->rx_head])
+			v |= LSR_BI;
 		return v;
 	case UART_MSR:
 		return (u->mcr & MCR_LOOP) ? 0 : MSR_DEFAULT;
@@ -188,6 +193,52 @@ static void serial8250_mmio(struct device *dev, uint64_t off, void *data,
 	}
 }
 
+/* One byte into the receive FIFO, which the caller knows has room. */
+static void uart_rx_put(struct serial8250 *u, uint8_t c, bool brk)
+{
+	unsigned int slot = (u->rx_head + u->rx_count++) % RX_FIFO_SIZE;
+
+	u->rx[slot] = c;
+	u->rx_break[slot] = brk;
+}
+
+/*
+ * `pocvm debug -s C`: Linux's magic SysRq on a serial console, as a
+ * terminal sends it: a break (a NUL received with LSR.BI, which Linux
+ * drops and which arms SysRq for 5 s), then C. kvmtool does the same.
+ */
+static int serial8250_sysrq(struct serial8250 *u, const char *args, FILE *out)
+{
+	unsigned char c = args[0];
+
+	if (!c || args[1] || c < 0x21 || c > 0x7e) {
+		fprintf(out, "error: not one printable sysrq character\n");
+		return 0;
+	}
+	if (RX_FIFO_SIZE - u->rx_count < 2) {
+		fprintf(out, "error: the console's input is full; try again\n");
+		return 0;
+	}
+	uart_rx_put(u, 0, true);
+	uart_rx_put(u, c, false);
+	uart_update_irq(u);
+	fprintf(out, "sysrq %c sent\n", c);
+	return 0;
+}
+
+static int serial8250_control(struct device *dev, const char *cmd,
+			      const char *args, FILE *out)
+{
+	int ret;
+
+	if (strcmp(cmd, "sysrq"))
+		return -ENOENT;
+	pthread_mutex_lock(&dev->lock);
+	ret = serial8250_sysrq(dev->priv, args, out);
+	pthread_mutex_unlock(&dev->lock);
+	return ret;
+}
+
 static void serial8250_input(void *arg, uint32_t events)
 {
 	struct serial8250 *u = arg;
@@ -219,7 +270,7 @@ static void serial8250_input(void *arg, uint32_t events)
 	}
 	n = console_filter_input(&u->input, buf, n, &quit);
 	for (i = 0; i < (unsigned int)n; i++)
-		u->rx[(u->rx_head + u->rx_count++) % RX_FIFO_SIZE] = buf[i];
+		uart_rx_put(u, buf[i], false);
 	if (quit)
 		vm_request_stop(dev->vm, VM_SIGINT, -1);
 	uart_update_irq(u);
@@ -284,6 +335,7 @@ static const struct device_ops serial8250_ops = {
 	.reset = serial8250_reset,
 	.start = serial8250_start,
 	.teardown = serial8250_teardown,
+	.control = serial8250_control,
 };
 
 static int serial8250_create(struct vm *vm)

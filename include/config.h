@@ -109,6 +109,7 @@ struct config {
 	bool reboot;
 	bool nodefaults;
 	bool rng;		/* a virtio-rng device */
+	bool balloon;		/* a virtio-balloon device */
 	struct disk_config disks[CONFIG_MAX_DISKS];
 	unsigned int nr_disks;
 	struct share_config shares[CONFIG_MAX_SHARES];

@@ -13,7 +13,8 @@ struct vm;
  * Each running guest listens on $XDG_RUNTIME_DIR/pocvm/NAME.sock (or
  * ~/.pocvm/NAME.sock), mode 0600, in a directory that must be the user's
  * own and mode 0700. The protocol is one command line in, text out, then
- * the guest closes: status, stop, pause, resume, debug.
+ * the guest closes: status, stop, pause, resume, debug, and the device
+ * commands balloon MB, memstat, sysrq C (control-vm.c).
  */
 #define CONTROL_LINE_MAX	64	/* a command line, newline included */
 #define CONTROL_MAX_CLIENTS	8	/* more at once are turned away */
@@ -28,16 +29,26 @@ void control_close(struct vm *vm);
 
 /* Client side: send cmd to guest name, copy the answer to out. */
 int control_request(const char *name, const char *cmd, FILE *out);
+/*
+ * The same, with the answer in *reply (malloc'd, NUL-terminated, the
+ * caller frees it). *reply is NULL on error.
+ */
+int control_ask(const char *name, const char *cmd, char **reply);
+/* The text after "error: " if the answer is one, else NULL. */
+const char *control_reply_error(const char *reply);
 /* Call fn for every live guest; stale sockets are removed on the way. */
 int control_for_each(int (*fn)(const char *name, void *arg), void *arg);
 
 /*
  * The protocol (control-proto.c), apart from any socket so that it can
- * be tested and fuzzed alone. A command writes its answer to out.
+ * be tested and fuzzed alone. A command writes its answer to out. A line
+ * is the command's name alone or, for one that takes_args, the name, one
+ * space and its arguments (args is "" when there are none).
  */
 struct control_command {
 	const char *name;
-	void (*run)(void *arg, FILE *out);
+	void (*run)(void *arg, const char *args, FILE *out);
+	bool takes_args;
 };
 
 /* One client's exchange: its command line in, then the reply out. */

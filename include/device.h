@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "log.h"
 
@@ -28,6 +29,13 @@ struct device_ops {
 	/* Called once the VM is up (KVM fds exist): irqfd, ioeventfd... */
 	int (*start)(struct device *dev);
 	void (*teardown)(struct device *dev);
+	/*
+	 * A control-socket command meant for devices (vmm/control-vm.c:
+	 * balloon, memstat, sysrq), in the event loop thread: the answer
+	 * goes to out. -ENOENT if this device does not serve cmd.
+	 */
+	int (*control)(struct device *dev, const char *cmd, const char *args,
+		       FILE *out);
 };
 
 struct device {
@@ -63,5 +71,6 @@ extern const struct device_type virtio_console_type;
 extern const struct device_type virtio_blk_type;
 extern const struct device_type virtio_net_type;
 extern const struct device_type virtio_9p_type;
+extern const struct device_type virtio_balloon_type;
 
 #endif

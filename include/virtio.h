@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/uio.h>
 
 #include "config.h"
@@ -189,6 +190,9 @@ struct virtio_dev_ops {
 	/* The VM is up (event loop running): watch the device's own fds. */
 	int (*start)(struct virtio_dev *vdev);
 	void (*teardown)(struct virtio_dev *vdev);
+	/* A control-socket command (device_ops.control), lock held. */
+	int (*control)(struct virtio_dev *vdev, const char *cmd,
+		       const char *args, FILE *out);
 };
 
 struct virtio_dev {
@@ -254,6 +258,11 @@ void virtio_queue_kick(struct virtio_dev *vdev, uint32_t index);
 void virtio_notify(struct virtio_dev *vdev, struct virtq *vq);
 /* Someone who already checked the driver's wishes (vhost) says notify. */
 void virtio_vring_interrupt(struct virtio_dev *vdev);
+/*
+ * The device changed its configuration space: a new ConfigGeneration and
+ * a configuration interrupt, once the driver runs the device.
+ */
+void virtio_config_changed(struct virtio_dev *vdev);
 /* The driver broke the rules: set DEVICE_NEEDS_RESET, config interrupt. */
 void virtio_dev_broken(struct virtio_dev *vdev);
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `pocvm stop|pause|resume|debug -n NAME` (or -a for every guest but
- * debug): one request over the guest's control socket each.
+ * `pocvm stop|pause|resume -n NAME` (or -a for every guest): one request
+ * over the guest's control socket each.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "commands.h"
 #include "control.h"
 #include "exit-codes.h"
 #include "log.h"
@@ -42,13 +43,13 @@ int cmd_ctl(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ctl c = { .cmd = argv[0] };
-	bool debug = !strcmp(argv[0], "debug"), all = false;
+	bool all = false;
 	const char *name = NULL;
 	int opt, ret;
 
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, debug ? ":n:" : ":n:a", opts,
+	while ((opt = getopt_long(argc, argv, ":n:a", opts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'n':
@@ -58,14 +59,13 @@ int cmd_ctl(int argc, char **argv)
 			all = true;
 			break;
 		default:
-			pr_err("%s: bad option '%s' (use -n NAME%s)", c.cmd,
-			       argv[optind - 1], debug ? "" : " or -a");
+			pr_err("%s: bad option '%s' (use -n NAME or -a)",
+			       c.cmd, argv[optind - 1]);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind < argc || !!name == all) {
-		pr_err("%s: give %s", c.cmd,
-		       debug ? "-n NAME" : "either -n NAME or -a");
+		pr_err("%s: give either -n NAME or -a", c.cmd);
 		return EXIT_USAGE;
 	}
 	if (all) {

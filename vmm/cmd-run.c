@@ -114,7 +114,10 @@ static bool device_wanted(const struct config *cfg,
 	/* --boot-report's "guest init" line is read from the boot timer. */
 	if (type == &boot_timer_type)
 		return defaults || cfg->boot_report;
-	/* virtio-rng, -blk, -net, -9p: one per --rng, --disk, --network, --9p. */
+	/*
+	 * virtio-rng, -blk, -net, -9p, -balloon: one per --rng, --disk,
+	 * --network, --9p, --balloon.
+	 */
 	return true;
 }
 

@@ -44,6 +44,7 @@ static const struct option run_options[] = {
 	{ "console-log", required_argument, NULL, OPT_CONSOLE_LOG },
 	{ "boot-report", no_argument, NULL, OPT_BOOT_REPORT },
 	{ "rng", no_argument, NULL, OPT_RNG },
+	{ "balloon", no_argument, NULL, OPT_BALLOON },
 	{ "gdb", required_argument, NULL, OPT_GDB },
 	{ "gdb-wait", no_argument, NULL, OPT_GDB_WAIT },
 	{ "trace-boot", no_argument, NULL, OPT_TRACE_BOOT },
@@ -542,6 +543,7 @@ static int parse_one(struct config *cfg, int opt, const char *arg)
 	case OPT_REBOOT: cfg->reboot = true; return 0;
 	case OPT_NODEFAULTS: cfg->nodefaults = true; return 0;
 	case OPT_RNG: cfg->rng = true; return 0;
+	case OPT_BALLOON: cfg->balloon = true; return 0;
 	case 'd': return parse_disk(cfg, arg);
 	case OPT_GDB: return parse_gdb(cfg, arg);
 	case OPT_GDB_WAIT: cfg->gdb_wait = true; return 0;

@@ -26,12 +26,28 @@ static void put_escaped(FILE *out, const char *s, size_t len)
 	}
 }
 
+/* The command line names, and where its arguments start in line. */
 static const struct control_command *find(const struct control_command *cmds,
-					  const char *line, size_t len)
+					  const char *line, size_t len,
+					  size_t *args)
 {
-	for (; cmds->name; cmds++)
-		if (strlen(cmds->name) == len && !memcmp(cmds->name, line, len))
+	size_t n;
+
+	for (; cmds->name; cmds++) {
+		n = strlen(cmds->name);
+		if (n > len || memcmp(cmds->name, line, n))
+			continue;
+		if (n == len) {
+			*args = len;
 			return cmds;
+		}
+		/* A NUL would hide the rest of the arguments: not a line. */
+		if (cmds->takes_args && line[n] == ' ' &&
+		    !memchr(line + n + 1, '\0', len - n - 1)) {
+			*args = n + 1;
+			return cmds;
+		}
+	}
 	return NULL;
 }
 
@@ -41,7 +57,7 @@ static int build_reply(struct control_conn *c,
 		       bool too_long)
 {
 	const struct control_command *cmd = NULL;
-	size_t len = c->len;
+	size_t len = c->len, args;
 	FILE *out;
 
 	if (len && c->line[len - 1] == '\r')
@@ -54,9 +70,10 @@ static int build_reply(struct control_conn *c,
 		fprintf(out, "error: command longer than %d bytes\n",
 			CONTROL_LINE_MAX - 1);
 	} else {
-		cmd = find(cmds, c->line, len);
+		cmd = find(cmds, c->line, len, &args);
 		if (cmd) {
-			cmd->run(arg, out);
+			/* line is NUL-terminated at len: args is a string. */
+			cmd->run(arg, c->line + args, out);
 		} else {
 			fputs("error: unknown command '", out);
 			put_escaped(out, c->line, len);

@@ -577,6 +577,35 @@ out_dir:
 	return ret;
 }
 
+int control_ask(const char *name, const char *cmd, char **reply)
+{
+	size_t len = 0;
+	FILE *out;
+	int ret;
+
+	*reply = NULL;
+	out = open_memstream(reply, &len);
+	if (!out)
+		return err_set(-ENOMEM, "out of memory");
+	ret = control_request(name, cmd, out);
+	if (fclose(out) && !ret)
+		ret = err_set(-ENOMEM, "out of memory");
+	if (ret) {
+		free(*reply);
+		*reply = NULL;
+	}
+	return ret;
+}
+
+const char *control_reply_error(const char *reply)
+{
+	static const char prefix[] = "error: ";
+
+	if (strncmp(reply, prefix, sizeof(prefix) - 1))
+		return NULL;
+	return reply + sizeof(prefix) - 1;
+}
+
 int control_for_each(int (*fn)(const char *name, void *arg), void *arg)
 {
 	char dir[SUN_PATH_MAX], leaf[LEAF_MAX];

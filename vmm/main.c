@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "commands.h"
 #include "exit-codes.h"
 
 #ifndef POCVM_VERSION
@@ -10,8 +11,6 @@
 #endif
 
 int cmd_run(int argc, char **argv);
-int cmd_list(int argc, char **argv);
-int cmd_ctl(int argc, char **argv);
 
 static void usage(FILE *out)
 {
@@ -20,11 +19,14 @@ static void usage(FILE *out)
 		"\n"
 		"The most commonly used pocvm commands are:\n"
 		"  run       boot a guest: pocvm run -k Image [-i initrd] ...\n"
-		"  list      list running guests: name, pid, state\n"
+		"  list      list running guests: pid, name, state (-i; -r lists none)\n"
 		"  stop      stop a guest (-n NAME, or -a for all); it exits 0\n"
 		"  pause     pause a guest's VCPUs and its clock (-n NAME or -a)\n"
 		"  resume    resume a paused guest (-n NAME or -a)\n"
-		"  debug     print a guest's VCPU registers and PoC-clean report (-n NAME)\n"
+		"  debug     print a guest's VCPU registers and PoC-clean report\n"
+		"            (-n NAME or -a; -d as lkvm, -s C: sysrq C, -m: no NMI on arm64)\n"
+		"  balloon   inflate or deflate the virtio balloon (-n NAME -i MB | -d MB)\n"
+		"  stat      print a guest's memory statistics (-m, with -n NAME or -a)\n"
 		"  version   print pocvm's version\n"
 		"  help      this text; 'pocvm run --help' for run's options,\n"
 		"            'pocvm help exit-codes' for what the exit status means\n");
@@ -61,6 +63,7 @@ static void run_usage(void)
 	       "                        device beyond the console and the options' own\n"
 	       "      --console KIND    serial (8250 UART, ttyS0; default) or virtio (hvc0)\n"
 	       "      --rng             a virtio-rng device (the guest's /dev/hwrng)\n"
+	       "      --balloon         a virtio-balloon device ('pocvm balloon', 'pocvm stat -m')\n"
 	       "  -d, --disk FILE[,ro][,direct]  a virtio-blk disk (up to 8)\n"
 	       "  -n, --network mode=tap|none[,tapif=NAME][,guest_mac=MAC][,vhost=1]\n"
 	       "                        a virtio-net device on a tap interface (up to 4)\n"
@@ -138,8 +141,14 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "list"))
 		return cmd_list(argc - 1, argv + 1);
+	if (!strcmp(cmd, "debug"))
+		return cmd_debug(argc - 1, argv + 1);
+	if (!strcmp(cmd, "balloon"))
+		return cmd_balloon(argc - 1, argv + 1);
+	if (!strcmp(cmd, "stat"))
+		return cmd_stat(argc - 1, argv + 1);
 	if (!strcmp(cmd, "stop") || !strcmp(cmd, "pause") ||
-	    !strcmp(cmd, "resume") || !strcmp(cmd, "debug"))
+	    !strcmp(cmd, "resume"))
 		return cmd_ctl(argc - 1, argv + 1);
 	fprintf(stderr, "pocvm: unknown command '%s' (try 'pocvm help')\n",
 		cmd);

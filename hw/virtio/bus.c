@@ -307,6 +307,20 @@ static void bus_teardown(struct device *dev)
 	dev->priv = NULL;
 }
 
+static int bus_control(struct device *dev, const char *cmd, const char *args,
+		       FILE *out)
+{
+	struct virtio_bus_dev *b = dev->priv;
+	int ret;
+
+	if (!b->vdev.ops->control)
+		return -ENOENT;
+	pthread_mutex_lock(&dev->lock);
+	ret = b->vdev.ops->control(&b->vdev, cmd, args, out);
+	pthread_mutex_unlock(&dev->lock);
+	return ret;
+}
+
 static const struct device_ops virtio_mmio_ops = {
 	.name = "virtio-mmio",
 	.fdt_node = bus_fdt_node,
@@ -314,6 +328,7 @@ static const struct device_ops virtio_mmio_ops = {
 	.reset = bus_reset,
 	.start = bus_start,
 	.teardown = bus_teardown,
+	.control = bus_control,
 };
 
 int virtio_mmio_add(struct vm *vm, const struct virtio_dev_ops *ops,

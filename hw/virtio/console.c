@@ -323,6 +323,34 @@ out:
 	pthread_mutex_unlock(&dev->lock);
 }
 
+/*
+ * `pocvm debug -s C` on a guest whose console is hvc0: Linux's hvc
+ * driver takes ^O then C on its console as SysRq C, so that is what
+ * port 0 receives, after any typed-ahead input.
+ */
+static int cons_control_cmd(struct virtio_dev *vdev, const char *cmd,
+			    const char *args, FILE *out)
+{
+	struct vconsole *c = vdev->priv;
+	unsigned char ch = args[0];
+
+	if (strcmp(cmd, "sysrq") || !c->has_console)
+		return -ENOENT;
+	if (!ch || args[1] || ch < 0x21 || ch > 0x7e) {
+		fprintf(out, "error: not one printable sysrq character\n");
+		return 0;
+	}
+	if (INPUT_BUF - c->in_len < 2) {
+		fprintf(out, "error: the console's input is full; try again\n");
+		return 0;
+	}
+	c->in_buf[c->in_len++] = '\x0f';
+	c->in_buf[c->in_len++] = ch;
+	cons_fill_input(c);
+	fprintf(out, "sysrq %c sent\n", ch);
+	return 0;
+}
+
 static int cons_start(struct virtio_dev *vdev)
 {
 	struct vconsole *c = vdev->priv;
@@ -379,6 +407,7 @@ static const struct virtio_dev_ops console_ops = {
 	.reset = cons_reset,
 	.start = cons_start,
 	.teardown = cons_teardown,
+	.control = cons_control_cmd,
 };
 
 static int console_create(struct vm *vm)

@@ -123,6 +123,15 @@ void virtio_vring_interrupt(struct virtio_dev *vdev)
 	virtio_mmio_update_irq(vdev);
 }
 
+void virtio_config_changed(struct virtio_dev *vdev)
+{
+	vdev->config_gen++;
+	if (!(vdev->status & VIRTIO_STATUS_DRIVER_OK))
+		return;
+	vdev->isr |= VIRTIO_INT_CONFIG;
+	virtio_mmio_update_irq(vdev);
+}
+
 void virtio_dev_broken(struct virtio_dev *vdev)
 {
 	if (vdev->broken)

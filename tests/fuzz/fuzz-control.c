@@ -17,27 +17,27 @@
 #define NR_CONNS	3
 #define BIG_REPLY	5000
 
-static unsigned int ran[4];
+static unsigned int ran[5];
 
-static void run_status(void *arg, FILE *out)
+static void run_status(void *arg, const char *args, FILE *out)
 {
 	ran[0]++;
 	fputs("fuzz 1 running\n", out);
 }
 
-static void run_stop(void *arg, FILE *out)
+static void run_stop(void *arg, const char *args, FILE *out)
 {
 	ran[1]++;
 	fputs("stopping\n", out);
 }
 
 /* Says nothing: an empty reply must still end the exchange. */
-static void run_pause(void *arg, FILE *out)
+static void run_pause(void *arg, const char *args, FILE *out)
 {
 	ran[2]++;
 }
 
-static void run_debug(void *arg, FILE *out)
+static void run_debug(void *arg, const char *args, FILE *out)
 {
 	unsigned int i;
 
@@ -46,12 +46,20 @@ static void run_debug(void *arg, FILE *out)
 		fputc('0' + i % 10, out);
 }
 
+/* Takes arguments, like balloon MB: its reply echoes them. */
+static void run_balloon(void *arg, const char *args, FILE *out)
+{
+	ran[4]++;
+	fprintf(out, "[%s]\n", args);
+}
+
 static const struct control_command cmds[] = {
-	{ "status", run_status },
-	{ "stop", run_stop },
-	{ "pause", run_pause },
-	{ "debug", run_debug },
-	{ NULL, NULL },
+	{ "status", run_status, false },
+	{ "stop", run_stop, false },
+	{ "pause", run_pause, false },
+	{ "debug", run_debug, false },
+	{ "balloon", run_balloon, true },
+	{ NULL, NULL, false },
 };
 
 /* What one connection has been sent since it started, as the model. */
@@ -96,18 +104,36 @@ static void check_answer(struct client *cl, const unsigned int *before)
 	static const char *const fixed[] = {
 		"fuzz 1 running\n", "stopping\n", "",
 	};
-	size_t len = cl->m.len, n = 0;
+	static const char arg_cmd[] = "balloon";
+	size_t len = cl->m.len, n = 0, an = sizeof(arg_cmd) - 1;
 	char want[32 + 4 * CONTROL_LINE_MAX];
 	unsigned int i, j;
 
 	if (len && cl->m.line[len - 1] == '\r')
 		len--;
+	/* The command with arguments: its name, then nothing or a space. */
+	if (len >= an && !memcmp(cl->m.line, arg_cmd, an) &&
+	    (len == an || (cl->m.line[an] == ' ' &&
+			   !memchr(cl->m.line + an + 1, 0, len - an - 1)))) {
+		for (j = 0; j < 5; j++)
+			FUZZ_CHECK(ran[j] == before[j] + (j == 4));
+		n = sprintf(want, "[");
+		if (len > an) {
+			memcpy(want + n, cl->m.line + an + 1, len - an - 1);
+			n += len - an - 1;
+		}
+		n += sprintf(want + n, "]\n");
+		check_reply(&cl->conn, want, n);
+		return;
+	}
 	for (i = 0; cmds[i].name; i++) {
+		if (cmds[i].takes_args)
+			continue;
 		if (strlen(cmds[i].name) != len ||
 		    memcmp(cmds[i].name, cl->m.line, len))
 			continue;
 		/* It ran once, when its line completed; nothing else did. */
-		for (j = 0; j < 4; j++)
+		for (j = 0; j < 5; j++)
 			FUZZ_CHECK(ran[j] == before[j] + (i == j));
 		if (i < 3) {
 			check_reply(&cl->conn, fixed[i], strlen(fixed[i]));
@@ -156,7 +182,7 @@ static void finish(struct client *cl)
  */
 static void feed(struct client *cl, const uint8_t *data, size_t n)
 {
-	unsigned int before[4];
+	unsigned int before[5];
 	size_t i, start = 0;
 	int ret;
 

@@ -58,6 +58,17 @@ START_TEST(disable_mte)
 }
 END_TEST
 
+/* --balloon, kvmtool's: a flag; off by default, and no value taken. */
+START_TEST(balloon)
+{
+	ck_assert_int_eq(PARSE("-k", "K"), 0);
+	ck_assert(!cfg.balloon);
+	ck_assert_int_eq(PARSE("-k", "K", "--balloon"), 0);
+	ck_assert(cfg.balloon);
+	ck_assert_int_lt(PARSE("-k", "K", "--balloon=1"), 0);
+}
+END_TEST
+
 START_TEST(long_and_short)
 {
 	ck_assert_int_eq(PARSE("--kernel", "K", "-i", "I", "--params", "quiet",
@@ -403,6 +414,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, defaults);
 	tcase_add_test(tc, long_and_short);
 	tcase_add_test(tc, disable_mte);
+	tcase_add_test(tc, balloon);
 	tcase_add_test(tc, mem_sizes);
 	tcase_add_test(tc, errors);
 	tcase_add_test(tc, names);

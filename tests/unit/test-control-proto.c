@@ -7,15 +7,23 @@
 
 static int runs;
 
-static void run_ping(void *arg, FILE *out)
+static void run_ping(void *arg, const char *args, FILE *out)
 {
 	runs++;
 	fprintf(out, "pong %s\n", (const char *)arg);
 }
 
+/* Echoes its arguments back, bracketed. */
+static void run_echo(void *arg, const char *args, FILE *out)
+{
+	runs++;
+	fprintf(out, "[%s]\n", args);
+}
+
 static const struct control_command cmds[] = {
-	{ "ping", run_ping },
-	{ NULL, NULL },
+	{ "ping", run_ping, false },
+	{ "echo", run_echo, true },
+	{ NULL, NULL, false },
 };
 
 static struct control_conn conn;
@@ -83,6 +91,45 @@ START_TEST(exact_match_only)
 }
 END_TEST
 
+/*
+ * A command that takes arguments gets what follows its name and one
+ * space, as one string; without them, "". Hostile lines: a NUL inside
+ * the arguments (which would hide the rest) and a name that only
+ * starts the same are unknown commands, and nothing runs.
+ */
+START_TEST(arguments)
+{
+	static const char *const bad[] = {
+		"echox\n", "echo\tx\n", "ech\n",
+	};
+	unsigned int i;
+
+	ck_assert_int_eq(feed("echo -64 x\r\n", 12), 1);
+	assert_reply("[-64 x]\n");
+	control_conn_release(&conn);
+	ck_assert_int_eq(feed("echo\n", 5), 1);
+	assert_reply("[]\n");
+	control_conn_release(&conn);
+	ck_assert_int_eq(feed("echo \n", 6), 1);
+	assert_reply("[]\n");
+	control_conn_release(&conn);
+	ck_assert_int_eq(feed("echo  a\n", 8), 1);
+	assert_reply("[ a]\n");
+	ck_assert_int_eq(runs, 4);
+	runs = 0;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		control_conn_release(&conn);
+		ck_assert_int_eq(feed(bad[i], strlen(bad[i])), 1);
+		ck_assert_msg(!strncmp(conn.reply, "error: unknown command '",
+				       24), "'%s' ran", bad[i]);
+	}
+	control_conn_release(&conn);
+	ck_assert_int_eq(feed("echo 1\0002\n", 9), 1);
+	assert_reply("error: unknown command 'echo 1\\x002'\n");
+	ck_assert_int_eq(runs, 0);
+}
+END_TEST
+
 START_TEST(unknown_escaped)
 {
 	ck_assert_int_eq(feed("\x1b[2J'\\\xff\n", 8), 1);
@@ -130,6 +177,7 @@ static Suite *control_proto_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, byte_by_byte);
 	tcase_add_test(tc, exact_match_only);
+	tcase_add_test(tc, arguments);
 	tcase_add_test(tc, unknown_escaped);
 	tcase_add_test(tc, longest_line);
 	tcase_add_test(tc, sent_in_pieces);

@@ -25,13 +25,13 @@ done
 [ "$(stat -c %a /tmp/xdg/pocvm/g1.sock)" = 600 ] || fail "socket mode is not 0600"
 
 expect_exit 0 list.log $POCVM list
-expect_line list.log "^g1 $pid1 running"
-expect_line list.log "^g2 $pid2 running"
+expect_line list.log "^ *$pid1 g1 +running$"
+expect_line list.log "^ *$pid2 g2 +running$"
 
 expect_exit 0 pause.log $POCVM pause -n g1
 expect_line pause.log '^paused'
 expect_exit 0 list2.log $POCVM list
-expect_line list2.log "^g1 $pid1 paused"
+expect_line list2.log "^ *$pid1 g1 +paused$"
 t1=$(last_clock g1.log) h1=$(uptime_l1)
 sleep 4
 expect_exit 0 resume.log $POCVM resume -n g1
@@ -48,7 +48,7 @@ expect_line debug.log '^VCPU 1: '
 expect_line debug.log 'SCTLR_EL1 [0-9a-f]+ \(M=1 '
 expect_line debug.log '^pocvm: flush: boot 1: method'
 expect_exit 0 list3.log $POCVM list
-expect_line list3.log "^g2 $pid2 running"
+expect_line list3.log "^ *$pid2 g2 +running$"
 
 expect_exit 0 stop1.log $POCVM stop -n g1
 wait $pid1 || fail "g1: exit status $? after 'pocvm stop', expected 0"
