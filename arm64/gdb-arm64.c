@@ -12,7 +12,7 @@
 #include <sys/ioctl.h>
 
 #include "arm64.h"
-#include "gdb.h"
+#include "arch-gdb.h"
 #include "kvm-regs.h"
 #include "mmu-walk.h"
 #include "poc-clean.h"

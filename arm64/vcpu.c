@@ -11,7 +11,6 @@
 #include <sys/mman.h>
 
 #include "arm64.h"
-#include "gdb.h"
 #include "kvm-regs.h"
 #include "log.h"
 #include "util.h"
@@ -405,8 +404,8 @@ void *arm64_vcpu_thread(void *arg)
 		case KVM_EXIT_DEBUG:
 			if (vm->cfg->single_step)
 				print_step(vcpu);
-			else
-				gdb_vcpu_debug_exit(vcpu);
+			else if (vm->debug_exit)
+				vm->debug_exit(vcpu);
 			break;
 		case KVM_EXIT_HYPERCALL:
 			/* Only the SMCCC filter of --psci sends these. */

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch-gdb.h"
 #include "gdb.h"
 
 /*
@@ -66,5 +67,10 @@ void gdb_remove_all_debug(struct gdb *g);
  * is left of an incomplete one; false when the connection should end.
  */
 bool gdb_handle_input(struct gdb *g);
+/*
+ * vm->debug_exit while the stub is up, on the VCPU's thread: a breakpoint,
+ * step or watchpoint stopped it.
+ */
+void gdb_vcpu_debug_exit(struct vcpu *vcpu);
 
 #endif

@@ -109,6 +109,13 @@ struct vm {
 	uint64_t paused_counter;	/* guest counter when paused */
 	bool counter_saved;		/* paused_counter is this pause's */
 	struct gdb *gdb;		/* --gdb stub, NULL if none */
+	/*
+	 * A VCPU's KVM_EXIT_DEBUG (breakpoint, step, watchpoint), for whoever
+	 * set up the guest debug state: the gdb stub sets it, and arm64/
+	 * calls it without knowing the stub. NULL: nobody; the exit is
+	 * ignored.
+	 */
+	void (*debug_exit)(struct vcpu *vcpu);
 
 	/* --boot-report: CLOCK_MONOTONIC ns of each step, 0 if not reached */
 	struct {

@@ -193,6 +193,7 @@ int gdb_listen(struct vm *vm)
 		goto fail;
 	}
 	vm->gdb = g;
+	vm->debug_exit = gdb_vcpu_debug_exit;
 	return 0;
 fail:
 	if (g->listen_fd >= 0)
@@ -244,6 +245,7 @@ void gdb_shutdown(struct vm *vm, int code)
 		close(g->fd);
 	close(g->listen_fd);
 	close(g->wake_fd);
+	vm->debug_exit = NULL;
 	vm->gdb = NULL;
 	free(g);
 }

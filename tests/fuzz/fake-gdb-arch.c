@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A fake target for the gdb stub's arch hooks (include/gdb.h), in place
+ * A fake target for the gdb stub's arch hooks (include/arch-gdb.h), in place
  * of arm64/gdb-arm64.c, which needs KVM. The register layout is
  * aarch64's as gdb numbers it (x0-x30, sp, pc, cpsr of 32 bits, then
  * eight system registers), held in memory per VCPU. Virtual addresses go
@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "gdb.h"
+#include "arch-gdb.h"
 #include "mmu-walk.h"
 #include "vm.h"
 
