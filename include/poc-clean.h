@@ -2,6 +2,7 @@
 #ifndef POCVM_POC_CLEAN_H
 #define POCVM_POC_CLEAN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -17,6 +18,7 @@ struct flush_entry {
 	uint64_t gpa;
 	uint64_t size;		/* bytes requested */
 	uint64_t flushed;	/* bytes the kernel says it cleaned; EL0: lines */
+	bool counted;		/* ioctl: flushed comes from KVM's stat */
 	uint64_t ns;
 };
 

@@ -90,6 +90,9 @@ struct vm {
 	/* KVM_ARM_FLUSH_RANGE: 1 works, 0 absent (why says why) */
 	int flush_ioctl;
 	const char *flush_ioctl_why;
+	/* its work, counted by KVM in a binary stat; -1: not available */
+	int stats_fd;
+	uint64_t flush_stat_off;
 	struct flush_report flush;	/* the last PoC clean */
 
 	struct load_result boot;

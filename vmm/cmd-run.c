@@ -483,6 +483,8 @@ static void vm_destroy(struct vm *vm)
 		close(vm->timer_fd);
 	if (vm->statm_fd > 0)
 		close(vm->statm_fd);
+	if (vm->stats_fd >= 0)
+		close(vm->stats_fd);
 	console_close(&vm->console);
 	if (vm->its_fd > 0)
 		close(vm->its_fd);
@@ -661,7 +663,7 @@ int cmd_run(int argc, char **argv)
 	struct vm vm = {
 		.cfg = &cfg,
 		.kvm_fd = -1, .vm_fd = -1, .gic_fd = -1, .its_fd = -1,
-		.signal_fd = -1, .timer_fd = -1, .statm_fd = -1,
+		.signal_fd = -1, .timer_fd = -1, .statm_fd = -1, .stats_fd = -1,
 		.failed_vcpu = -1,
 		.boot_count = 1,
 		.stop_lock = PTHREAD_MUTEX_INITIALIZER,

@@ -59,9 +59,11 @@ void flush_report_print(const struct flush_report *r, FILE *out)
 			(unsigned long long)(e->gpa + e->size - 1));
 		fprintf(out, "requested ");
 		print_size(out, e->size);
-		if (e->method == FLUSH_IOCTL) {
+		if (e->method == FLUSH_IOCTL && e->counted) {
 			fprintf(out, ", kernel flushed ");
 			print_size(out, e->flushed);
+		} else if (e->method == FLUSH_IOCTL) {
+			fprintf(out, ", kernel count unavailable");
 		} else {
 			fprintf(out, ", %llu lines",
 				(unsigned long long)e->flushed);

@@ -11,15 +11,23 @@
 /* The numbers and layout the kernel series defines, byte for byte. */
 START_TEST(uapi_layout)
 {
-	ck_assert_uint_eq(sizeof(struct kvm_arm_flush_range), 64);
-	ck_assert_uint_eq(offsetof(struct kvm_arm_flush_range, addr), 0);
+	struct kvm_arm_flush_range f;
+
+	/* v2: KVM_PRE_FAULT_MEMORY's layout, no count in the struct */
+	ck_assert_uint_eq(sizeof(f), 64);
+	ck_assert_uint_eq(offsetof(struct kvm_arm_flush_range, gpa), 0);
 	ck_assert_uint_eq(offsetof(struct kvm_arm_flush_range, size), 8);
 	ck_assert_uint_eq(offsetof(struct kvm_arm_flush_range, flags), 16);
-	ck_assert_uint_eq(offsetof(struct kvm_arm_flush_range, flushed), 24);
-	ck_assert_uint_eq(offsetof(struct kvm_arm_flush_range, reserved), 32);
+	ck_assert_uint_eq(offsetof(struct kvm_arm_flush_range, padding), 24);
+	ck_assert_uint_eq(sizeof(f.padding), 5 * 8);
+	ck_assert_uint_eq(KVM_ARM_FLUSH_RANGE_DATA_ONLY, 1);
+	ck_assert_int_eq(KVM_ARM_FLUSH_RANGE_CAP_IOCTL, 1);
+	ck_assert_int_eq(KVM_ARM_FLUSH_RANGE_CAP_S2FWB, 2);
+	ck_assert_int_eq(KVM_ARM_FLUSH_RANGE_CAP_DIC, 4);
 	/* _IOWR(0xAE, 0xd6, 64 bytes) */
 	ck_assert_uint_eq(KVM_ARM_FLUSH_RANGE, 0xc040aed6U);
 	ck_assert_int_eq(KVM_CAP_ARM_FLUSH_RANGE, 239);
+	ck_assert_str_eq(KVM_FLUSH_RANGE_STAT, "flush_range_bytes");
 }
 END_TEST
 
@@ -44,8 +52,8 @@ START_TEST(report)
 		.nr = 2, .total_ns = 1500000,
 		.e = {
 			{ FLUSH_IOCTL, 0x80000000ULL, 256ULL << 20, 8ULL << 20,
-			  2000 },
-			{ FLUSH_USER, 0x80200000ULL, 0x1000, 64, 3000 },
+			  true, 2000 },
+			{ FLUSH_USER, 0x80200000ULL, 0x1000, 64, false, 3000 },
 		},
 	};
 	char *text = NULL;
@@ -65,6 +73,27 @@ START_TEST(report)
 }
 END_TEST
 
+/* A kernel without the stat: the report says so instead of a number. */
+START_TEST(report_uncounted)
+{
+	struct flush_report r = {
+		.pass = 1, .method = FLUSH_IOCTL, .nr = 1,
+		.e = { { FLUSH_IOCTL, 0x80000000ULL, 1ULL << 20, 0, false,
+			 5000 } },
+	};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	flush_report_print(&r, f);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(text, "requested 1 MiB, kernel count "
+				     "unavailable, 5 us"));
+	ck_assert_ptr_null(strstr(text, "flushed"));
+	free(text);
+}
+END_TEST
+
 static Suite *flush_suite(void)
 {
 	Suite *s = suite_create("flush");
@@ -73,6 +102,7 @@ static Suite *flush_suite(void)
 	tcase_add_test(tc, uapi_layout);
 	tcase_add_test(tc, methods);
 	tcase_add_test(tc, report);
+	tcase_add_test(tc, report_uncounted);
 	suite_add_tcase(s, tc);
 	return s;
 }
