@@ -24,9 +24,19 @@ wait_for() {
 	i=0
 	until grep -aEq "$2" "$1"; do
 		i=$((i + 1))
-		[ $i -lt 1500 ] || { tail -n 30 "$1"; fail "$3"; }
+		[ $i -lt 1500 ] || { tail -n 30 "$1"; stuck; fail "$3"; }
 		sleep 0.2
 	done
+}
+
+# stuck: what the guest's pocvm ($pid) was doing when a wait ran out.
+stuck() {
+	echo "--- pocvm $pid: $(grep -E '^(State|Threads|VmRSS)' /proc/$pid/status 2>/dev/null | tr -s '\t\n' '  ')"
+	for t in /proc/$pid/task/*; do
+		echo "    $(cat $t/comm 2>/dev/null) $(cat $t/wchan 2>/dev/null) $(cut -d' ' -f3 $t/stat 2>/dev/null)"
+	done
+	echo "--- L1: load $(cat /proc/loadavg); $(grep MemFree /proc/meminfo)"
+	dmesg | tail -n 15
 }
 
 # wait_total LOG KIB: until the guest's MemTotal is KIB give or take
