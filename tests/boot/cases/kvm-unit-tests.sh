@@ -7,8 +7,9 @@
 # figures are printed for comparison and decide nothing.
 # The suite comes from KUT=PATH on the rig's host, by default the copy in
 # ../shared/peers/ when there is one (see README.md). Debian's kernel
-# (stock?) runs only when asked: tests/boot/run -H stock -t kvm-unit-tests.
-# matrix: hosts=patched,stock? gics=3,2 l1s=base,mte4
+# (stock?) and the 2-CPU L1 (base?) run only when asked: tests/boot/run
+# -H stock -t kvm-unit-tests, -L base. make check runs the 4-CPU MTE L1s.
+# matrix: hosts=patched,stock? gics=3,2 l1s=base?,mte4
 # timeout: 2400
 K=$RIG/kut
 if [ ! -f $K/kvm-unit-tests.tar.gz ]; then
