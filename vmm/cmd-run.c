@@ -36,6 +36,7 @@
 #include "sandbox.h"
 #include "log.h"
 #include "util.h"
+#include "rootfs.h"
 #include "term.h"
 #include "vm.h"
 
@@ -669,6 +670,7 @@ int cmd_run(int argc, char **argv)
 		.stop_cond = PTHREAD_COND_INITIALIZER,
 	};
 	char default_name[32];
+	struct rootfs rootfs = { .memfd = -1 };
 	struct sandbox sb;
 	int status, ret;
 
@@ -684,9 +686,11 @@ int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	log_threshold = cfg.loglevel;
-	ret = sandbox_init(&sb, &cfg);
+	ret = rootfs_prepare(&cfg, &rootfs);
+	ret = ret ?: sandbox_init(&sb, &cfg);
 	if (ret) {
 		pr_err("%s", err_message(ret));
+		rootfs_release(&rootfs);
 		config_release(&cfg);
 		return EXIT_USAGE;
 	}
@@ -712,6 +716,7 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 	vm_destroy(&vm);
+	rootfs_release(&rootfs);
 	config_release(&cfg);
 	return status;
 }
