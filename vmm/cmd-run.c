@@ -432,6 +432,15 @@ static enum vm_stop wait_for_stop(struct vm *vm)
 	return why;
 }
 
+static void stopped_devices(struct vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_devices; i++)
+		if (vm->devices[i].ops->stopped)
+			vm->devices[i].ops->stopped(&vm->devices[i]);
+}
+
 static void reset_devices(struct vm *vm)
 {
 	unsigned int i;
@@ -648,6 +657,8 @@ static int run(struct vm *vm)
 			return fail(ret, EXIT_USAGE);
 	}
 	term_restore();
+	if (why == VM_POWEROFF)
+		stopped_devices(vm);
 	/* A CI script learns from the status alone that its command failed. */
 	if (why == VM_POWEROFF && vm->guest_status > 0)
 		why = VM_COMMAND_FAILED;
