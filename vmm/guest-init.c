@@ -39,7 +39,7 @@
 #endif
 #define EXIT_PORT_NAME	"org.pocvm.exit-status"
 #define GUEST_HOSTNAME	"pocvm"
-#define P9_OPTS		"trans=virtio,version=9p2000.L,msize=262144,cache=mmap"
+#define P9_OPTS		"trans=virtio,version=9p2000.L,msize=131072,cache=mmap"
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void say(const char *fmt, ...)
@@ -335,13 +335,35 @@ static void power_off(void)
 		pause();
 }
 
+static void report(int port, int status)
+{
+	char line[16];
+
+	snprintf(line, sizeof(line), "%d\n", status);
+	if (write(port, line, strlen(line)) < 0)
+		say("reporting status %d: %s", status, strerror(errno));
+}
+
+/* No root: status 1 on the exit port (pocvm exits 35), then off. */
+static void fail_boot(void)
+{
+	int port;
+
+	mount_one("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	mount_one("sysfs", "/sys", "sysfs", 0, NULL);
+	port = open_exit_port();
+	if (port >= 0)
+		report(port, 1);
+	power_off();
+}
+
 int guest_init_main(int argc, char **argv)
 {
 	unsigned int argc_cmd = env_uint("pocvm_argc", 0);
 	unsigned int uid = env_uint("pocvm_uid", 0);
 	unsigned int gid = env_uint("pocvm_gid", 0);
 	const char *cwd = getenv("pocvm_cwd");
-	char **cmd = NULL, line[16];
+	char **cmd = NULL;
 	int port, status, wstatus = 0;
 	pid_t child, pid;
 
@@ -356,7 +378,7 @@ int guest_init_main(int argc, char **argv)
 	umount("/sys");
 	umount("/dev");
 	if (mount_root(env_uint("pocvm_rw", 0)) || (mount_api(), switch_root()))
-		power_off();
+		fail_boot();
 	bring_up_lo();
 	if (sethostname(GUEST_HOSTNAME, strlen(GUEST_HOSTNAME)))
 		say("hostname: %s", strerror(errno));
@@ -378,12 +400,8 @@ int guest_init_main(int argc, char **argv)
 		status = WEXITSTATUS(wstatus);
 	else
 		status = 128 + WTERMSIG(wstatus);
-	if (cmd && port >= 0) {
-		snprintf(line, sizeof(line), "%d\n", status);
-		if (write(port, line, strlen(line)) < 0)
-			say("reporting status %d: %s", status,
-			    strerror(errno));
-	}
+	if (cmd && port >= 0)
+		report(port, status);
 	power_off();
 	return 0;
 }
