@@ -115,29 +115,24 @@ static int gunzip(const char *in, size_t inlen, char **out, size_t *outlen)
 }
 
 /*
- * The kernel, uncompressed, if it is an arm64 Linux Image: else 0 with
- * *image NULL (a flat binary or firmware gets no initramfs).
+ * The kernel, uncompressed, or NULL when it cannot be read or inflated:
+ * the loader then says what is wrong with it, in its own words.
  */
-static int read_image(const char *path, char **image, size_t *len)
+static char *read_image(const char *path, size_t *len)
 {
-	char *raw;
+	char *raw, *image = NULL;
 	size_t rawlen;
-	int ret;
 
-	*image = NULL;
-	ret = read_file(path, &raw, &rawlen);
-	if (ret)
-		return err_set(ret, "--kernel %s: %s", path, strerror(-ret));
+	if (read_file(path, &raw, &rawlen))
+		return NULL;
 	if (rawlen > 2 && (uint8_t)raw[0] == 0x1f && (uint8_t)raw[1] == 0x8b) {
-		/* not gzip after all: not an Image either */
-		if (gunzip(raw, rawlen, image, len))
-			*image = NULL;
+		if (gunzip(raw, rawlen, &image, len))
+			image = NULL;
 		free(raw);
-		return 0;
+		return image;
 	}
-	*image = raw;
 	*len = rawlen;
-	return 0;
+	return raw;
 }
 
 static bool is_arm64_image(const char *image, size_t len)
@@ -322,9 +317,9 @@ int rootfs_prepare(struct config *cfg, struct rootfs *rf)
 	rf->params = NULL;
 	if (!wants_rootfs(cfg))
 		return 0;
-	ret = read_image(cfg->kernel, &image, &len);
-	if (ret)
-		return ret;
+	image = read_image(cfg->kernel, &len);
+	if (!image)
+		return 0;
 	if (!is_arm64_image(image, len)) {
 		free(image);
 		return asked ? err_set(-EINVAL, "--kernel %s: a host-rootfs "

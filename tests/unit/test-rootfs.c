@@ -481,7 +481,10 @@ START_TEST(initramfs_kernel_without_9p)
 }
 END_TEST
 
-/* A flat binary (no Image magic) and no rootfs option: left alone. */
+/*
+ * A flat binary (no Image magic) and no rootfs option: left alone; with
+ * one, an error. A kernel that cannot be read: left to the loader.
+ */
 START_TEST(flat_binary_left_alone)
 {
 	char path[512];
@@ -499,6 +502,13 @@ START_TEST(flat_binary_left_alone)
 	ck_assert_uint_eq(cfg.nr_shares, 0);
 	ck_assert_int_eq(PARSE("-k", path, "--rw"), 0);
 	ck_assert_int_eq(rootfs_prepare(&cfg, &rf), -EINVAL);
+	/* a kernel it cannot read is the loader's to report, in its words */
+	ck_assert_int_eq(PARSE("-k", "/nonexistent/Image"), 0);
+	ck_assert_int_eq(rootfs_prepare(&cfg, &rf), 0);
+	ck_assert_ptr_null(cfg.initrd);
+	ck_assert_int_eq(PARSE("-k", tree, "--rw"), 0);
+	ck_assert_int_eq(rootfs_prepare(&cfg, &rf), 0);
+	ck_assert_ptr_null(cfg.initrd);
 	remove_tree();
 	config_release(&cfg);
 }
