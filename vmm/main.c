@@ -113,8 +113,12 @@ int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 
-	/* The initramfs of a host-rootfs guest runs pocvm as its /init. */
-	if (getpid() == 1)
+	/*
+	 * The initramfs of a host-rootfs guest runs pocvm as its /init.
+	 * PID 1 alone is not enough: pocvm may be a container's first
+	 * process, with a command.
+	 */
+	if (getpid() == 1 && !strcmp(argv[0], "/init"))
 		return guest_init_main(argc, argv);
 	if (cmd && !strcmp(cmd, "guest-init")) {
 		fprintf(stderr, "pocvm: guest-init runs as PID 1 of a "
