@@ -657,8 +657,14 @@ static int run(struct vm *vm)
 			return fail(ret, EXIT_USAGE);
 	}
 	term_restore();
-	if (why == VM_POWEROFF)
+	/*
+	 * A handler half-way through (its kick read, its work not done)
+	 * finishes before the devices serve what is still pending.
+	 */
+	if (why == VM_POWEROFF) {
+		event_loop_stop(vm->loop);
 		stopped_devices(vm);
+	}
 	/* A CI script learns from the status alone that its command failed. */
 	if (why == VM_POWEROFF && vm->guest_status > 0)
 		why = VM_COMMAND_FAILED;
