@@ -276,10 +276,13 @@ static void guest_cwd(const char *root, char *out, size_t len)
 
 static int make_params(struct config *cfg, struct rootfs *rf)
 {
-	char cwd[PATH_MAX];
+	char cwd[PATH_MAX], root[PATH_MAX];
 	int n;
 
-	guest_cwd(cfg->rootfs ? cfg->rootfs : "/", cwd, sizeof(cwd));
+	/* --rootfs . or ../tree: compared with getcwd()'s absolute path */
+	if (!realpath(cfg->rootfs ? cfg->rootfs : "/", root))
+		snprintf(root, sizeof(root), "%s", cfg->rootfs);
+	guest_cwd(root, cwd, sizeof(cwd));
 	/* Unknown key=value words are guest-init's environment. */
 	n = asprintf(&rf->params, "%s%spocvm_uid=%u pocvm_gid=%u pocvm_rw=%d "
 		     "pocvm_cwd=\"%s\"", cfg->params ? cfg->params : "",

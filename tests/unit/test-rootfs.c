@@ -419,6 +419,20 @@ START_TEST(initramfs_with_modules)
 	ck_assert(cfg.shares[0].ro);
 	ck_assert(strstr(cfg.params, "pocvm_uid="));
 	ck_assert(strstr(cfg.params, "pocvm_rw=0"));
+	/* not run from inside the tree: the guest starts in / */
+	ck_assert(strstr(cfg.params, "pocvm_cwd=\"/\""));
+	rootfs_release(&rf);
+	config_release(&cfg);
+
+	/* from tree/mods, with --rootfs given relative: /mods in the guest */
+	ck_assert_int_eq(chdir(mods), 0);
+	ck_assert_int_eq(PARSE("-k", argv_k, "--modules", mods, "--rootfs",
+			       "..", "--rw", "--", "true"), 0);
+	ret = rootfs_prepare(&cfg, &rf);
+	ck_assert_msg(!ret, "%s", err_message(ret));
+	ck_assert_msg(strstr(cfg.params, "pocvm_rw=1 pocvm_cwd=\"/mods\""),
+		      "%s", cfg.params);
+	ck_assert(!cfg.shares[0].ro);
 
 	fd = open(cfg.initrd, O_RDONLY);
 	ck_assert_int_ge(fd, 0);
