@@ -3,6 +3,7 @@
 #define POCVM_ROOTFS_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "config.h"
 
@@ -21,9 +22,11 @@ struct rootfs {
  * --modules) boots the host's tree: build the initramfs in memory (this
  * binary as /init, the modules a modular kernel needs), share the root
  * over virtio-9p, and point cfg's initrd, shares and params at them.
- * Anything else is left alone. 0 or -errno with the one line set.
+ * Anything else is left alone. The guest's command runs as uid:gid.
+ * 0 or -errno with the one line set.
  */
-int rootfs_prepare(struct config *cfg, struct rootfs *rf);
+int rootfs_prepare(struct config *cfg, struct rootfs *rf, uid_t uid,
+		   gid_t gid);
 void rootfs_release(struct rootfs *rf);
 
 /* guest-init's side, in the guest as PID 1 (vmm/guest-init.c). */

@@ -703,8 +703,11 @@ int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	log_threshold = cfg.loglevel;
-	ret = rootfs_prepare(&cfg, &rootfs);
-	ret = ret ?: sandbox_init(&sb, &cfg);
+	/* --user's identity is the guest command's too. */
+	ret = sandbox_init(&sb, &cfg);
+	ret = ret ?: rootfs_prepare(&cfg, &rootfs,
+				    sb.id.change ? sb.id.uid : getuid(),
+				    sb.id.change ? sb.id.gid : getgid());
 	if (ret) {
 		pr_err("%s", err_message(ret));
 		rootfs_release(&rootfs);

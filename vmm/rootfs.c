@@ -274,7 +274,8 @@ static void guest_cwd(const char *root, char *out, size_t len)
 		snprintf(out, len, "%s", cwd[n] ? cwd + n : "/");
 }
 
-static int make_params(struct config *cfg, struct rootfs *rf)
+static int make_params(struct config *cfg, struct rootfs *rf, uid_t uid,
+		       gid_t gid)
 {
 	char cwd[PATH_MAX], root[PATH_MAX];
 	int n;
@@ -286,8 +287,8 @@ static int make_params(struct config *cfg, struct rootfs *rf)
 	/* Unknown key=value words are guest-init's environment. */
 	n = asprintf(&rf->params, "%s%spocvm_uid=%u pocvm_gid=%u pocvm_rw=%d "
 		     "pocvm_cwd=\"%s\"", cfg->params ? cfg->params : "",
-		     cfg->params ? " " : "", (unsigned int)getuid(),
-		     (unsigned int)getgid(), cfg->rootfs_rw, cwd);
+		     cfg->params ? " " : "", (unsigned int)uid,
+		     (unsigned int)gid, cfg->rootfs_rw, cwd);
 	if (n < 0) {
 		rf->params = NULL;
 		return -ENOMEM;
@@ -305,7 +306,8 @@ static bool wants_rootfs(const struct config *cfg)
 	       !(cfg->params && strstr(cfg->params, "root="));
 }
 
-int rootfs_prepare(struct config *cfg, struct rootfs *rf)
+int rootfs_prepare(struct config *cfg, struct rootfs *rf, uid_t uid,
+		   gid_t gid)
 {
 	char release[KMOD_VERSION_MAX] = "";
 	const char *dir = cfg->rootfs ? cfg->rootfs : "/";
@@ -349,7 +351,7 @@ int rootfs_prepare(struct config *cfg, struct rootfs *rf)
 			cfg->rootfs_rw ? " (rw)" : "");
 	cpio_free(&c);
 	ret = ret ?: add_share(cfg, dir);
-	ret = ret ?: make_params(cfg, rf);
+	ret = ret ?: make_params(cfg, rf, uid, gid);
 	if (ret) {
 		rootfs_release(rf);
 		return ret;

@@ -410,7 +410,7 @@ START_TEST(initramfs_with_modules)
 	argv_k = image;
 	ck_assert_int_eq(PARSE("-k", argv_k, "--modules", mods, "--rootfs",
 			       tree, "--", "true"), 0);
-	ret = rootfs_prepare(&cfg, &rf);
+	ret = rootfs_prepare(&cfg, &rf, getuid(), getgid());
 	ck_assert_msg(!ret, "%s", err_message(ret));
 	ck_assert_ptr_nonnull(cfg.initrd);
 	ck_assert_uint_eq(cfg.nr_shares, 1);
@@ -428,10 +428,12 @@ START_TEST(initramfs_with_modules)
 	ck_assert_int_eq(chdir(mods), 0);
 	ck_assert_int_eq(PARSE("-k", argv_k, "--modules", mods, "--rootfs",
 			       "..", "--rw", "--", "true"), 0);
-	ret = rootfs_prepare(&cfg, &rf);
+	/* the identity given (--user's), not necessarily ours */
+	ret = rootfs_prepare(&cfg, &rf, 1234, 5678);
 	ck_assert_msg(!ret, "%s", err_message(ret));
-	ck_assert_msg(strstr(cfg.params, "pocvm_rw=1 pocvm_cwd=\"/mods\""),
-		      "%s", cfg.params);
+	ck_assert_msg(strstr(cfg.params, "pocvm_uid=1234 pocvm_gid=5678 "
+			     "pocvm_rw=1 pocvm_cwd=\"/mods\""), "%s",
+		      cfg.params);
 	ck_assert(!cfg.shares[0].ro);
 
 	fd = open(cfg.initrd, O_RDONLY);
@@ -484,7 +486,7 @@ START_TEST(initramfs_kernel_without_9p)
 	snprintf(image, sizeof(image), "%s/Image", tree);
 	snprintf(mods, sizeof(mods), "%s/mods", tree);
 	ck_assert_int_eq(PARSE("-k", image, "--modules", mods), 0);
-	ret = rootfs_prepare(&cfg, &rf);
+	ret = rootfs_prepare(&cfg, &rf, getuid(), getgid());
 	ck_assert_int_eq(ret, -ENOENT);
 	ck_assert_msg(strstr(err_message(ret), "(6.99.0-fake): no "
 			     "CONFIG_VIRTIO_CONSOLE: neither built in nor a "
@@ -511,17 +513,17 @@ START_TEST(flat_binary_left_alone)
 	ck_assert_int_eq(write(fd, "\x00\x00\xa0\xe3 flat", 9), 9);
 	close(fd);
 	ck_assert_int_eq(PARSE("-k", path), 0);
-	ck_assert_int_eq(rootfs_prepare(&cfg, &rf), 0);
+	ck_assert_int_eq(rootfs_prepare(&cfg, &rf, getuid(), getgid()), 0);
 	ck_assert_ptr_null(cfg.initrd);
 	ck_assert_uint_eq(cfg.nr_shares, 0);
 	ck_assert_int_eq(PARSE("-k", path, "--rw"), 0);
-	ck_assert_int_eq(rootfs_prepare(&cfg, &rf), -EINVAL);
+	ck_assert_int_eq(rootfs_prepare(&cfg, &rf, getuid(), getgid()), -EINVAL);
 	/* a kernel it cannot read is the loader's to report, in its words */
 	ck_assert_int_eq(PARSE("-k", "/nonexistent/Image"), 0);
-	ck_assert_int_eq(rootfs_prepare(&cfg, &rf), 0);
+	ck_assert_int_eq(rootfs_prepare(&cfg, &rf, getuid(), getgid()), 0);
 	ck_assert_ptr_null(cfg.initrd);
 	ck_assert_int_eq(PARSE("-k", tree, "--rw"), 0);
-	ck_assert_int_eq(rootfs_prepare(&cfg, &rf), 0);
+	ck_assert_int_eq(rootfs_prepare(&cfg, &rf, getuid(), getgid()), 0);
 	ck_assert_ptr_null(cfg.initrd);
 	remove_tree();
 	config_release(&cfg);
