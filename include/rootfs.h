@@ -13,7 +13,6 @@
 /* What a host-rootfs guest holds for the whole run. */
 struct rootfs {
 	int memfd;		/* the initramfs, -1: none */
-	char initrd[32];	/* /proc/self/fd/N: what the loader opens */
 	char *params;		/* -p plus what guest-init reads */
 };
 
@@ -21,7 +20,8 @@ struct rootfs {
  * A run with no -i of an arm64 Linux Image (or with --rootfs, --rw,
  * --modules) boots the host's tree: build the initramfs in memory (this
  * binary as /init, the modules a modular kernel needs), share the root
- * over virtio-9p, and point cfg's initrd, shares and params at them.
+ * over virtio-9p, and point cfg's shares and params at them; the
+ * loader reads the initramfs from rf->memfd (cfg->initrd stays NULL).
  * Anything else is left alone. The guest's command runs as uid:gid.
  * 0 or -errno with the one line set.
  */

@@ -231,6 +231,8 @@ static int load_boot_images(struct vm *vm, uint64_t granules)
 	struct load_request req = {
 		.kernel = cfg->kernel,
 		.initrd = cfg->initrd,
+		.initrd_from_fd = vm->initrd_fd >= 0,
+		.initrd_fd = vm->initrd_fd,
 		.firmware = cfg->firmware,
 		.firmware_addr = cfg->firmware_addr,
 		.ram_base = cfg->ram_base,
@@ -680,6 +682,7 @@ int cmd_run(int argc, char **argv)
 		.cfg = &cfg,
 		.kvm_fd = -1, .vm_fd = -1, .gic_fd = -1, .its_fd = -1,
 		.signal_fd = -1, .timer_fd = -1, .statm_fd = -1,
+		.initrd_fd = -1,
 		.failed_vcpu = -1,
 		.boot_count = 1,
 		.stop_lock = PTHREAD_MUTEX_INITIALIZER,
@@ -708,6 +711,7 @@ int cmd_run(int argc, char **argv)
 	ret = ret ?: rootfs_prepare(&cfg, &rootfs,
 				    sb.id.change ? sb.id.uid : getuid(),
 				    sb.id.change ? sb.id.gid : getgid());
+	vm.initrd_fd = rootfs.memfd;
 	if (ret) {
 		pr_err("%s", err_message(ret));
 		rootfs_release(&rootfs);

@@ -2,7 +2,8 @@
 /*
  * Host-rootfs guests, the host's side: `pocvm run -k Image -- CMD` with
  * no -i boots the host's own tree. The initramfs is built here, in
- * memory: this very binary as /init (it runs guest-init as PID 1), a
+ * memory (a memfd the loader reads again on each boot): this very binary
+ * as /init (it runs guest-init as PID 1), a
  * console node, and for a modular kernel the modules that reach the root
  * (virtio-mmio, virtio-console, 9p, overlay) in dependency order. The
  * root itself is a virtio-9p share; what guest-init needs to know goes
@@ -356,9 +357,6 @@ int rootfs_prepare(struct config *cfg, struct rootfs *rf, uid_t uid,
 		rootfs_release(rf);
 		return ret;
 	}
-	snprintf(rf->initrd, sizeof(rf->initrd), "/proc/self/fd/%d",
-		 rf->memfd);
-	cfg->initrd = rf->initrd;
 	return 0;
 }
 
