@@ -138,6 +138,10 @@ struct config {
 	bool loglevel_given;	/* --loglevel (or --debug) was given */
 	const char *user;	/* --user USER|UID after start-up, or NULL */
 	const char *group;	/* --group GROUP|GID, or NULL */
+	/* host-rootfs guests (vmm/rootfs.c): no -i, the host's tree as / */
+	const char *rootfs;	/* --rootfs DIR, NULL: "/" */
+	bool rootfs_rw;		/* --rw: guest writes reach DIR */
+	const char *modules;	/* --modules DIR, NULL: /lib/modules/RELEASE */
 	/* words after "--": the guest's init runs them (kernel cmdline) */
 	char **guest_argv;
 	int guest_argc;

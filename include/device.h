@@ -30,6 +30,12 @@ struct device_ops {
 	int (*start)(struct device *dev);
 	void (*teardown)(struct device *dev);
 	/*
+	 * The guest powered off and every VCPU thread is gone: finish what
+	 * it handed over before (an ioeventfd kick the event loop has not
+	 * served yet). May be NULL.
+	 */
+	void (*stopped)(struct device *dev);
+	/*
 	 * A control-socket command meant for devices (vmm/control-vm.c:
 	 * balloon, memstat, sysrq), in the event loop thread: the answer
 	 * goes to out. -ENOENT if this device does not serve cmd.

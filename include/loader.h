@@ -18,6 +18,12 @@ enum kernel_format {
 struct load_request {
 	const char *kernel;	/* may be NULL with firmware */
 	const char *initrd;	/* may be NULL */
+	/*
+	 * Or the initrd from a file pocvm holds open (a host-rootfs guest's
+	 * memfd): read again on each boot, never reopened by name.
+	 */
+	bool initrd_from_fd;
+	int initrd_fd;
 	const char *firmware;	/* may be NULL */
 	uint64_t firmware_addr;	/* where it goes; 0: the start of RAM */
 	uint64_t ram_base;

@@ -193,6 +193,11 @@ struct virtio_dev_ops {
 	/* A control-socket command (device_ops.control), lock held. */
 	int (*control)(struct virtio_dev *vdev, const char *cmd,
 		       const char *args, FILE *out);
+	/*
+	 * Serve kicks still pending when the guest powers off (device_ops
+	 * .stopped): what it sent just before matters (the exit status).
+	 */
+	bool drain_at_stop;
 };
 
 struct virtio_dev {

@@ -126,6 +126,7 @@ struct vm {
 	} boot_times;
 	int timer_fd;			/* --timeout */
 	int statm_fd;			/* --boot-report: /proc/self/statm */
+	int initrd_fd;			/* host-rootfs initramfs, -1: none */
 
 	/* what the guest reported on its exit-status port; -1: nothing */
 	int guest_status;

@@ -36,6 +36,7 @@
 #include "sandbox.h"
 #include "log.h"
 #include "util.h"
+#include "rootfs.h"
 #include "term.h"
 #include "vm.h"
 
@@ -230,6 +231,8 @@ static int load_boot_images(struct vm *vm, uint64_t granules)
 	struct load_request req = {
 		.kernel = cfg->kernel,
 		.initrd = cfg->initrd,
+		.initrd_from_fd = vm->initrd_fd >= 0,
+		.initrd_fd = vm->initrd_fd,
 		.firmware = cfg->firmware,
 		.firmware_addr = cfg->firmware_addr,
 		.ram_base = cfg->ram_base,
@@ -429,6 +432,15 @@ static enum vm_stop wait_for_stop(struct vm *vm)
 		vm->vcpus[i].thread_started = false;
 	}
 	return why;
+}
+
+static void stopped_devices(struct vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_devices; i++)
+		if (vm->devices[i].ops->stopped)
+			vm->devices[i].ops->stopped(&vm->devices[i]);
 }
 
 static void reset_devices(struct vm *vm)
@@ -649,6 +661,14 @@ static int run(struct vm *vm)
 			return fail(ret, EXIT_USAGE);
 	}
 	term_restore();
+	/*
+	 * A handler half-way through (its kick read, its work not done)
+	 * finishes before the devices serve what is still pending.
+	 */
+	if (why == VM_POWEROFF) {
+		event_loop_stop(vm->loop);
+		stopped_devices(vm);
+	}
 	/* A CI script learns from the status alone that its command failed. */
 	if (why == VM_POWEROFF && vm->guest_status > 0)
 		why = VM_COMMAND_FAILED;
@@ -664,6 +684,7 @@ int cmd_run(int argc, char **argv)
 		.cfg = &cfg,
 		.kvm_fd = -1, .vm_fd = -1, .gic_fd = -1, .its_fd = -1,
 		.signal_fd = -1, .timer_fd = -1, .statm_fd = -1, .stats_fd = -1,
+		.initrd_fd = -1,
 		.failed_vcpu = -1,
 		.boot_count = 1,
 		.stop_lock = PTHREAD_MUTEX_INITIALIZER,
@@ -671,6 +692,7 @@ int cmd_run(int argc, char **argv)
 		.stop_cond = PTHREAD_COND_INITIALIZER,
 	};
 	char default_name[32];
+	struct rootfs rootfs = { .memfd = -1 };
 	struct sandbox sb;
 	int status, ret;
 
@@ -686,9 +708,15 @@ int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	log_threshold = cfg.loglevel;
+	/* --user's identity is the guest command's too. */
 	ret = sandbox_init(&sb, &cfg);
+	ret = ret ?: rootfs_prepare(&cfg, &rootfs,
+				    sb.id.change ? sb.id.uid : getuid(),
+				    sb.id.change ? sb.id.gid : getgid());
+	vm.initrd_fd = rootfs.memfd;
 	if (ret) {
 		pr_err("%s", err_message(ret));
+		rootfs_release(&rootfs);
 		config_release(&cfg);
 		return EXIT_USAGE;
 	}
@@ -714,6 +742,7 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 	vm_destroy(&vm);
+	rootfs_release(&rootfs);
 	config_release(&cfg);
 	return status;
 }

@@ -35,6 +35,9 @@ enum {
 	OPT_USER,
 	OPT_GROUP,
 	OPT_9P,
+	OPT_ROOTFS,
+	OPT_RW,
+	OPT_MODULES,
 	/* kvmtool's, parsed in config-lkvm.c */
 	OPT_FIRMWARE_ADDRESS,
 	OPT_KASLR_SEED,

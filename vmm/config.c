@@ -70,6 +70,9 @@ static const struct option run_options[] = {
 	{ "disk", required_argument, NULL, 'd' },
 	{ "network", required_argument, NULL, 'n' },
 	{ "9p", required_argument, NULL, OPT_9P },
+	{ "rootfs", required_argument, NULL, OPT_ROOTFS },
+	{ "rw", no_argument, NULL, OPT_RW },
+	{ "modules", required_argument, NULL, OPT_MODULES },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -556,6 +559,9 @@ static int parse_one(struct config *cfg, int opt, const char *arg)
 		return parse_identity(cfg, opt, arg);
 	case 'n': return parse_network(cfg, arg);
 	case OPT_9P: return parse_9p(cfg, arg);
+	case OPT_ROOTFS: cfg->rootfs = arg; return 0;
+	case OPT_RW: cfg->rootfs_rw = true; return 0;
+	case OPT_MODULES: cfg->modules = arg; return 0;
 	case OPT_LOGLEVEL:
 		if (log_level_parse(arg, &cfg->loglevel))
 			return err_set(-EINVAL, "--loglevel: '%s' is not one of "
@@ -633,6 +639,30 @@ static int check_cpu(const struct config *cfg)
 	return 0;
 }
 
+/*
+ * --rootfs, --rw and --modules shape the initramfs pocvm builds itself:
+ * they make no sense beside a guest pocvm does not build one for.
+ */
+static int check_rootfs(const struct config *cfg)
+{
+	const char *opt = cfg->rootfs ? "--rootfs" :
+			  cfg->rootfs_rw ? "--rw" :
+			  cfg->modules ? "--modules" : NULL;
+
+	if (!opt)
+		return 0;
+	if (cfg->rootfs && !*cfg->rootfs)
+		return err_set(-EINVAL, "--rootfs: give a directory");
+	if (cfg->initrd)
+		return err_set(-EINVAL, "%s does not go with -i/--initrd: "
+			       "pocvm builds the initramfs itself", opt);
+	if (cfg->firmware || cfg->aarch32 || cfg->nodefaults)
+		return err_set(-EINVAL, "%s needs an arm64 Linux Image and "
+			       "pocvm's devices (not --firmware, --aarch32 "
+			       "or --nodefaults)", opt);
+	return 0;
+}
+
 static int parse_run(struct config *cfg, int argc, char **argv)
 {
 	int opt, ret, scanned;
@@ -704,7 +734,8 @@ static int parse_run(struct config *cfg, int argc, char **argv)
 	if (cfg->dtb && cfg->dump_dtb)
 		return err_set(-EINVAL, "--dump-dtb writes the generated tree; "
 			       "it does not go with --dtb");
-	return check_cpu(cfg) ?: config_check_lkvm(cfg);
+	return check_cpu(cfg) ?: check_rootfs(cfg) ?:
+	       config_check_lkvm(cfg);
 }
 
 int config_parse_run(struct config *cfg, int argc, char **argv)

@@ -54,6 +54,7 @@ struct lfile {
 	char name[PATH_MAX + 16];
 	int fd;
 	uint64_t size;
+	bool borrowed;		/* the caller's fd: not ours to close */
 };
 
 struct gz {
@@ -129,6 +130,7 @@ static int file_open(struct lfile *f, const char *option, const char *path)
 	int e;
 
 	snprintf(f->name, sizeof(f->name), "%s %s", option, path);
+	f->borrowed = false;
 	f->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (f->fd < 0) {
 		e = errno;
@@ -156,9 +158,27 @@ static int file_open(struct lfile *f, const char *option, const char *path)
 	return 0;
 }
 
+/* An open file of the caller's, named in messages as "option name". */
+static int file_borrow(struct lfile *f, const char *option, const char *name,
+		       int fd)
+{
+	struct stat st;
+
+	snprintf(f->name, sizeof(f->name), "%s %s", option, name);
+	f->fd = fd;
+	f->borrowed = true;
+	if (fstat(fd, &st))
+		return err_set(-errno, "%s: %s", f->name, strerror(errno));
+	if (!S_ISREG(st.st_mode) || !st.st_size)
+		return err_set(-EINVAL, "%s: empty or not a file", f->name);
+	f->size = st.st_size;
+	return 0;
+}
+
 static void file_close(struct lfile *f)
 {
-	close(f->fd);
+	if (!f->borrowed)
+		close(f->fd);
 	f->fd = -1;
 }
 
@@ -642,7 +662,11 @@ static int load_initrd(struct loader *ld)
 	struct lfile f;
 	int ret;
 
-	ret = file_open(&f, "--initrd", ld->req->initrd);
+	if (ld->req->initrd_from_fd)
+		ret = file_borrow(&f, "initramfs", "(built by pocvm)",
+				  ld->req->initrd_fd);
+	else
+		ret = file_open(&f, "--initrd", ld->req->initrd);
 	if (ret)
 		return ret;
 	if (f.size > ld->req->ram_size) {
@@ -728,7 +752,7 @@ int loader_load(struct guest_mem *mem, const struct load_request *req,
 		ret = load_firmware(&ld);
 	if (!ret && req->kernel)
 		ret = load_kernel(&ld);
-	if (!ret && req->initrd)
+	if (!ret && (req->initrd || req->initrd_from_fd))
 		ret = load_initrd(&ld);
 	if (ret)
 		return ret;

@@ -2,9 +2,11 @@
 /* pocvm's entry: one subcommand per file, dispatched from here. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "exit-codes.h"
+#include "rootfs.h"
 
 #ifndef POCVM_VERSION
 #define POCVM_VERSION "0.1"
@@ -38,7 +40,12 @@ static void run_usage(void)
 	       "\n"
 	       "  -k, --kernel FILE     arm64 Image, gzip'd Image or flat binary\n"
 	       "                        (with --aarch32: a zImage or flat binary)\n"
-	       "  -i, --initrd FILE     initial ramdisk\n"
+	       "  -i, --initrd FILE     initial ramdisk (without one, an arm64 Image boots\n"
+	       "                        the host's own tree, read-only under a tmpfs\n"
+	       "                        overlay, and runs COMMAND as you, here)\n"
+	       "      --rootfs DIR      ... DIR instead of / as the guest's root\n"
+	       "      --rw              ... and the guest's writes go to DIR\n"
+	       "      --modules DIR     ... modules from DIR, not /lib/modules/RELEASE\n"
 	       "  -p, --params TEXT     kernel command line (added to the defaults)\n"
 	       "  -c, --cpus N          VCPUs, 1..512 as KVM and the GIC allow\n"
 	       "                        (default: one per online host CPU)\n"
@@ -106,6 +113,18 @@ int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 
+	/*
+	 * The initramfs of a host-rootfs guest runs pocvm as its /init.
+	 * PID 1 alone is not enough: pocvm may be a container's first
+	 * process, with a command.
+	 */
+	if (getpid() == 1 && !strcmp(argv[0], "/init"))
+		return guest_init_main(argc, argv);
+	if (cmd && !strcmp(cmd, "guest-init")) {
+		fprintf(stderr, "pocvm: guest-init runs as PID 1 of a "
+			"host-rootfs guest only\n");
+		return EXIT_USAGE;
+	}
 	if (cmd && !strcmp(cmd, "help") && argc > 2 &&
 	    !strcmp(argv[2], "exit-codes")) {
 		printf("pocvm's exit status tells a script what happened:\n"

@@ -321,6 +321,23 @@ static int bus_control(struct device *dev, const char *cmd, const char *args,
 	return ret;
 }
 
+/*
+ * A driver that writes and powers off at once (virtio-console's generic
+ * ports do not wait for the host) leaves its last kick in the eventfd:
+ * serve it before the exit status is decided.
+ */
+static void bus_stopped(struct device *dev)
+{
+	struct virtio_bus_dev *b = dev->priv;
+	unsigned int i;
+
+	if (!b->vdev.ops->drain_at_stop)
+		return;
+	for (i = 0; i < b->vdev.ops->nr_queues; i++)
+		if (b->kicks[i].fd >= 0)
+			bus_kick(&b->kicks[i], EPOLLIN);
+}
+
 static const struct device_ops virtio_mmio_ops = {
 	.name = "virtio-mmio",
 	.fdt_node = bus_fdt_node,
@@ -328,6 +345,7 @@ static const struct device_ops virtio_mmio_ops = {
 	.reset = bus_reset,
 	.start = bus_start,
 	.teardown = bus_teardown,
+	.stopped = bus_stopped,
 	.control = bus_control,
 };
 

@@ -408,6 +408,8 @@ static const struct virtio_dev_ops console_ops = {
 	.start = cons_start,
 	.teardown = cons_teardown,
 	.control = cons_control_cmd,
+	/* the exit status, written right before the guest powers off */
+	.drain_at_stop = true,
 };
 
 static int console_create(struct vm *vm)

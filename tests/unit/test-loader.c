@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -450,6 +451,34 @@ START_TEST(initrd_below_dtb)
 }
 END_TEST
 
+/*
+ * A host-rootfs guest's initramfs: from an fd pocvm holds (a memfd),
+ * read the same on a second load (an in-place reboot), never closed.
+ */
+START_TEST(initrd_from_fd)
+{
+	size_t ilen = 64 * 1024 + 5;
+	uint8_t *img = make_image(64 << 10, 0x80000, 2 * MIB, 0);
+	uint8_t *rd = malloc(ilen);
+	int fd = memfd_create("test-initrd", MFD_CLOEXEC), i;
+
+	ck_assert_int_ge(fd, 0);
+	fill_random(rd, ilen, 9);
+	ck_assert_int_eq(write(fd, rd, ilen), (ssize_t)ilen);
+	req.initrd_from_fd = true;
+	req.initrd_fd = fd;
+	for (i = 0; i < 2; i++) {
+		ck_assert_int_eq(load_kernel_bytes(img, 64 << 10), 0);
+		ck_assert_uint_eq(res.initrd_size, ilen);
+		ck_assert_mem_eq(host(res.initrd_gpa), rd, ilen);
+	}
+	ck_assert_int_eq(fcntl(fd, F_GETFD), FD_CLOEXEC);
+	close(fd);
+	free(rd);
+	free(img);
+}
+END_TEST
+
 START_TEST(err_no_kernel)
 {
 	expect_error(loader_load(&mem, &req, &res), -EINVAL, "--kernel",
@@ -840,6 +869,7 @@ static Suite *loader_suite(void)
 	tcase_add_test(ok, firmware_at_address);
 	tcase_add_test(ok, firmware_and_kernel);
 	tcase_add_test(ok, initrd_below_dtb);
+	tcase_add_test(ok, initrd_from_fd);
 	suite_add_tcase(s, ok);
 
 	tcase_add_unchecked_fixture(bad, make_dir, remove_dir);

@@ -1,0 +1,407 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host-rootfs guests, the guest's side: pocvm itself as the initramfs's
+ * /init (PID 1). It loads the modules pocvm packed, mounts the host's
+ * tree (virtio-9p, tag pocvm-root) as the root, read-only under a tmpfs
+ * overlay unless --rw, then /proc /sys /dev /tmp /run; brings up lo,
+ * names the host, runs the command as the invoking user in the invoking
+ * directory (or a shell), reports its status on the exit-status port and
+ * powers off. Everything comes from the kernel command line: pocvm_uid,
+ * pocvm_gid, pocvm_rw, pocvm_cwd and pocvm_argc as environment, the
+ * command as the last pocvm_argc arguments.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <arpa/inet.h>
+#include <unistd.h>
+
+#include "rootfs.h"
+
+#ifndef MODULE_INIT_COMPRESSED_FILE
+#define MODULE_INIT_COMPRESSED_FILE	4
+#endif
+#define EXIT_PORT_NAME	"org.pocvm.exit-status"
+#define GUEST_HOSTNAME	"pocvm"
+#define P9_OPTS		"trans=virtio,version=9p2000.L,msize=131072,cache=mmap"
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "pocvm guest-init: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int mount_one(const char *src, const char *dst, const char *type,
+		     unsigned long flags, const char *data)
+{
+	if (mount(src, dst, type, flags, data) == 0)
+		return 0;
+	return -errno;
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+/* pocvm named them NN-FILE in dependency order: load them sorted. */
+static void load_modules(void)
+{
+	struct dirent **names;
+	char path[PATH_MAX];
+	bool packed;
+	int i, n, fd;
+
+	n = scandir("/modules", &names, NULL, by_name);
+	for (i = 0; i < n; i++) {
+		if (names[i]->d_name[0] == '.')
+			goto next;
+		snprintf(path, sizeof(path), "/modules/%s", names[i]->d_name);
+		packed = !strstr(path, ".ko") || strstr(path, ".ko")[3];
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 ||
+		    (syscall(SYS_finit_module, fd, "",
+			     packed ? MODULE_INIT_COMPRESSED_FILE : 0) &&
+		     errno != EEXIST)) {
+			if (packed && (errno == EOPNOTSUPP || errno == EINVAL))
+				say("%s: the kernel cannot load compressed "
+				    "modules (CONFIG_MODULE_DECOMPRESS)", path);
+			else
+				say("%s: %s", path, strerror(errno));
+		}
+		if (fd >= 0)
+			close(fd);
+next:
+		free(names[i]);
+	}
+	if (n >= 0)
+		free(names);
+}
+
+/* The root at /root: the share itself (--rw), or a tmpfs overlay on it. */
+static int mount_root(bool rw)
+{
+	int ret;
+
+	if (rw) {
+		ret = mount_one(ROOTFS_TAG, "/root", "9p", 0, P9_OPTS);
+		goto out;
+	}
+	ret = mount_one(ROOTFS_TAG, "/lower", "9p", MS_RDONLY, P9_OPTS);
+	if (ret)
+		goto out;
+	ret = mount_one("tmpfs", "/rw", "tmpfs", 0, "mode=0755");
+	if (!ret && (mkdir("/rw/upper", 0755) || mkdir("/rw/work", 0755)))
+		ret = -errno;
+	if (!ret)
+		ret = mount_one("overlay", "/root", "overlay", 0,
+				"lowerdir=/lower,upperdir=/rw/upper,"
+				"workdir=/rw/work");
+	if (!ret)
+		return 0;
+	/* The writes then go to /tmp and /run only: say so, once. */
+	say("no overlay (CONFIG_OVERLAY_FS?): %s; the root is read-only, "
+	    "/tmp and /run are tmpfs", strerror(-ret));
+	ret = mount_one("/lower", "/root", NULL, MS_MOVE, NULL);
+out:
+	if (ret)
+		say("cannot mount the root (9p tag %s): %s (CONFIG_9P_FS, "
+		    "CONFIG_NET_9P_VIRTIO?)", ROOTFS_TAG, strerror(-ret));
+	return ret;
+}
+
+/* /proc /sys /dev /tmp /run in the new root, where it has the dirs. */
+static void mount_api(void)
+{
+	static const struct {
+		const char *dst, *type, *data;
+	} m[] = {
+		{ "/root/proc", "proc", NULL },
+		{ "/root/sys", "sysfs", NULL },
+		{ "/root/dev", "devtmpfs", NULL },
+		{ "/root/dev/pts", "devpts", "gid=5,mode=620,ptmxmode=666" },
+		{ "/root/tmp", "tmpfs", "mode=1777" },
+		{ "/root/run", "tmpfs", "mode=0755" },
+	};
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		if (!strcmp(m[i].type, "devpts"))
+			mkdir(m[i].dst, 0755);
+		ret = mount_one(m[i].type, m[i].dst, m[i].type,
+				MS_NOSUID | (strcmp(m[i].type, "devtmpfs") ?
+					     MS_NODEV : 0), m[i].data);
+		if (ret)
+			say("%s: %s", m[i].dst + 5, strerror(-ret));
+	}
+}
+
+static int switch_root(void)
+{
+	if (chdir("/root") || mount(".", "/", NULL, MS_MOVE, NULL) ||
+	    chroot(".") || chdir("/")) {
+		say("switching to the new root: %s", strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+static void bring_up_lo(void)
+{
+	struct sockaddr_in *sin;
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	sin = (struct sockaddr_in *)&ifr.ifr_addr;
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (ioctl(fd, SIOCSIFADDR, &ifr) && errno != EEXIST)
+		say("lo: address: %s", strerror(errno));
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
+		ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+		if (ioctl(fd, SIOCSIFFLAGS, &ifr))
+			say("lo: up: %s", strerror(errno));
+	}
+	close(fd);
+}
+
+/* The exit-status port's device, once virtio-console has met it: 5 s. */
+static int open_exit_port(void)
+{
+	char path[PATH_MAX], name[64];
+	struct dirent *e;
+	int i, fd;
+	DIR *d;
+	FILE *f;
+
+	for (i = 0; i < 50; i++) {
+		d = opendir("/sys/class/virtio-ports");
+		while (d && (e = readdir(d))) {
+			snprintf(path, sizeof(path),
+				 "/sys/class/virtio-ports/%s/name", e->d_name);
+			f = fopen(path, "re");
+			if (!f)
+				continue;
+			if (!fgets(name, sizeof(name), f))
+				name[0] = '\0';
+			fclose(f);
+			name[strcspn(name, "\n")] = '\0';
+			if (strcmp(name, EXIT_PORT_NAME))
+				continue;
+			snprintf(path, sizeof(path), "/dev/%s", e->d_name);
+			fd = open(path, O_WRONLY | O_CLOEXEC);
+			if (fd >= 0) {
+				closedir(d);
+				return fd;
+			}
+		}
+		if (d)
+			closedir(d);
+		usleep(100 * 1000);
+	}
+	say("no virtio-console port %s: the status stays in the guest",
+	    EXIT_PORT_NAME);
+	return -1;
+}
+
+/* HOME and the login shell of uid, from the root's /etc/passwd. */
+static void passwd_entry(unsigned int uid, char *home, char *shell,
+			 size_t len)
+{
+	char line[1024], *f[7], *p;
+	unsigned int i;
+	FILE *pw = fopen("/etc/passwd", "re");
+
+	snprintf(home, len, "/");
+	snprintf(shell, len, "/bin/sh");
+	while (pw && fgets(line, sizeof(line), pw)) {
+		line[strcspn(line, "\n")] = '\0';
+		for (i = 0, p = line; i < 7 && p; i++) {
+			f[i] = p;
+			p = strchr(p, ':');
+			if (p)
+				*p++ = '\0';
+		}
+		if (i < 7 || strtoul(f[2], NULL, 10) != uid)
+			continue;
+		if (*f[5])
+			snprintf(home, len, "%s", f[5]);
+		if (*f[6] && !access(f[6], X_OK))
+			snprintf(shell, len, "%s", f[6]);
+		break;
+	}
+	if (pw)
+		fclose(pw);
+}
+
+/* The console's own tty, so that the command gets job control and ^C. */
+static void console_ctty(void)
+{
+	char buf[256], path[300], *name;
+	FILE *f = fopen("/sys/class/tty/console/active", "re");
+	int fd;
+
+	if (!f)
+		return;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	name = strrchr(buf, ' ');
+	name = name ? name + 1 : buf;
+	if (!*name)
+		return;
+	snprintf(path, sizeof(path), "/dev/%s", name);
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		return;
+	dup2(fd, 0);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	if (fd > 2)
+		close(fd);
+	ioctl(0, TIOCSCTTY, 0);
+}
+
+static void run_child(char **cmd, unsigned int uid, unsigned int gid,
+		      const char *cwd)
+{
+	char home[PATH_MAX], shell[PATH_MAX], *sh_argv[] = { shell, NULL };
+	char *path = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:"
+		     "/usr/bin:/sbin:/bin";
+
+	setsid();
+	console_ctty();
+	passwd_entry(uid, home, shell, sizeof(home));
+	clearenv();
+	putenv(path);
+	setenv("HOME", home, 1);
+	setenv("TERM", "linux", 1);
+	setenv("SHELL", shell, 1);
+	if (setgroups(0, NULL) && uid == 0)
+		say("setgroups: %s", strerror(errno));
+	if (setgid(gid) || setuid(uid)) {
+		say("uid %u gid %u: %s", uid, gid, strerror(errno));
+		_exit(126);
+	}
+	if (chdir(cwd) && chdir(home) && chdir("/"))
+		say("cd %s: %s", cwd, strerror(errno));
+	if (!cmd)
+		cmd = sh_argv;
+	execvp(cmd[0], cmd);
+	say("%s: %s", cmd[0], strerror(errno));
+	_exit(errno == ENOENT ? 127 : 126);
+}
+
+static unsigned int env_uint(const char *name, unsigned int dflt)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? strtoul(v, NULL, 10) : dflt;
+}
+
+static void power_off(void)
+{
+	kill(-1, SIGKILL);
+	sync();
+	reboot(RB_POWER_OFF);
+	for (;;)
+		pause();
+}
+
+static void report(int port, int status)
+{
+	char line[16];
+
+	snprintf(line, sizeof(line), "%d\n", status);
+	if (write(port, line, strlen(line)) < 0)
+		say("reporting status %d: %s", status, strerror(errno));
+}
+
+/* No root: status 1 on the exit port (pocvm exits 35), then off. */
+static void fail_boot(void)
+{
+	int port;
+
+	mount_one("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	mount_one("sysfs", "/sys", "sysfs", 0, NULL);
+	port = open_exit_port();
+	if (port >= 0)
+		report(port, 1);
+	power_off();
+}
+
+int guest_init_main(int argc, char **argv)
+{
+	unsigned int argc_cmd = env_uint("pocvm_argc", 0);
+	unsigned int uid = env_uint("pocvm_uid", 0);
+	unsigned int gid = env_uint("pocvm_gid", 0);
+	const char *cwd = getenv("pocvm_cwd");
+	char **cmd = NULL;
+	int port, status, wstatus = 0;
+	pid_t child, pid;
+
+	if (argc_cmd && argc_cmd < (unsigned int)argc)
+		cmd = argv + argc - argc_cmd;
+	mount_one("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	mount_one("proc", "/proc", "proc", 0, NULL);
+	mount_one("sysfs", "/sys", "sysfs", 0, NULL);
+	load_modules();
+	/* Our own mounts go with the old root: the new one mounts anew. */
+	umount("/proc");
+	umount("/sys");
+	umount("/dev");
+	if (mount_root(env_uint("pocvm_rw", 0)) || (mount_api(), switch_root()))
+		fail_boot();
+	bring_up_lo();
+	if (sethostname(GUEST_HOSTNAME, strlen(GUEST_HOSTNAME)))
+		say("hostname: %s", strerror(errno));
+	port = open_exit_port();
+	child = fork();
+	if (child == 0)
+		run_child(cmd, uid, gid, cwd && *cwd ? cwd : "/");
+	if (child < 0) {
+		say("fork: %s", strerror(errno));
+		power_off();
+	}
+	/* PID 1 reaps every orphan until its own child is done. */
+	do {
+		pid = wait(&wstatus);
+	} while (pid != child && !(pid < 0 && errno != EINTR));
+	if (pid != child)
+		status = 1;
+	else if (WIFEXITED(wstatus))
+		status = WEXITSTATUS(wstatus);
+	else
+		status = 128 + WTERMSIG(wstatus);
+	if (cmd && port >= 0)
+		report(port, status);
+	power_off();
+	return 0;
+}
