@@ -36,7 +36,9 @@ stuck() {
 	echo "--- pocvm $pid: $(grep -E '^(State|Threads|VmRSS)' /proc/$pid/status 2>/dev/null | tr -s '\t\n' '  ')"
 	for t in /proc/$pid/task/*; do
 		echo "    $(cat $t/comm 2>/dev/null) $(cat $t/wchan 2>/dev/null) $(cut -d' ' -f3 $t/stat 2>/dev/null)"
+		head -n 8 $t/stack 2>/dev/null | sed 's/^/        /'
 	done
+	$POCVM debug -n "$name" 2>&1 | head -n 30
 	echo "--- L1: load $(cat /proc/loadavg); $(grep MemFree /proc/meminfo)"
 	dmesg | tail -n 15
 }
@@ -64,6 +66,7 @@ balloon_cycle() {
 	$POCVM run -k $kernel -i $initrd --balloon --name $tag -m 256 "$@" \
 		-p "quiet guest_action=balloon memory_touch_mb=128" > $tag.log 2>&1 &
 	pid=$!
+	name=$tag
 	wait_for $tag.log '^POCVM-TOUCHED' "$tag: the guest did not come up"
 	wait_for $tag.log '^POCVM-MEM' "$tag: no MemTotal from the guest"
 	sleep 1
@@ -137,7 +140,7 @@ wait $pid || fail "bl: exit status $? after 'pocvm stop'"
 # A guest without --balloon: the commands say what is missing.
 $POCVM run -k $IMAGE -i $INITRD --name plain -p "quiet guest_action=clock" \
 	--console virtio > plain.log 2>&1 &
-pid=$!
+pid=$! name=plain
 wait_for plain.log '^POCVM-CLOCK' "plain: the guest did not come up"
 expect_exit 2 nob.log $POCVM balloon -n plain -i 1
 expect_line nob.log '^pocvm: plain: no balloon device \(run the guest with --balloon\)'
