@@ -39,11 +39,14 @@ done
 printf 'root:x:0:0:root:/:/bin/sh\nu:x:1000:1000:u:/work:/bin/sh\n' \
 	> $R/etc/passwd
 chown 1000:1000 $R/work
+# Run from inside the tree (the guest starts in the same place), logging
+# to the case's own directory.
+here=$(pwd)
 cd $R/work
 cmd='pwd; echo in-guest > /tmp/t && cat /tmp/t; echo x > /work/ro-write;'
-expect_exit 35 ro.log $POCVM run -k $IMAGE -m 256 --timeout 500 \
+expect_exit 35 $here/ro.log $POCVM run -k $IMAGE -m 256 --timeout 500 \
 	--rootfs $R -- sh -c "$cmd exit 7"
-cd - > /dev/null
+cd $here
 expect_line ro.log "^/work$E"
 expect_line ro.log "^in-guest$E"
 [ -e $R/work/ro-write ] && fail "a write without --rw reached the host"
