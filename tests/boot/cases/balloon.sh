@@ -52,7 +52,7 @@ wait_total() {
 		[ -n "$t" ] && [ $((t - $2)) -le 4096 ] &&
 			[ $(($2 - t)) -le 4096 ] && break
 		i=$((i + 1))
-		[ $i -lt 1500 ] || { tail -n 5 "$1"; fail "MemTotal stayed at $t KiB, wanted about $2"; }
+		[ $i -lt 1500 ] || { grep -av "^ x[0-9]" "$1" | tail -n 25; fail "MemTotal stayed at $t KiB, wanted about $2"; }
 		sleep 0.2
 	done
 	echo "$t"
