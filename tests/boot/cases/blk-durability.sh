@@ -15,7 +15,8 @@ $POCVM run -k $IMAGE -i $INITRD --disk fs.img --disk raw.img \
 	-p "quiet guest_action=blk-sync-hang" < /dev/null > kill.log 2>&1 &
 pid=$!
 i=0
-until grep -q '^POCVM-BLK-SYNCED' kill.log; do
+# The whole line: the console may have written only part of it yet.
+until grep -Eq '^POCVM-BLK-SYNCED [0-9a-f]{32}' kill.log; do
 	i=$((i + 1))
 	[ $i -lt 600 ] || { cat kill.log; kill -9 $pid; fail "guest never synced"; }
 	sleep 0.2
