@@ -36,6 +36,11 @@ int control_request(const char *name, const char *cmd, FILE *out);
 int control_ask(const char *name, const char *cmd, char **reply);
 /* The text after "error: " if the answer is one, else NULL. */
 const char *control_reply_error(const char *reply);
+/*
+ * control_ask(), and an "error: ..." answer is -ENODEV with the message
+ * "NAME: ..." set and *reply NULL.
+ */
+int control_ask_ok(const char *name, const char *cmd, char **reply);
 /* Call fn for every live guest; stale sockets are removed on the way. */
 int control_for_each(int (*fn)(const char *name, void *arg), void *arg);
 

@@ -88,17 +88,10 @@ int debug_parse(int argc, char **argv, struct debug_args *a)
 /* One request whose answer is nothing but a possible error. */
 static int quiet_request(const char *name, const char *cmd)
 {
-	const char *err;
 	char *reply;
 	int ret;
 
-	ret = control_ask(name, cmd, &reply);
-	if (ret)
-		return ret;
-	err = control_reply_error(reply);
-	if (err)
-		ret = err_set(-ENODEV, "%s: %.*s", name,
-			      (int)strcspn(err, "\n"), err);
+	ret = control_ask_ok(name, cmd, &reply);
 	free(reply);
 	return ret;
 }

@@ -114,24 +114,16 @@ static void print_stats(const char *reply)
 
 static int ask(const char *name, char **reply, uint64_t *gen)
 {
-	const char *err;
 	int ret;
 
-	ret = control_ask(name, "memstat", reply);
+	ret = control_ask_ok(name, "memstat", reply);
 	if (ret)
 		return ret;
-	err = control_reply_error(*reply);
-	if (err) {
-		ret = err_set(-ENODEV, "%s: %.*s", name,
-			      (int)strcspn(err, "\n"), err);
-	} else if (reply_gen(*reply, gen)) {
-		ret = err_set(-EPROTO, "%s: not a statistics report", name);
-	} else {
+	if (!reply_gen(*reply, gen))
 		return 0;
-	}
 	free(*reply);
 	*reply = NULL;
-	return ret;
+	return err_set(-EPROTO, "%s: not a statistics report", name);
 }
 
 /* One guest: 0, or -errno with the message set. */

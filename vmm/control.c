@@ -606,6 +606,24 @@ const char *control_reply_error(const char *reply)
 	return reply + sizeof(prefix) - 1;
 }
 
+int control_ask_ok(const char *name, const char *cmd, char **reply)
+{
+	const char *err;
+	int ret;
+
+	ret = control_ask(name, cmd, reply);
+	if (ret)
+		return ret;
+	err = control_reply_error(*reply);
+	if (!err)
+		return 0;
+	ret = err_set(-ENODEV, "%s: %.*s", name, (int)strcspn(err, "\n"),
+		      err);
+	free(*reply);
+	*reply = NULL;
+	return ret;
+}
+
 int control_for_each(int (*fn)(const char *name, void *arg), void *arg)
 {
 	char dir[SUN_PATH_MAX], leaf[LEAF_MAX];

@@ -101,6 +101,8 @@ static void cons_send_pending(struct vconsole *c)
 			len += strlen(STATUS_PORT_NAME);
 		}
 		len = virtq_req_fill(&req, msg, len);
+		pr_debug("virtio-console: sent event %u port %u value %u",
+			 le16toh(m->event), le32toh(m->id), le16toh(m->value));
 		c->out_head = (c->out_head + 1) % OUTBOX_SIZE;
 		c->out_count--;
 		if (virtq_push(vq, req.head, len))
@@ -146,6 +148,9 @@ static void cons_control(struct vconsole *c, const struct ctrl_msg *m)
 	uint32_t id = le32toh(m->id);
 	uint16_t value = le16toh(m->value);
 
+	/* The handshake that makes hvc0, for --loglevel debug. */
+	pr_debug("virtio-console: guest says event %u port %u value %u",
+		 le16toh(m->event), id, value);
 	switch (le16toh(m->event)) {
 	case CTRL_DEVICE_READY:
 		if (!value)

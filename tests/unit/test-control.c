@@ -387,6 +387,24 @@ START_TEST(too_many_clients_turned_away)
 }
 END_TEST
 
+/* An "error: ..." answer is the caller's error, named after the guest. */
+START_TEST(error_answer_is_an_error)
+{
+	char *reply = (char *)1;
+
+	start();
+	ck_assert_int_eq(control_ask_ok("t1", "status", &reply), 0);
+	ck_assert_str_eq(reply, status);
+	free(reply);
+	ck_assert_int_eq(control_ask_ok("t1", "frobnicate", &reply), -ENODEV);
+	ck_assert_ptr_null(reply);
+	ck_assert_msg(!strncmp(err_message(-ENODEV),
+			       "t1: unknown command 'frobnicate'", 32),
+		      "message '%s'", err_message(-ENODEV));
+	ck_assert_ptr_null(strchr(err_message(-ENODEV), '\n'));
+}
+END_TEST
+
 static Suite *control_suite(void)
 {
 	Suite *s = suite_create("control");
@@ -416,6 +434,7 @@ static Suite *control_suite(void)
 	tcase_add_test(client_tc, dribbled_line_answered);
 	tcase_add_test(client_tc, long_line_refused);
 	tcase_add_test(client_tc, too_many_clients_turned_away);
+	tcase_add_test(client_tc, error_answer_is_an_error);
 	suite_add_tcase(s, client_tc);
 	return s;
 }
