@@ -26,6 +26,7 @@ wait_for() {
 	i=0
 	until grep -aEq "$2" "$1"; do
 		i=$((i + 1))
+		kill -0 $pid 2>/dev/null || { tail -n 30 "$1"; dmesg | tail -n 15; fail "$3: pocvm exited"; }
 		[ $i -lt 1500 ] || { tail -n 30 "$1"; stuck; fail "$3"; }
 		sleep 0.2
 	done
@@ -44,7 +45,8 @@ stuck() {
 }
 
 # wait_total LOG KIB: until the guest's MemTotal is KIB give or take
-# 4 MiB (what the guest's own bookkeeping moves); prints it.
+# 4 MiB (what the guest's own bookkeeping moves); sets $total to it (no
+# subshell: a failure here must end the case).
 wait_total() {
 	i=0
 	while :; do
@@ -52,10 +54,11 @@ wait_total() {
 		[ -n "$t" ] && [ $((t - $2)) -le 4096 ] &&
 			[ $(($2 - t)) -le 4096 ] && break
 		i=$((i + 1))
+		kill -0 $pid 2>/dev/null || { tail -n 25 "$1"; dmesg | tail -n 15; fail "$name: pocvm exited"; }
 		[ $i -lt 1500 ] || { grep -av "^ x[0-9]" "$1" | tail -n 25; fail "MemTotal stayed at $t KiB, wanted about $2"; }
 		sleep 0.2
 	done
-	echo "$t"
+	total=$t
 }
 
 # balloon_cycle TAG KERNEL INITRD [pocvm options...]: inflate by 64 MiB,
@@ -73,7 +76,8 @@ balloon_cycle() {
 	total0=$(mem_kib $tag.log) rss0=$(rss_kib $pid)
 	expect_exit 0 $tag-inflate.log $POCVM balloon -n $tag -i 64
 	expect_line $tag-inflate.log '^balloon: target 64 MiB'
-	total1=$(wait_total $tag.log $((total0 - 65536)))
+	wait_total $tag.log $((total0 - 65536))
+	total1=$total
 	sleep 1
 	rss1=$(rss_kib $pid)
 	echo "$tag: MemTotal $total0 -> $total1 KiB; pocvm VmRSS $rss0 -> $rss1 KiB ($(((rss0 - rss1) / 1024)) MiB given back)"
@@ -81,7 +85,8 @@ balloon_cycle() {
 		fail "$tag: pocvm's RSS did not drop after inflating (${rss0} -> ${rss1} KiB)"
 	expect_exit 0 $tag-deflate.log $POCVM balloon -n $tag -d 64
 	expect_line $tag-deflate.log '^balloon: target 0 MiB'
-	total2=$(wait_total $tag.log $total0)
+	wait_total $tag.log $total0
+	total2=$total
 	echo "$tag: MemTotal after deflating: $total2 KiB"
 }
 
