@@ -18,7 +18,8 @@ mkdir -p -m 700 $XDG_RUNTIME_DIR
 exec < /dev/null
 
 # mem_kib LOG: the guest's last MemTotal, in KiB.
-mem_kib() { grep -a '^POCVM-MEM' "$1" | tail -n 1 | cut -d' ' -f2 | tr -d '\r'; }
+# Whole lines only: a kernel message can land in the middle of one.
+mem_kib() { tr -d '\r' < "$1" | grep -aE '^POCVM-MEM [0-9]+ [0-9]+$' | tail -n 1 | cut -d' ' -f2; }
 rss_kib() { awk '/^VmRSS:/{print $2}' /proc/$1/status; }
 
 # wait_for LOG PATTERN WHAT: until LOG has a line matching PATTERN.
