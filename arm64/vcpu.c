@@ -463,7 +463,9 @@ void arm64_vcpu_dump(struct vcpu *vcpu, FILE *out)
 		fprintf(out, "VCPU %u: KVM_RUN failed: %s%s\n", vcpu->index,
 			strerror(-vcpu->error), vcpu->error == -ENOSYS ?
 			" (an MMIO access KVM cannot decode, e.g. a load or "
-			"store pair to a device)" : "");
+			"store pair to a device)" : vcpu->error == -EFAULT ?
+			" (a guest fault KVM could not resolve: the host "
+			"kernel's log says which)" : "");
 	else
 		/* The second half in kvmtool's words, for those who grep. */
 		fprintf(out, "VCPU %u: unhandled exit %s (%u): KVM exit "

@@ -4,7 +4,7 @@
 # the driver's limits are one line and exit 2; `stat -m` prints the
 # guest's own figures as lkvm does; `debug -d` dumps registers and the
 # guest answers sysrq p, `debug -s h` reaches the guest's sysrq (its help
-# text on the console, through the 8250); `debug -m`
+# text on the console) through the 8250 and through hvc0; `debug -m`
 # is one line (no NMI on arm64); `list`
 # shows the guest in lkvm's format; `version` and `--version` agree.
 # Then the same balloon on the legacy transport, and on Debian's kernel
@@ -62,13 +62,24 @@ wait_total() {
 	total=$t
 }
 
+# Debian's 6.1 KVM predates FEAT_LPA2: a stage-2 fault whose status is
+# 0x2b (translation fault, level -1) fails KVM_RUN with EFAULT ("kvm:
+# Unsupported FSC: EC=0x24 xFSC=0x2b ESR_EL2=0x920000ab" in L1's log).
+# The rig's L0, QEMU's TCG, reports that status when the walk of an LPA2
+# guest's level -1 table meets a stage-2 fault (S1PTW), though the fault
+# is in stage 2, which has no level -1 on that host; the balloon's
+# discards make such faults. On that host our 52-bit-VA guest therefore
+# runs with 48-bit VAs (no level -1 table).
+lva=
+[ "$pocvm_host" = stock ] && lva=arm64.nolva
+
 # balloon_cycle TAG KERNEL INITRD [pocvm options...]: inflate by 64 MiB,
 # deflate again; sets $pid and leaves the guest running as TAG.
 balloon_cycle() {
 	tag=$1 kernel=$2 initrd=$3
 	shift 3
 	$POCVM run -k $kernel -i $initrd --balloon --name $tag -m 256 "$@" \
-		-p "quiet guest_action=balloon memory_touch_mb=128" > $tag.log 2>&1 &
+		-p "quiet guest_action=balloon memory_touch_mb=128 $lva" > $tag.log 2>&1 &
 	pid=$!
 	name=$tag
 	wait_for $tag.log '^POCVM-TOUCHED' "$tag: the guest did not come up"
@@ -143,14 +154,15 @@ cmp -s version.log version2.log || fail "version and --version differ"
 expect_exit 0 stop.log $POCVM stop -n bl
 wait $pid || fail "bl: exit status $? after 'pocvm stop'"
 
-# A guest without --balloon: the commands say what is missing. (Its
-# console is the 8250: a --console virtio guest started here hung twice
-# in five runs with its VCPU 0 out of KVM_RUN, under investigation; until
-# then sysrq through hvc0 has no boot test.)
-$POCVM run -k $IMAGE -i $INITRD --name plain -p "quiet guest_action=clock" \
-	> plain.log 2>&1 &
+# A guest without --balloon: the commands say what is missing. Its
+# console is hvc0, where debug -s sends ^O and the character (the hvc
+# driver's sysrq), not a break as on the 8250.
+$POCVM run -k $IMAGE -i $INITRD --console virtio --name plain \
+	-p "quiet guest_action=clock" > plain.log 2>&1 &
 pid=$! name=plain
 wait_for plain.log '^POCVM-CLOCK' "plain: the guest did not come up"
+expect_exit 0 sysrq-hvc.log $POCVM debug -n plain -s h
+wait_for plain.log 'sysrq: HELP' "debug -s h did not reach sysrq through hvc0"
 expect_exit 2 nob.log $POCVM balloon -n plain -i 1
 expect_line nob.log '^pocvm: plain: no balloon device \(run the guest with --balloon\)'
 expect_exit 2 nos.log $POCVM stat -n plain -m
