@@ -140,6 +140,36 @@ kut_source() {
 	fi
 }
 
+# mbr_disk FS TYPE OUT: a disk image with an MBR and one bootable
+# partition of TYPE (0x83 Linux, 0xef EFI system) holding the file system
+# image FS from sector 2048; no root, no partitioning tool needed.
+mbr_disk() {
+	local fs=$1 type=$2 out=$3 sectors
+	sectors=$(( ($(stat -c %s "$fs") + 511) / 512 ))
+	{
+		head -c 446 /dev/zero
+		# bootable, CHS unused (LBA only), type, CHS unused
+		mbr_bytes 0x80 0 0 0 "$type" 0 0 0
+		mbr_le32 2048
+		mbr_le32 "$sectors"
+		head -c 48 /dev/zero
+		mbr_bytes 0x55 0xaa
+		head -c $((2047 * 512)) /dev/zero
+		cat "$fs"
+	} > "$out"
+}
+mbr_bytes() {
+	local b
+	for b in "$@"; do
+		# shellcheck disable=SC2059
+		printf "\\$(printf '%03o' $((b)))"
+	done
+}
+mbr_le32() {
+	mbr_bytes $(($1 & 255)) $((($1 >> 8) & 255)) $((($1 >> 16) & 255)) \
+		$((($1 >> 24) & 255))
+}
+
 # Append the lines gen_init_cpio needs for a busybox userland to $1;
 # $2 is another busybox binary (default: the arm64 one).
 cpio_busybox_base() {

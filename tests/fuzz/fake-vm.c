@@ -81,6 +81,7 @@ void fuzz_vm_reset(void)
 	fuzz_vm.console.out_fd = null_fd;
 	memset(&fuzz_cfg, 0, sizeof(fuzz_cfg));
 	fuzz_vm.cfg = &fuzz_cfg;
+	fuzz_vm.layout = machine_layout(MACHINE_KVMTOOL);
 	fuzz_vm.loop = (struct event_loop *)&loop_token;
 	fuzz_vm.vm_fd = fuzz_vm.kvm_fd = -1;
 	fuzz_vm.guest_status = -1;
