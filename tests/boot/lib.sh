@@ -140,23 +140,39 @@ kut_source() {
 	fi
 }
 
-# mbr_disk FS TYPE OUT: a disk image with an MBR and one bootable
-# partition of TYPE (0x83 Linux, 0xef EFI system) holding the file system
-# image FS from sector 2048; no root, no partitioning tool needed.
+# mbr_disk OUT FS TYPE [FS TYPE]...: a disk image with an MBR and a
+# partition per file system image FS, of TYPE (0x83 Linux, 0xef EFI
+# system), the first bootable, each 1 MiB aligned; no root, no
+# partitioning tool needed.
 mbr_disk() {
-	local fs=$1 type=$2 out=$3 sectors
-	sectors=$(( ($(stat -c %s "$fs") + 511) / 512 ))
+	local out=$1 lba=2048 n=0 sectors fs
+	shift
 	{
 		head -c 446 /dev/zero
-		# bootable, CHS unused (LBA only), type, CHS unused
-		mbr_bytes 0x80 0 0 0 "$type" 0 0 0
-		mbr_le32 2048
-		mbr_le32 "$sectors"
-		head -c 48 /dev/zero
+		while [ $# -ge 2 ]; do
+			sectors=$(( ($(stat -c %s "$1") + 511) / 512 ))
+			# status, CHS unused (LBA only), type, CHS unused
+			mbr_bytes $((n ? 0 : 0x80)) 0 0 0 "$2" 0 0 0
+			mbr_le32 "$lba"
+			mbr_le32 "$sectors"
+			lba=$(( (lba + sectors + 2047) / 2048 * 2048 ))
+			n=$((n + 1))
+			shift 2
+		done
+		head -c $(( (4 - n) * 16 )) /dev/zero
 		mbr_bytes 0x55 0xaa
-		head -c $((2047 * 512)) /dev/zero
-		cat "$fs"
 	} > "$out"
+}
+# mbr_fill OUT FS...: the file systems into the partitions mbr_disk made.
+mbr_fill() {
+	local out=$1 lba=2048 sectors
+	shift
+	for fs in "$@"; do
+		sectors=$(( ($(stat -c %s "$fs") + 511) / 512 ))
+		dd if="$fs" of="$out" bs=512 seek="$lba" conv=notrunc \
+			status=none
+		lba=$(( (lba + sectors + 2047) / 2048 * 2048 ))
+	done
 }
 mbr_bytes() {
 	local b
