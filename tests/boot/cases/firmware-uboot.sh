@@ -56,11 +56,13 @@ uboot_cmd flinfo
 wait_for prompt.log 'CFI conformant flash' 60 || fail "u-boot: flinfo"
 uboot_cmd 'setenv pocvm_mark 4242'
 uboot_cmd saveenv
-wait_for prompt.log 'Writing to Flash\.\.\. *done' 120 ||
-	{ cat prompt.log; fail "u-boot: saveenv"; }
+wait_for prompt.log '^(OK|Failed \()' 120 ||
+	{ cat prompt.log; fail "u-boot: saveenv never finished"; }
 uboot_end 0
 expect_line prompt.log '^U-Boot 2023\.01'
 expect_line prompt.log 'bad CRC, using default environment'
+expect_line prompt.log '^Writing to Flash\.\.\. .*done'
+expect_line prompt.log '^OK'
 expect_line prompt.log '^Bank # 2: CFI conformant flash \(32 x 16\) +Size: 64 MB in 256 Sectors'
 expect_line prompt.log 'Intel Extended command set, Manufacturer ID: 0x89, Device ID: 0x0*18'
 
