@@ -93,6 +93,8 @@ for m in $methods; do
 	expect_line boot-$m.log '^Found /extlinux/extlinux.conf'
 	expect_line boot-$m.log '^POCVM-GUEST-UP kernel=6\.12.* cpus=2 '
 	expect_line boot-$m.log "^pocvm: flush: boot 1: method $m"
+	# the guest's init found the boot timer in virt's map
+	expect_line boot-$m.log '^pocvm: +[0-9.]+  guest init \(boot timer\)'
 	if [ $m = ioctl ]; then
 		expect_line boot-$m.log '^pocvm: flush:   ioctl 0x000000000-0x003ffffff flash requested 64 MiB'
 		expect_line boot-$m.log '^pocvm: flush:   ioctl 0x040000000-0x05fffffff requested 512 MiB'
