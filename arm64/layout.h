@@ -2,9 +2,14 @@
 #ifndef POCVM_ARM64_LAYOUT_H
 #define POCVM_ARM64_LAYOUT_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+
 /*
- * The guest-physical memory map, kept compatible with kvmtool's so that
- * existing earlycon= lines and scripts keep working.
+ * kvmtool's guest-physical memory map (the default), kept compatible so
+ * that existing earlycon= lines and scripts keep working.
  */
 #define LAYOUT_UART_BASE	0x01000000ULL	/* + n * LAYOUT_UART_STRIDE */
 #define LAYOUT_UART_STRIDE	0x1000ULL
@@ -65,11 +70,6 @@
  * is the default; QEMU's "virt" board (hw/arm/virt.c's memmap and irqmap)
  * is what Debian's u-boot and EDK2 builds for QEMU expect.
  */
-#include <stdbool.h>
-#include <stdint.h>
-
-#include "config.h"
-
 #define LAYOUT_FLASH_BANKS	2
 
 struct machine_layout {

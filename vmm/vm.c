@@ -241,7 +241,30 @@ int vm_set_irq(struct vm *vm, unsigned int spi, int level)
 	return arm64_irq_line(vm, spi, level);
 }
 
-static int set_slot(struct vm *vm, unsigned int i, bool mapped);
+/*
+ * Region i as memslot i; flash read-only, so that the guest's reads run
+ * at memory speed and its writes (flash commands) exit to the device.
+ */
+static int set_slot(struct vm *vm, unsigned int i, bool mapped)
+{
+	const struct mem_region *r = &vm->mem.regions[i];
+	struct kvm_userspace_memory_region slot = {
+		.slot = i,
+		.flags = r->rom ? KVM_MEM_READONLY : 0,
+		.guest_phys_addr = r->gpa,
+		.memory_size = mapped ? r->size : 0,
+		.userspace_addr = (uintptr_t)r->host,
+	};
+
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot) < 0)
+		return err_set(-errno, "KVM_SET_USER_MEMORY_REGION "
+			       "(%llu MiB at 0x%llx%s): %s",
+			       (unsigned long long)(r->size >> 20),
+			       (unsigned long long)r->gpa,
+			       r->rom ? ", read-only" : "",
+			       strerror(errno));
+	return 0;
+}
 
 /* The machine's flash banks: bank 0 the firmware, 1 its variables. */
 int vm_add_flash(struct vm *vm)
@@ -295,31 +318,6 @@ int vm_init_memory(struct vm *vm)
 		if (ret)
 			return ret;
 	}
-	return 0;
-}
-
-/*
- * Region i as memslot i; flash read-only, so that the guest's reads run
- * at memory speed and its writes (flash commands) exit to the device.
- */
-static int set_slot(struct vm *vm, unsigned int i, bool mapped)
-{
-	const struct mem_region *r = &vm->mem.regions[i];
-	struct kvm_userspace_memory_region slot = {
-		.slot = i,
-		.flags = r->rom ? KVM_MEM_READONLY : 0,
-		.guest_phys_addr = r->gpa,
-		.memory_size = mapped ? r->size : 0,
-		.userspace_addr = (uintptr_t)r->host,
-	};
-
-	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot) < 0)
-		return err_set(-errno, "KVM_SET_USER_MEMORY_REGION "
-			       "(%llu MiB at 0x%llx%s): %s",
-			       (unsigned long long)(r->size >> 20),
-			       (unsigned long long)r->gpa,
-			       r->rom ? ", read-only" : "",
-			       strerror(errno));
 	return 0;
 }
 
