@@ -301,27 +301,40 @@ static void handle_system_event(struct vcpu *vcpu)
 
 /*
  * --trace-boot: KVM does not trap SCTLR_EL1 writes to userspace, so look
- * at it on every exit the boot VCPU makes anyway; a change is reported
- * with the PC of the exit that saw it first.
+ * at it on every exit the boot VCPU makes anyway; a change of M, C or I
+ * is reported with the PC of the exit that saw it first. A firmware that
+ * turns its MMU off to start a kernel, which turns its own on, makes no
+ * exit in between: what pocvm then sees is SCTLR_EL1 rewritten with M
+ * still 1. Such rewrites are reported too ("rewritten"), the first
+ * TRACE_REWRITES of a boot only: a kernel may flip other bits on every
+ * context switch (MTE's TCF0).
  */
+#define TRACE_REWRITES	8
+
 static void trace_sctlr(struct vcpu *vcpu, const char *when)
 {
 	uint64_t sctlr = 0, pc = 0, was = vcpu->traced_sctlr;
 	const uint64_t mci = 1 | (1 << 2) | (1 << 12);
+	bool rewrite = false;
 
 	if (arm64_get_reg(vcpu->fd, REG_SCTLR_EL1, &sctlr))
 		return;
-	if (when[0] != 'f' && !((sctlr ^ was) & mci))
-		return;
+	if (when[0] != 'f' && !((sctlr ^ was) & mci)) {
+		if (sctlr == was || !(sctlr & 1) ||
+		    vcpu->traced_rewrites >= TRACE_REWRITES)
+			return;
+		rewrite = true;
+		vcpu->traced_rewrites++;
+	}
 	vcpu->traced_sctlr = sctlr;
 	arm64_get_reg(vcpu->fd, CORE_REG(regs.pc), &pc);
 	fprintf(stderr, "pocvm: trace-boot: %8.3f ms  VCPU %u SCTLR_EL1 "
-		"%016llx M=%d C=%d I=%d (was M=%d C=%d I=%d)  PC %016llx  %s\n",
-		(monotonic_ns() - vcpu->vm->boot_times.start) / 1e6,
+		"%016llx M=%d C=%d I=%d (was M=%d C=%d I=%d%s)  PC %016llx  "
+		"%s\n", (monotonic_ns() - vcpu->vm->boot_times.start) / 1e6,
 		vcpu->index, (unsigned long long)sctlr, (int)(sctlr & 1),
 		(int)((sctlr >> 2) & 1), (int)((sctlr >> 12) & 1),
 		(int)(was & 1), (int)((was >> 2) & 1), (int)((was >> 12) & 1),
-		(unsigned long long)pc, when);
+		rewrite ? ", rewritten" : "", (unsigned long long)pc, when);
 }
 
 static const char *const exit_names[] = {
@@ -372,6 +385,7 @@ void *arm64_vcpu_thread(void *arg)
 	/* The reset state: a boot starts with everything off. */
 	if (trace) {
 		vcpu->traced_sctlr = 0;
+		vcpu->traced_rewrites = 0;
 		trace_sctlr(vcpu, "first");
 	}
 	while (__atomic_load_n(&vm->stop, __ATOMIC_ACQUIRE) == VM_RUNNING) {

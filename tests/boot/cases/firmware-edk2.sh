@@ -27,5 +27,7 @@ for m in $methods; do
 	expect_line edk2-$m.log '^pocvm: flush:   [a-z]+ +0x000000000-0x[0-9a-f]{9} flash requested'
 	expect_line edk2-$m.log '^pocvm: trace-boot: .* M=0 C=0 I=0 .*  PC 0000000000000000  first$'
 	expect_line edk2-$m.log '^pocvm: trace-boot: .* M=1 C=1 I=1 \(was M=0 '
+	# the kernel's MMU on, seen at its first exit: SCTLR_EL1 rewritten
+	expect_line edk2-$m.log '^pocvm: trace-boot: .* M=1 C=1 I=1 \(was M=1 C=1 I=1, rewritten\)  PC ffff[0-9a-f]{12}  '
 done
 nothing_left

@@ -103,11 +103,13 @@ for m in $methods; do
 		expect_line boot-$m.log '^pocvm: flush:   user  0x000000000-0x0000[0-9a-f]{5} flash requested'
 		expect_line boot-$m.log '^pocvm: flush:   user  0x040000000-'
 	fi
-	# u-boot's MMU-on point from flash, and the kernel's MMU on at the
-	# end. (u-boot turns it off for the kernel, and Linux on again,
-	# with no exit in between for pocvm to see: no line for that.)
+	# u-boot's MMU-on point, and the kernel's: u-boot turns its MMU off
+	# for the kernel, which turns its own on, with no exit in between,
+	# so pocvm sees SCTLR_EL1 rewritten with M still 1.
 	expect_line boot-$m.log '^pocvm: trace-boot: .* M=0 C=0 I=0 .*  PC 0000000000000000  first$'
 	expect_line boot-$m.log '^pocvm: trace-boot: .* M=1 C=1 I=1 \(was M=0 C=0 I=[01]\)  PC [0-9a-f]{16}  '
 	expect_line boot-$m.log '^pocvm: trace-boot: .* M=1 C=1 I=1 .*  PC ffff[0-9a-f]{12}  final$'
+	# the kernel's MMU on, seen at its first exit: SCTLR_EL1 rewritten
+	expect_line boot-$m.log '^pocvm: trace-boot: .* M=1 C=1 I=1 \(was M=1 C=1 I=1, rewritten\)  PC ffff[0-9a-f]{12}  '
 done
 nothing_left
