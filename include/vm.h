@@ -38,6 +38,7 @@ struct vcpu {
 	int error;
 	bool run_failed;	/* KVM_RUN itself returned an error */
 	uint64_t traced_sctlr;	/* --trace-boot: SCTLR_EL1 last seen */
+	uint64_t traced_pc;	/* ... and the PC its last line showed */
 	unsigned int traced_rewrites;	/* ... rewrites reported, M still 1 */
 	uint32_t exit_reason;
 	struct log_ratelimit log_rl;	/* accesses to nothing */
