@@ -23,7 +23,8 @@ Q := $(if $(filter 1,$(V)),,@)
 DEB_PKGS := gcc libc6-dev make pkg-config check libfdt-dev libaio-dev zlib1g-dev \
 	device-tree-compiler ccache bc bison flex libssl-dev libelf-dev cpio \
 	kmod xz-utils file patch qemu-system-arm qemu-user-static linux-source-6.12 \
-	e2fsprogs gdb-multiarch rsync clang libclang-rt-14-dev fio libseccomp-dev
+	e2fsprogs gdb-multiarch rsync clang libclang-rt-14-dev fio libseccomp-dev \
+	dosfstools mtools
 ifneq ($(HOST_ARCH),aarch64)
 DEB_PKGS += gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 endif

@@ -202,7 +202,7 @@ static int reg64_prop(void *fdt, const uint64_t *vals, unsigned int n)
 static int its_node(void *fdt, const struct fdt_params *p)
 {
 	const uint64_t reg[2] = {
-		LAYOUT_GIC_ITS_BASE(p->nr_cpus), LAYOUT_GIC_ITS_SIZE,
+		layout_its(p->layout, p->nr_cpus), LAYOUT_GIC_ITS_SIZE,
 	};
 	char name[48];
 	int ret;
@@ -224,14 +224,14 @@ static int gic_node(void *fdt, const struct fdt_params *p)
 	char name[48];
 	int ret;
 
-	reg[0] = LAYOUT_GIC_DIST_BASE;
+	reg[0] = p->layout->gic_dist;
 	reg[1] = LAYOUT_GIC_DIST_SIZE;
 	if (v2) {
-		reg[2] = LAYOUT_GICV2_CPU_BASE;
-		reg[3] = LAYOUT_GICV2_CPU_SIZE;
+		reg[2] = p->layout->gicv2_cpu;
+		reg[3] = p->layout->gicv2_cpu_size;
 	} else {
 		/* One redistributor frame pair per VCPU, contiguous. */
-		reg[2] = LAYOUT_GICV3_REDIST_BASE(p->nr_cpus);
+		reg[2] = layout_gicv3_redist(p->layout, p->nr_cpus);
 		reg[3] = p->nr_cpus * LAYOUT_GICV3_REDIST_SIZE;
 	}
 	snprintf(name, sizeof(name), "interrupt-controller@%llx",
@@ -389,16 +389,16 @@ static int check_gic(const void *fdt, const char *name,
 static void warn_gic_regs(const void *fdt, const char *name,
 			  const struct fdt_params *p, int gic, int its)
 {
-	warn_reg(fdt, gic, 0, name, "GIC distributor", LAYOUT_GIC_DIST_BASE);
+	warn_reg(fdt, gic, 0, name, "GIC distributor", p->layout->gic_dist);
 	if (p->gic == IRQCHIP_GICV2)
 		warn_reg(fdt, gic, 1, name, "GIC CPU interface",
-			 LAYOUT_GICV2_CPU_BASE);
+			 p->layout->gicv2_cpu);
 	else
 		warn_reg(fdt, gic, 1, name, "GIC redistributors",
-			 LAYOUT_GICV3_REDIST_BASE(p->nr_cpus));
+			 layout_gicv3_redist(p->layout, p->nr_cpus));
 	if (its >= 0)
 		warn_reg(fdt, its, 0, name, "GIC ITS",
-			 LAYOUT_GIC_ITS_BASE(p->nr_cpus));
+			 layout_its(p->layout, p->nr_cpus));
 }
 
 static bool is_cpu_node(const void *fdt, int node)

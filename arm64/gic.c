@@ -91,7 +91,7 @@ static int create_device(struct vm *vm, uint32_t type, int *fd)
 
 int arm64_gic_create(struct vm *vm)
 {
-	uint64_t dist = LAYOUT_GIC_DIST_BASE, other;
+	uint64_t dist = vm->layout->gic_dist, other;
 	uint32_t nr_irqs = GIC_NR_IRQS;
 	int ret;
 
@@ -100,7 +100,7 @@ int arm64_gic_create(struct vm *vm)
 		ret = create_device(vm, KVM_DEV_TYPE_ARM_VGIC_V2, &vm->gic_fd);
 		if (ret)
 			return ret;
-		other = LAYOUT_GICV2_CPU_BASE;
+		other = vm->layout->gicv2_cpu;
 		ret = dev_set(vm->gic_fd, KVM_DEV_ARM_VGIC_GRP_ADDR,
 			      KVM_VGIC_V2_ADDR_TYPE_DIST, &dist,
 			      "distributor address");
@@ -111,7 +111,7 @@ int arm64_gic_create(struct vm *vm)
 		ret = create_device(vm, KVM_DEV_TYPE_ARM_VGIC_V3, &vm->gic_fd);
 		if (ret)
 			return ret;
-		other = LAYOUT_GICV3_REDIST_BASE(vm->nr_vcpus);
+		other = layout_gicv3_redist(vm->layout, vm->nr_vcpus);
 		ret = dev_set(vm->gic_fd, KVM_DEV_ARM_VGIC_GRP_ADDR,
 			      KVM_VGIC_V3_ADDR_TYPE_DIST, &dist,
 			      "distributor address");
@@ -129,7 +129,7 @@ int arm64_gic_create(struct vm *vm)
 	ret = create_device(vm, KVM_DEV_TYPE_ARM_VGIC_ITS, &vm->its_fd);
 	if (ret)
 		return ret;
-	other = LAYOUT_GIC_ITS_BASE(vm->nr_vcpus);
+	other = layout_its(vm->layout, vm->nr_vcpus);
 	ret = dev_set(vm->its_fd, KVM_DEV_ARM_VGIC_GRP_ADDR,
 		      KVM_VGIC_ITS_ADDR_TYPE, &other, "ITS address");
 	return ret ?: dev_set(vm->its_fd, KVM_DEV_ARM_VGIC_GRP_CTRL,

@@ -2,9 +2,14 @@
 #ifndef POCVM_ARM64_LAYOUT_H
 #define POCVM_ARM64_LAYOUT_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+
 /*
- * The guest-physical memory map, kept compatible with kvmtool's so that
- * existing earlycon= lines and scripts keep working.
+ * kvmtool's guest-physical memory map (the default), kept compatible so
+ * that existing earlycon= lines and scripts keep working.
  */
 #define LAYOUT_UART_BASE	0x01000000ULL	/* + n * LAYOUT_UART_STRIDE */
 #define LAYOUT_UART_STRIDE	0x1000ULL
@@ -58,5 +63,41 @@
 #define LAYOUT_PPI_HYP_TIMER	26
 #define LAYOUT_PPI_SEC_TIMER	29
 #define LAYOUT_PPI_PMU		23
+
+/*
+ * A machine's memory map, as the devices, the GIC and the loader see it:
+ * one table per --machine, chosen once per run (vm->layout). kvmtool's
+ * is the default; QEMU's "virt" board (hw/arm/virt.c's memmap and irqmap)
+ * is what Debian's u-boot and EDK2 builds for QEMU expect.
+ */
+#define LAYOUT_FLASH_BANKS	2
+
+struct machine_layout {
+	const char *name;
+	uint64_t ram_base;		/* default */
+	uint64_t ram_min;		/* -m ...@ADDR: not below (0: any) */
+	bool pl011;			/* the machine's own UART is a PL011 */
+	uint64_t uart_base;
+	unsigned int uart_spi;
+	uint64_t pvpanic_base;
+	uint64_t boot_timer_base;
+	uint64_t pvtime_base;
+	uint64_t virtio_base;		/* + n * LAYOUT_VIRTIO_STRIDE */
+	unsigned int virtio_spi;	/* + n */
+	uint64_t gic_dist;
+	uint64_t gicv2_cpu, gicv2_cpu_size;
+	/* 0: the redistributors sit just below the distributor */
+	uint64_t gicv3_redist;
+	unsigned int gicv3_max_cpus;	/* what fits the redistributor room */
+	uint64_t its;			/* 0: just below the redistributors */
+	/* CFI flash banks; flash_size 0: none */
+	uint64_t flash_base[LAYOUT_FLASH_BANKS];
+	uint64_t flash_size;
+};
+
+const struct machine_layout *machine_layout(enum machine_kind kind);
+uint64_t layout_gicv3_redist(const struct machine_layout *l,
+			     unsigned int ncpu);
+uint64_t layout_its(const struct machine_layout *l, unsigned int ncpu);
 
 #endif

@@ -112,6 +112,7 @@ static int clean_by_ioctl(struct vm *vm)
 		int ret = 0;
 
 		e = report_add(&vm->flush, FLUSH_IOCTL, reg->gpa, reg->size);
+		e->flash = reg->rom;
 		e->counted = flush_stat(vm, &before);
 		/*
 		 * 0 with size left: interrupted after some progress, f holds
@@ -143,7 +144,7 @@ static int clean_from_el0(struct vm *vm)
 
 	for (i = 0; i < vm->mem.nr_written; i++) {
 		const struct gpa_range *w = &vm->mem.written[i];
-		void *host = guest_mem_ptr(&vm->mem, w->gpa, w->size);
+		void *host = guest_mem_ptr_any(&vm->mem, w->gpa, w->size);
 		struct flush_entry *e;
 		uint64_t start = monotonic_ns();
 
@@ -151,6 +152,7 @@ static int clean_from_el0(struct vm *vm)
 			return err_set(-EFAULT, "PoC clean: 0x%llx is not RAM",
 				       (unsigned long long)w->gpa);
 		e = report_add(&vm->flush, FLUSH_USER, w->gpa, w->size);
+		e->flash = guest_mem_region(&vm->mem, w->gpa)->rom;
 		e->flushed = arm64_clean_dcache_poc(host, w->size, line);
 		e->ns = monotonic_ns() - start;
 	}

@@ -3,6 +3,7 @@
 #include <errno.h>
 
 #include "arch.h"
+#include "layout.h"
 #include "log.h"
 
 unsigned int arm64_gic_max_cpus(enum irqchip_kind gic)
@@ -14,8 +15,13 @@ unsigned int arm64_gic_max_cpus(enum irqchip_kind gic)
 int arm64_vcpu_count(const struct config *cfg, enum irqchip_kind gic,
 		     unsigned int kvm_max, unsigned int *count)
 {
+	const struct machine_layout *l = machine_layout(cfg->machine);
 	unsigned int gic_max = arm64_gic_max_cpus(gic);
 	unsigned int n = cfg->nr_cpus;
+
+	/* QEMU's virt map has room for so many redistributors only. */
+	if (gic != IRQCHIP_GICV2 && gic_max > l->gicv3_max_cpus)
+		gic_max = l->gicv3_max_cpus;
 
 	if (!kvm_max)
 		kvm_max = 1;
@@ -28,6 +34,10 @@ int arm64_vcpu_count(const struct config *cfg, enum irqchip_kind gic,
 		*count = n;
 		return 0;
 	}
+	if (n > gic_max && gic != IRQCHIP_GICV2)
+		return err_set(-ENODEV, "--cpus %u: the %s machine has room "
+			       "for %u GICv3 redistributors", n, l->name,
+			       gic_max);
 	if (n > gic_max)
 		return err_set(-ENODEV, "--cpus %u: a GICv2 serves at most %u "
 			       "CPUs (this host has no GICv3 emulation)", n,

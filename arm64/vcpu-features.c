@@ -130,7 +130,7 @@ static int configure_sve(struct vm *vm, struct vcpu *vcpu)
 
 static int configure_pvtime(struct vm *vm, struct vcpu *vcpu)
 {
-	uint64_t ipa = LAYOUT_PVTIME_BASE +
+	uint64_t ipa = vcpu->vm->layout->pvtime_base +
 		       vcpu->index * LAYOUT_PVTIME_STRIDE;
 	struct kvm_device_attr a = {
 		.group = KVM_ARM_VCPU_PVTIME_CTRL,
@@ -169,7 +169,7 @@ int arm64_pvtime_create(struct vm *vm)
 {
 	struct kvm_userspace_memory_region slot = {
 		.slot = PVTIME_MEMSLOT,
-		.guest_phys_addr = LAYOUT_PVTIME_BASE,
+		.guest_phys_addr = vm->layout->pvtime_base,
 		.memory_size = LAYOUT_PVTIME_SIZE,
 	};
 	void *mem;
@@ -186,7 +186,7 @@ int arm64_pvtime_create(struct vm *vm)
 	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot) < 0)
 		return err_set(-errno, "stolen time: KVM_SET_USER_MEMORY_REGION"
 			       " at 0x%llx: %s",
-			       (unsigned long long)LAYOUT_PVTIME_BASE,
+			       (unsigned long long)vm->layout->pvtime_base,
 			       strerror(errno));
 	return 0;
 }

@@ -301,27 +301,52 @@ static void handle_system_event(struct vcpu *vcpu)
 
 /*
  * --trace-boot: KVM does not trap SCTLR_EL1 writes to userspace, so look
- * at it on every exit the boot VCPU makes anyway; a change is reported
- * with the PC of the exit that saw it first.
+ * at it on every exit the boot VCPU makes anyway; a change of M, C or I
+ * is reported with the PC of the exit that saw it first. A firmware that
+ * turns its MMU off to start a kernel, which turns its own on, makes no
+ * exit in between: pocvm then sees SCTLR_EL1 rewritten with M still 1,
+ * and the code moved from the lower address half (the firmware's
+ * identity map, TTBR0) to the upper (the kernel's, TTBR1). That is
+ * reported too ("rewritten"). Rewrites within one half, or seen from
+ * EL0, are not: a kernel flips other bits on context switches (pointer
+ * authentication keys).
  */
+#define TRACE_REWRITES	8
+#define VA_HALF(pc)	(((pc) >> 55) & 1)
+
 static void trace_sctlr(struct vcpu *vcpu, const char *when)
 {
-	uint64_t sctlr = 0, pc = 0, was = vcpu->traced_sctlr;
+	uint64_t sctlr = 0, pc = 0, pstate = 0, was = vcpu->traced_sctlr;
 	const uint64_t mci = 1 | (1 << 2) | (1 << 12);
+	bool rewrite = false;
 
 	if (arm64_get_reg(vcpu->fd, REG_SCTLR_EL1, &sctlr))
 		return;
-	if (when[0] != 'f' && !((sctlr ^ was) & mci))
-		return;
+	if (when[0] != 'f' && !((sctlr ^ was) & mci)) {
+		if (sctlr == was || !(sctlr & 1) ||
+		    vcpu->traced_rewrites >= TRACE_REWRITES)
+			return;
+		/* Remembered, so a run of them costs one look each. */
+		vcpu->traced_sctlr = sctlr;
+		if (arm64_get_reg(vcpu->fd, CORE_REG(regs.pc), &pc) ||
+		    arm64_get_reg(vcpu->fd, CORE_REG(regs.pstate), &pstate) ||
+		    (pstate & PSR_MODE_MASK) == PSR_MODE_EL0t ||
+		    VA_HALF(pc) == VA_HALF(vcpu->traced_pc))
+			return;
+		rewrite = true;
+		vcpu->traced_rewrites++;
+	} else {
+		arm64_get_reg(vcpu->fd, CORE_REG(regs.pc), &pc);
+	}
 	vcpu->traced_sctlr = sctlr;
-	arm64_get_reg(vcpu->fd, CORE_REG(regs.pc), &pc);
+	vcpu->traced_pc = pc;
 	fprintf(stderr, "pocvm: trace-boot: %8.3f ms  VCPU %u SCTLR_EL1 "
-		"%016llx M=%d C=%d I=%d (was M=%d C=%d I=%d)  PC %016llx  %s\n",
-		(monotonic_ns() - vcpu->vm->boot_times.start) / 1e6,
+		"%016llx M=%d C=%d I=%d (was M=%d C=%d I=%d%s)  PC %016llx  "
+		"%s\n", (monotonic_ns() - vcpu->vm->boot_times.start) / 1e6,
 		vcpu->index, (unsigned long long)sctlr, (int)(sctlr & 1),
 		(int)((sctlr >> 2) & 1), (int)((sctlr >> 12) & 1),
 		(int)(was & 1), (int)((was >> 2) & 1), (int)((was >> 12) & 1),
-		(unsigned long long)pc, when);
+		rewrite ? ", rewritten" : "", (unsigned long long)pc, when);
 }
 
 static const char *const exit_names[] = {
@@ -372,6 +397,7 @@ void *arm64_vcpu_thread(void *arg)
 	/* The reset state: a boot starts with everything off. */
 	if (trace) {
 		vcpu->traced_sctlr = 0;
+		vcpu->traced_rewrites = 0;
 		trace_sctlr(vcpu, "first");
 	}
 	while (__atomic_load_n(&vm->stop, __ATOMIC_ACQUIRE) == VM_RUNNING) {

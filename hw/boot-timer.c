@@ -51,7 +51,7 @@ static const struct device_ops boot_timer_ops = {
 
 static int boot_timer_create(struct vm *vm)
 {
-	return vm_add_device(vm, &boot_timer_ops, LAYOUT_BOOT_TIMER_BASE,
+	return vm_add_device(vm, &boot_timer_ops, vm->layout->boot_timer_base,
 			     LAYOUT_BOOT_TIMER_SIZE, 0, NULL) ? 0 : -ENOSPC;
 }
 

@@ -9,6 +9,8 @@
 
 const struct device_type *const device_types[] = {
 	&serial8250_type,
+	&pl011_type,
+	&cfi_flash_type,
 	&pvpanic_type,
 	&boot_timer_type,
 	&virtio_rng_type,

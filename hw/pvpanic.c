@@ -61,7 +61,7 @@ static const struct device_ops pvpanic_ops = {
 
 static int pvpanic_create(struct vm *vm)
 {
-	return vm_add_device(vm, &pvpanic_ops, LAYOUT_PVPANIC_BASE,
+	return vm_add_device(vm, &pvpanic_ops, vm->layout->pvpanic_base,
 			     PVPANIC_SIZE, 0, NULL) ? 0 : -ENOSPC;
 }
 

@@ -347,8 +347,8 @@ static int serial8250_create(struct vm *vm)
 	u = calloc(1, sizeof(*u));
 	if (!u)
 		return -ENOMEM;
-	dev = vm_add_device(vm, &serial8250_ops, LAYOUT_UART_BASE,
-			    LAYOUT_UART_SIZE, LAYOUT_SPI_UART(0), u);
+	dev = vm_add_device(vm, &serial8250_ops, vm->layout->uart_base,
+			    LAYOUT_UART_SIZE, vm->layout->uart_spi, u);
 	if (!dev) {
 		free(u);
 		return -ENOSPC;

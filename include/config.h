@@ -38,8 +38,15 @@ enum flush_method {
 };
 
 enum console_kind {
-	CONSOLE_SERIAL,
+	CONSOLE_SERIAL,		/* the machine's UART: 8250, or virt's PL011 */
 	CONSOLE_VIRTIO,
+	CONSOLE_PL011,		/* a PL011, whichever the machine */
+};
+
+/* --machine: whose memory map (arm64/layout.c). */
+enum machine_kind {
+	MACHINE_KVMTOOL,	/* the default */
+	MACHINE_VIRT,		/* QEMU's virt board, for its firmware */
 };
 
 /* --virtio-transport: the register set every virtio-mmio device speaks. */
@@ -83,6 +90,8 @@ struct config {
 	const char *kernel;
 	const char *initrd;
 	const char *firmware;
+	const char *flash;	/* -F/--flash: CFI flash bank 1's file */
+	enum machine_kind machine;
 	const char *dtb;
 	const char *dump_dtb;
 	const char *params;
@@ -91,6 +100,7 @@ struct config {
 	unsigned int timeout;		/* seconds, 0: none */
 	bool boot_report;
 	uint64_t ram_base;
+	bool ram_base_given;	/* -m SIZE@ADDR: else the machine's */
 	uint64_t ram_size;
 	unsigned int nr_cpus;
 	bool cpus_default;	/* no -c: the host's online CPUs, capped */

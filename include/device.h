@@ -70,6 +70,8 @@ extern const struct device_type *const device_types[];
 
 /* The kinds, for the one place that decides which a run gets. */
 extern const struct device_type serial8250_type;
+extern const struct device_type pl011_type;
+extern const struct device_type cfi_flash_type;
 extern const struct device_type pvpanic_type;
 extern const struct device_type boot_timer_type;
 extern const struct device_type virtio_rng_type;

@@ -9,9 +9,11 @@
 #include "config.h"
 
 struct device;
+struct machine_layout;
 
 /* What the device tree must describe; all of it known before KVM runs. */
 struct fdt_params {
+	const struct machine_layout *layout;
 	uint64_t ram_base;
 	uint64_t ram_size;
 	uint64_t initrd_gpa;
@@ -56,6 +58,11 @@ int fdt_begin_mmio_device(void *fdt, const char *node_name,
 			  const char *compatible, uint64_t base, uint64_t size,
 			  unsigned int spi, uint32_t gic_phandle,
 			  bool dma_coherent);
+/* The same with a compatible string list ("a\0b"), len bytes of it. */
+int fdt_begin_mmio_device_list(void *fdt, const char *node_name,
+			       const char *compatible, size_t compatible_len,
+			       uint64_t base, uint64_t size, unsigned int spi,
+			       uint32_t gic_phandle, bool dma_coherent);
 int fdt_mmio_device_node(void *fdt, const char *node_name,
 			 const char *compatible, uint64_t base, uint64_t size,
 			 unsigned int spi, uint32_t gic_phandle,

@@ -12,6 +12,12 @@ struct mem_region {
 	uint64_t gpa;
 	uint64_t size;
 	uint8_t *host;
+	/*
+	 * Flash the guest executes in place: a read-only memslot. pocvm
+	 * writes it (the firmware) and cleans it like RAM, but devices
+	 * never get a pointer into it.
+	 */
+	bool rom;
 };
 
 /* A guest-physical range pocvm wrote into (merged, sorted by gpa). */
@@ -30,6 +36,8 @@ struct guest_mem {
 
 /* Map anonymous memory for [gpa, gpa + size); both page aligned. */
 int guest_mem_add_region(struct guest_mem *mem, uint64_t gpa, uint64_t size);
+/* The same, read-only to the guest and out of reach of device DMA. */
+int guest_mem_add_rom(struct guest_mem *mem, uint64_t gpa, uint64_t size);
 /* Use caller-provided host memory (unit tests' fake RAM). */
 int guest_mem_add_host(struct guest_mem *mem, uint64_t gpa, uint64_t size,
 		       void *host);
@@ -57,7 +65,14 @@ int guest_mem_write(struct guest_mem *mem, uint64_t gpa, const void *src,
 		    uint64_t len);
 void guest_mem_forget_writes(struct guest_mem *mem);
 
-/* The region holding gpa, or NULL. */
+/*
+ * Host pointer for [gpa, gpa + len) in RAM or flash: for pocvm's own
+ * reads (the PoC clean, the debugger), never for a device.
+ */
+void *guest_mem_ptr_any(const struct guest_mem *mem, uint64_t gpa,
+			uint64_t len);
+
+/* The region holding gpa (RAM or flash), or NULL. */
 const struct mem_region *guest_mem_region(const struct guest_mem *mem,
 					  uint64_t gpa);
 

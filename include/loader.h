@@ -26,6 +26,13 @@ struct load_request {
 	int initrd_fd;
 	const char *firmware;	/* may be NULL */
 	uint64_t firmware_addr;	/* where it goes; 0: the start of RAM */
+	/*
+	 * Or, with flash_size, into the flash bank at flash_gpa (QEMU's
+	 * -bios on its virt board): the VCPU starts there, and the DTB goes
+	 * to the start of RAM, where such firmware looks for it.
+	 */
+	uint64_t flash_gpa;
+	uint64_t flash_size;
 	uint64_t ram_base;
 	uint64_t ram_size;
 	/*

@@ -20,6 +20,7 @@ struct flush_entry {
 	uint64_t flushed;	/* bytes the kernel says it cleaned; EL0: lines */
 	bool counted;		/* ioctl: flushed comes from KVM's stat */
 	uint64_t ns;
+	bool flash;		/* the range is a flash bank's, not RAM */
 };
 
 struct flush_report {

@@ -38,6 +38,8 @@ struct vcpu {
 	int error;
 	bool run_failed;	/* KVM_RUN itself returned an error */
 	uint64_t traced_sctlr;	/* --trace-boot: SCTLR_EL1 last seen */
+	uint64_t traced_pc;	/* ... and the PC its last line showed */
+	unsigned int traced_rewrites;	/* ... rewrites reported, M still 1 */
 	uint32_t exit_reason;
 	struct log_ratelimit log_rl;	/* accesses to nothing */
 	struct {			/* --psci, under vm->psci_lock */
@@ -60,8 +62,11 @@ enum vm_stop {
 	VM_COMMAND_FAILED,	/* powered off after a non-zero status */
 };
 
+struct machine_layout;
+
 struct vm {
 	const struct config *cfg;
+	const struct machine_layout *layout;	/* from cfg->machine */
 	int kvm_fd;
 	int vm_fd;
 	unsigned int ipa_bits;
@@ -164,7 +169,14 @@ bool vm_mmio_access(struct vm *vm, uint64_t gpa, void *data,
 		    unsigned int len, bool is_write);
 int vm_set_irq(struct vm *vm, unsigned int spi, int level);
 
-/* Set up guest RAM from the config and register it with KVM. */
+/* Set up guest RAM (and flash) from the config, registered with KVM. */
 int vm_init_memory(struct vm *vm);
+/* Just the flash banks' memory, no KVM (vm_init_memory() calls it). */
+int vm_add_flash(struct vm *vm);
+/*
+ * The flash bank at gpa as a read-only memslot (mapped: reads go to
+ * memory) or none (every access exits to the flash device).
+ */
+int vm_rom_map(struct vm *vm, uint64_t gpa, bool mapped);
 
 #endif

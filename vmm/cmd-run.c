@@ -100,12 +100,20 @@ static int kvm_open(struct vm *vm)
  * that probes what it finds meets only what its command line named.
  */
 static bool device_wanted(const struct config *cfg,
+			  const struct machine_layout *layout,
 			  const struct device_type *type)
 {
 	bool defaults = !cfg->nodefaults;
 
+	/* --console serial is the machine's own UART; pl011 is one anywhere. */
 	if (type == &serial8250_type)
-		return cfg->console == CONSOLE_SERIAL;
+		return cfg->console == CONSOLE_SERIAL && !layout->pl011;
+	if (type == &pl011_type)
+		return cfg->console == CONSOLE_PL011 ||
+		       (cfg->console == CONSOLE_SERIAL && layout->pl011);
+	/* A machine with flash has it whatever the options: it is the board. */
+	if (type == &cfi_flash_type)
+		return layout->flash_size != 0;
 	/* Port 1 carries a guest command's status back (-- CMD). */
 	if (type == &virtio_console_type)
 		return cfg->console == CONSOLE_VIRTIO || cfg->guest_argc ||
@@ -128,13 +136,20 @@ static int create_devices(struct vm *vm)
 	int ret;
 
 	for (i = 0; device_types[i]; i++) {
-		if (!device_wanted(vm->cfg, device_types[i]))
+		if (!device_wanted(vm->cfg, vm->layout, device_types[i]))
 			continue;
 		ret = device_types[i]->create(vm);
 		if (ret)
 			return ret;
 	}
 	return 0;
+}
+
+static bool uart_is_pl011(const struct config *cfg)
+{
+	return cfg->console == CONSOLE_PL011 ||
+	       (cfg->console == CONSOLE_SERIAL &&
+		machine_layout(cfg->machine)->pl011);
 }
 
 /*
@@ -144,7 +159,9 @@ static int create_devices(struct vm *vm)
 static int make_bootargs(const struct config *cfg, char *buf, size_t len)
 {
 	const char *console = cfg->console == CONSOLE_VIRTIO ?
-			      "console=hvc0" : "console=ttyS0 earlycon";
+			      "console=hvc0" : uart_is_pl011(cfg) ?
+			      "console=ttyAMA0 earlycon" :
+			      "console=ttyS0 earlycon";
 	size_t n;
 	int i;
 
@@ -235,6 +252,9 @@ static int load_boot_images(struct vm *vm, uint64_t granules)
 		.initrd_fd = vm->initrd_fd,
 		.firmware = cfg->firmware,
 		.firmware_addr = cfg->firmware_addr,
+		/* a machine with flash runs its firmware from bank 0 */
+		.flash_gpa = vm->layout->flash_base[0],
+		.flash_size = vm->layout->flash_size,
 		.ram_base = cfg->ram_base,
 		.ram_size = cfg->ram_size,
 		.granules = granules,
@@ -257,6 +277,7 @@ static int load_boot_images(struct vm *vm, uint64_t granules)
 		return ret;
 	for (i = 0; i < vm->nr_devices; i++)
 		devs[i] = &vm->devices[i];
+	p.layout = vm->layout;
 	p.ram_base = cfg->ram_base;
 	p.ram_size = cfg->ram_size;
 	p.initrd_gpa = vm->boot.initrd_gpa;
@@ -520,6 +541,7 @@ static int dump_dtb_only(struct vm *vm)
 			       &vm->nr_vcpus);
 	ret = ret ?: guest_mem_add_region(&vm->mem, vm->cfg->ram_base,
 					  vm->cfg->ram_size);
+	ret = ret ?: vm_add_flash(vm);
 	ret = ret ?: create_devices(vm);
 	ret = ret ?: load_boot_images(vm, ALL_GRANULES);
 	return ret ? fail(ret, EXIT_USAGE) : 0;
@@ -708,6 +730,7 @@ int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	log_threshold = cfg.loglevel;
+	vm.layout = machine_layout(cfg.machine);
 	/* --user's identity is the guest command's too. */
 	ret = sandbox_init(&sb, &cfg);
 	ret = ret ?: rootfs_prepare(&cfg, &rootfs,

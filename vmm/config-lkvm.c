@@ -129,7 +129,6 @@ static const struct {
 	  "PCI (--virtio-transport mmio-legacy is virtio-mmio's legacy)" },
 	{ "force-pci", 0, "pocvm has no PCI transport" },
 	{ "vfio-pci", 0, "pocvm has no PCI, so no VFIO device assignment" },
-	{ "flash", 'F', "pocvm has no CFI flash device yet" },
 	{ "debug-iodelay", 0, "pocvm does not delay disk I/O on request" },
 };
 

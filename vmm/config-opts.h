@@ -38,6 +38,7 @@ enum {
 	OPT_ROOTFS,
 	OPT_RW,
 	OPT_MODULES,
+	OPT_MACHINE,
 	/* kvmtool's, parsed in config-lkvm.c */
 	OPT_FIRMWARE_ADDRESS,
 	OPT_KASLR_SEED,

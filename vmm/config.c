@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "config-opts.h"
+#include "layout.h"
 #include "log.h"
 #include "poc-clean.h"
 
@@ -73,6 +74,9 @@ static const struct option run_options[] = {
 	{ "rootfs", required_argument, NULL, OPT_ROOTFS },
 	{ "rw", no_argument, NULL, OPT_RW },
 	{ "modules", required_argument, NULL, OPT_MODULES },
+	{ "machine", required_argument, NULL, OPT_MACHINE },
+	/* kvmtool's spelling */
+	{ "flash", required_argument, NULL, 'F' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -143,6 +147,7 @@ static int parse_mem(struct config *cfg, const char *arg)
 			return err_set(-EINVAL, "--mem: address 0x%llx is not "
 				       "2 MiB aligned", (unsigned long long)base);
 		cfg->ram_base = base;
+		cfg->ram_base_given = true;
 	}
 	cfg->ram_size = parse_size(buf, 1ULL << 20);
 	if (!cfg->ram_size)
@@ -562,6 +567,20 @@ static int parse_one(struct config *cfg, int opt, const char *arg)
 	case OPT_ROOTFS: cfg->rootfs = arg; return 0;
 	case OPT_RW: cfg->rootfs_rw = true; return 0;
 	case OPT_MODULES: cfg->modules = arg; return 0;
+	case OPT_MACHINE:
+		if (!strcmp(arg, "kvmtool"))
+			cfg->machine = MACHINE_KVMTOOL;
+		else if (!strcmp(arg, "virt"))
+			cfg->machine = MACHINE_VIRT;
+		else
+			return err_set(-EINVAL, "--machine: '%s' is not one of "
+				       "kvmtool, virt", arg);
+		return 0;
+	case 'F':
+		if (!*arg)
+			return err_set(-EINVAL, "--flash: empty path");
+		cfg->flash = arg;
+		return 0;
 	case OPT_LOGLEVEL:
 		if (log_level_parse(arg, &cfg->loglevel))
 			return err_set(-EINVAL, "--loglevel: '%s' is not one of "
@@ -589,9 +608,11 @@ static int parse_one(struct config *cfg, int opt, const char *arg)
 			cfg->console = CONSOLE_SERIAL;
 		else if (!strcmp(arg, "virtio"))
 			cfg->console = CONSOLE_VIRTIO;
+		else if (!strcmp(arg, "pl011"))
+			cfg->console = CONSOLE_PL011;
 		else
 			return err_set(-EINVAL, "--console: '%s' is not one of "
-				       "serial, virtio", arg);
+				       "serial, virtio, pl011", arg);
 		return 0;
 	}
 	return config_parse_lkvm(cfg, opt, arg);
@@ -663,11 +684,47 @@ static int check_rootfs(const struct config *cfg)
 	return 0;
 }
 
+/*
+ * --machine virt: RAM where the layout starts it unless -m says where,
+ * and firmware in flash bank 0 as QEMU's -bios, which then finds the
+ * kernel itself: pocvm has no fw_cfg to hand one over.
+ */
+static int check_machine(struct config *cfg)
+{
+	const struct machine_layout *l = machine_layout(cfg->machine);
+	const char *opt;
+
+	if (!cfg->ram_base_given)
+		cfg->ram_base = l->ram_base;
+	else if (cfg->ram_base < l->ram_min)
+		return err_set(-EINVAL, "--mem: the %s machine's RAM starts at "
+			       "0x%llx or above (asked 0x%llx)", l->name,
+			       (unsigned long long)l->ram_min,
+			       (unsigned long long)cfg->ram_base);
+	if (!l->flash_size) {
+		if (cfg->flash)
+			return err_set(-EINVAL, "--flash: the %s machine has no "
+				       "flash; use --machine virt", l->name);
+		return 0;
+	}
+	if (!cfg->firmware)
+		return 0;
+	opt = cfg->kernel ? "-k/--kernel" : cfg->initrd ? "-i/--initrd" :
+	      cfg->params ? "-p/--params" : cfg->guest_argc ? "-- CMD" :
+	      cfg->firmware_addr ? "--firmware-address" :
+	      cfg->aarch32 ? "--aarch32" : NULL;
+	if (opt)
+		return err_set(-EINVAL, "%s does not go with --firmware on "
+			       "--machine %s: the firmware runs from flash and "
+			       "loads the kernel from a disk itself (pocvm has "
+			       "no fw_cfg to hand one over)", opt, l->name);
+	return 0;
+}
+
 static int parse_run(struct config *cfg, int argc, char **argv)
 {
 	int opt, ret, scanned;
 
-	cfg->ram_base = 0x80000000ULL;
 	cfg->ram_size = CONFIG_DEFAULT_RAM;
 	cfg->nr_cpus = default_cpus();
 	cfg->cpus_default = true;
@@ -681,7 +738,7 @@ static int parse_run(struct config *cfg, int argc, char **argv)
 	for (;;) {
 		scanned = optind ?: 1;
 		/* "+": stop at the first non-option, so "--" is ours */
-		opt = getopt_long(argc, argv, "+:k:i:p:c:m:d:n:f:", run_options,
+		opt = getopt_long(argc, argv, "+:k:i:p:c:m:d:n:f:F:", run_options,
 				  NULL);
 		/*
 		 * `lkvm run [options] IMAGE [options]`: kvmtool takes its
@@ -729,6 +786,9 @@ static int parse_run(struct config *cfg, int argc, char **argv)
 	if (!cfg->kernel && !cfg->firmware)
 		return err_set(-EINVAL, "no kernel: give -k/--kernel IMAGE "
 			       "(or --firmware FILE)");
+	ret = check_machine(cfg);
+	if (ret)
+		return ret;
 	if (cfg->gdb_wait && !cfg->gdb_host)
 		return err_set(-EINVAL, "--gdb-wait needs --gdb PORT");
 	if (cfg->dtb && cfg->dump_dtb)

@@ -49,6 +49,16 @@ int fdt_begin_mmio_device(void *fdt, const char *node_name,
 			  unsigned int spi, uint32_t gic_phandle,
 			  bool dma_coherent)
 {
+	return fdt_begin_mmio_device_list(fdt, node_name, compatible,
+					  strlen(compatible) + 1, base, size,
+					  spi, gic_phandle, dma_coherent);
+}
+
+int fdt_begin_mmio_device_list(void *fdt, const char *node_name,
+			       const char *compatible, size_t compatible_len,
+			       uint64_t base, uint64_t size, unsigned int spi,
+			       uint32_t gic_phandle, bool dma_coherent)
+{
 	const fdt64_t reg[2] = { cpu_to_fdt64(base), cpu_to_fdt64(size) };
 	const fdt32_t irq[3] = {
 		cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(spi),
@@ -57,7 +67,8 @@ int fdt_begin_mmio_device(void *fdt, const char *node_name,
 	int ret;
 
 	ret = fdt_begin_node(fdt, node_name);
-	ret = ret ?: fdt_property_string(fdt, "compatible", compatible);
+	ret = ret ?: fdt_property(fdt, "compatible", compatible,
+				  compatible_len);
 	ret = ret ?: fdt_property(fdt, "reg", reg, sizeof(reg));
 	ret = ret ?: fdt_property(fdt, "interrupts", irq, sizeof(irq));
 	/* Explicit, so the node stays right if moved under another parent. */

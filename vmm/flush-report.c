@@ -57,7 +57,7 @@ void flush_report_print(const struct flush_report *r, FILE *out)
 			flush_method_name(e->method),
 			(unsigned long long)e->gpa,
 			(unsigned long long)(e->gpa + e->size - 1));
-		fprintf(out, "requested ");
+		fprintf(out, "%srequested ", e->flash ? "flash " : "");
 		print_size(out, e->size);
 		if (e->method == FLUSH_IOCTL && e->counted) {
 			fprintf(out, ", kernel flushed ");

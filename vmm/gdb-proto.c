@@ -183,7 +183,9 @@ static int access_memory(struct gdb *g, uint64_t va, uint8_t *buf,
 			chunk = len - done;
 		if (gdb_arch_translate(vcpu, va + done, &pa))
 			break;
-		host = guest_mem_ptr(&g->vm->mem, pa, chunk);
+		/* Flash is read-only to the debugger as to the guest. */
+		host = write ? guest_mem_ptr(&g->vm->mem, pa, chunk) :
+		       guest_mem_ptr_any(&g->vm->mem, pa, chunk);
 		if (!host)
 			break;
 		if (write) {

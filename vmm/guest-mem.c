@@ -13,7 +13,7 @@
 #include "log.h"
 
 static int region_insert(struct guest_mem *mem, uint64_t gpa, uint64_t size,
-			 void *host)
+			 void *host, bool rom)
 {
 	unsigned int i;
 
@@ -33,11 +33,13 @@ static int region_insert(struct guest_mem *mem, uint64_t gpa, uint64_t size,
 	mem->regions[mem->nr_regions].gpa = gpa;
 	mem->regions[mem->nr_regions].size = size;
 	mem->regions[mem->nr_regions].host = host;
+	mem->regions[mem->nr_regions].rom = rom;
 	mem->nr_regions++;
 	return 0;
 }
 
-int guest_mem_add_region(struct guest_mem *mem, uint64_t gpa, uint64_t size)
+static int add_anon(struct guest_mem *mem, uint64_t gpa, uint64_t size,
+		    bool rom)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	void *host;
@@ -56,16 +58,26 @@ int guest_mem_add_region(struct guest_mem *mem, uint64_t gpa, uint64_t size)
 			       strerror(errno));
 	/* Fewer stage-2 faults and TLB misses; a hint, failure is fine. */
 	madvise(host, size, MADV_HUGEPAGE);
-	ret = region_insert(mem, gpa, size, host);
+	ret = region_insert(mem, gpa, size, host, rom);
 	if (ret)
 		munmap(host, size);
 	return ret;
 }
 
+int guest_mem_add_region(struct guest_mem *mem, uint64_t gpa, uint64_t size)
+{
+	return add_anon(mem, gpa, size, false);
+}
+
+int guest_mem_add_rom(struct guest_mem *mem, uint64_t gpa, uint64_t size)
+{
+	return add_anon(mem, gpa, size, true);
+}
+
 int guest_mem_add_host(struct guest_mem *mem, uint64_t gpa, uint64_t size,
 		       void *host)
 {
-	return region_insert(mem, gpa, size, host);
+	return region_insert(mem, gpa, size, host, false);
 }
 
 void guest_mem_release(struct guest_mem *mem)
@@ -88,7 +100,8 @@ const struct mem_region *guest_mem_region(const struct guest_mem *mem,
 	return NULL;
 }
 
-void *guest_mem_ptr(const struct guest_mem *mem, uint64_t gpa, uint64_t len)
+void *guest_mem_ptr_any(const struct guest_mem *mem, uint64_t gpa,
+			uint64_t len)
 {
 	const struct mem_region *r = guest_mem_region(mem, gpa);
 	uint64_t off;
@@ -100,6 +113,16 @@ void *guest_mem_ptr(const struct guest_mem *mem, uint64_t gpa, uint64_t len)
 	if (len > r->size - off)
 		return NULL;
 	return r->host + off;
+}
+
+void *guest_mem_ptr(const struct guest_mem *mem, uint64_t gpa, uint64_t len)
+{
+	const struct mem_region *r = guest_mem_region(mem, gpa);
+
+	/* A device never reads or writes flash behind the flash's back. */
+	if (r && r->rom)
+		return NULL;
+	return guest_mem_ptr_any(mem, gpa, len);
 }
 
 bool guest_mem_contains(const struct guest_mem *mem, uint64_t gpa,
@@ -154,7 +177,7 @@ static int record_write(struct guest_mem *mem, uint64_t gpa, uint64_t len)
 
 void *guest_mem_claim(struct guest_mem *mem, uint64_t gpa, uint64_t len)
 {
-	void *p = guest_mem_ptr(mem, gpa, len);
+	void *p = guest_mem_ptr_any(mem, gpa, len);
 
 	if (!p || record_write(mem, gpa, len))
 		return NULL;

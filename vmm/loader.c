@@ -631,7 +631,16 @@ static int load_firmware(struct loader *ld)
 	ret = file_open(&f, "--firmware", req->firmware);
 	if (ret)
 		return ret;
-	if (gpa < req->ram_base || gpa - req->ram_base >= req->ram_size)
+	if (req->flash_size) {
+		gpa = req->flash_gpa;
+		if (f.size > req->flash_size)
+			ret = err_set(-ENOSPC, "%s: firmware (%s) is larger "
+				      "than the flash bank (%s)", f.name,
+				      human(f.size).s,
+				      human(req->flash_size).s);
+		else
+			ret = file_to_guest(ld, &f, gpa);
+	} else if (gpa < req->ram_base || gpa - req->ram_base >= req->ram_size)
 		ret = err_set(-EINVAL, "--firmware-address 0x%llx: not in RAM",
 			      ull(gpa));
 	else if (f.size > room)
@@ -731,8 +740,12 @@ static int place_dtb(struct loader *ld)
 			       "the device tree alone",
 			       human(req->ram_size).s);
 	ld->ram_end = req->ram_base + req->ram_size;
-	ld->res->dtb_gpa = align_down(req->ram_base + window - LAYOUT_DTB_MAX,
-				      SZ_2M);
+	/* Firmware in flash reads it from the start of RAM (OF_BOARD). */
+	if (req->firmware && req->flash_size)
+		ld->res->dtb_gpa = req->ram_base;
+	else
+		ld->res->dtb_gpa = align_down(req->ram_base + window -
+					      LAYOUT_DTB_MAX, SZ_2M);
 	ld->res->dtb_max = LAYOUT_DTB_MAX;
 	return 0;
 }

@@ -58,6 +58,9 @@ static void print_boot_report(struct vm *vm)
 		fprintf(stderr, "pocvm:   %10.3f  %s\n",
 			(t[i] - vm->boot_times.start) / 1e6, names[i]);
 	}
+	/* What the clean covered (RAM and flash), unless already said. */
+	if (!vm->cfg->debug_flush)
+		flush_report_print(&vm->flush, stderr);
 	run_memory_report(vm);
 }
 

@@ -11,6 +11,7 @@
 
 #include "arm64.h"
 #include "hugetlbfs.h"
+#include "layout.h"
 #include "log.h"
 #include "vm.h"
 
@@ -240,6 +241,46 @@ int vm_set_irq(struct vm *vm, unsigned int spi, int level)
 	return arm64_irq_line(vm, spi, level);
 }
 
+/*
+ * Region i as memslot i; flash read-only, so that the guest's reads run
+ * at memory speed and its writes (flash commands) exit to the device.
+ */
+static int set_slot(struct vm *vm, unsigned int i, bool mapped)
+{
+	const struct mem_region *r = &vm->mem.regions[i];
+	struct kvm_userspace_memory_region slot = {
+		.slot = i,
+		.flags = r->rom ? KVM_MEM_READONLY : 0,
+		.guest_phys_addr = r->gpa,
+		.memory_size = mapped ? r->size : 0,
+		.userspace_addr = (uintptr_t)r->host,
+	};
+
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot) < 0)
+		return err_set(-errno, "KVM_SET_USER_MEMORY_REGION "
+			       "(%llu MiB at 0x%llx%s): %s",
+			       (unsigned long long)(r->size >> 20),
+			       (unsigned long long)r->gpa,
+			       r->rom ? ", read-only" : "",
+			       strerror(errno));
+	return 0;
+}
+
+/* The machine's flash banks: bank 0 the firmware, 1 its variables. */
+int vm_add_flash(struct vm *vm)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; vm->layout->flash_size && i < LAYOUT_FLASH_BANKS; i++) {
+		ret = guest_mem_add_rom(&vm->mem, vm->layout->flash_base[i],
+					vm->layout->flash_size);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 int vm_init_memory(struct vm *vm)
 {
 	const struct config *cfg = vm->cfg;
@@ -269,21 +310,23 @@ int vm_init_memory(struct vm *vm)
 		if (ret)
 			return ret;
 	}
+	ret = vm_add_flash(vm);
+	if (ret)
+		return ret;
 	for (i = 0; i < vm->mem.nr_regions; i++) {
-		const struct mem_region *r = &vm->mem.regions[i];
-		struct kvm_userspace_memory_region slot = {
-			.slot = i,
-			.guest_phys_addr = r->gpa,
-			.memory_size = r->size,
-			.userspace_addr = (uintptr_t)r->host,
-		};
-
-		if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot) < 0)
-			return err_set(-errno, "KVM_SET_USER_MEMORY_REGION "
-				       "(%llu MiB at 0x%llx): %s",
-				       (unsigned long long)(r->size >> 20),
-				       (unsigned long long)r->gpa,
-				       strerror(errno));
+		ret = set_slot(vm, i, true);
+		if (ret)
+			return ret;
 	}
 	return 0;
+}
+
+int vm_rom_map(struct vm *vm, uint64_t gpa, bool mapped)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->mem.nr_regions; i++)
+		if (vm->mem.regions[i].rom && vm->mem.regions[i].gpa == gpa)
+			return set_slot(vm, i, mapped);
+	return -ENOENT;
 }

@@ -377,8 +377,8 @@ int virtio_mmio_add(struct vm *vm, const struct virtio_dev_ops *ops,
 		return ret;
 	}
 	dev = vm_add_device(vm, &virtio_mmio_ops,
-			    LAYOUT_VIRTIO_BASE + n * LAYOUT_VIRTIO_STRIDE,
-			    VIRTIO_MMIO_SIZE, LAYOUT_SPI_VIRTIO(n), vdev);
+			    vm->layout->virtio_base + n * LAYOUT_VIRTIO_STRIDE,
+			    VIRTIO_MMIO_SIZE, vm->layout->virtio_spi + n, vdev);
 	if (!dev) {
 		free(b);
 		return -ENOSPC;

@@ -140,6 +140,52 @@ kut_source() {
 	fi
 }
 
+# mbr_disk OUT FS TYPE [FS TYPE]...: a disk image with an MBR and a
+# partition per file system image FS, of TYPE (0x83 Linux, 0xef EFI
+# system), the first bootable, each 1 MiB aligned; no root, no
+# partitioning tool needed.
+mbr_disk() {
+	local out=$1 lba=2048 n=0 sectors fs
+	shift
+	{
+		head -c 446 /dev/zero
+		while [ $# -ge 2 ]; do
+			sectors=$(( ($(stat -c %s "$1") + 511) / 512 ))
+			# status, CHS unused (LBA only), type, CHS unused
+			mbr_bytes $((n ? 0 : 0x80)) 0 0 0 "$2" 0 0 0
+			mbr_le32 "$lba"
+			mbr_le32 "$sectors"
+			lba=$(( (lba + sectors + 2047) / 2048 * 2048 ))
+			n=$((n + 1))
+			shift 2
+		done
+		head -c $(( (4 - n) * 16 )) /dev/zero
+		mbr_bytes 0x55 0xaa
+	} > "$out"
+}
+# mbr_fill OUT FS...: the file systems into the partitions mbr_disk made.
+mbr_fill() {
+	local out=$1 lba=2048 sectors
+	shift
+	for fs in "$@"; do
+		sectors=$(( ($(stat -c %s "$fs") + 511) / 512 ))
+		dd if="$fs" of="$out" bs=512 seek="$lba" conv=notrunc \
+			status=none
+		lba=$(( (lba + sectors + 2047) / 2048 * 2048 ))
+	done
+}
+mbr_bytes() {
+	local b
+	for b in "$@"; do
+		# shellcheck disable=SC2059
+		printf "\\$(printf '%03o' $((b)))"
+	done
+}
+mbr_le32() {
+	mbr_bytes $(($1 & 255)) $((($1 >> 8) & 255)) $((($1 >> 16) & 255)) \
+		$((($1 >> 24) & 255))
+}
+
 # Append the lines gen_init_cpio needs for a busybox userland to $1;
 # $2 is another busybox binary (default: the arm64 one).
 cpio_busybox_base() {

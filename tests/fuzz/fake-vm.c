@@ -6,6 +6,7 @@
  * with the real definitions. The fakes record what a device registered
  * and check the promises devices make to the bus.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/epoll.h>
@@ -81,6 +82,7 @@ void fuzz_vm_reset(void)
 	fuzz_vm.console.out_fd = null_fd;
 	memset(&fuzz_cfg, 0, sizeof(fuzz_cfg));
 	fuzz_vm.cfg = &fuzz_cfg;
+	fuzz_vm.layout = machine_layout(MACHINE_KVMTOOL);
 	fuzz_vm.loop = (struct event_loop *)&loop_token;
 	fuzz_vm.vm_fd = fuzz_vm.kvm_fd = -1;
 	fuzz_vm.guest_status = -1;
@@ -156,6 +158,40 @@ struct device *vm_add_device(struct vm *vm, const struct device_ops *ops,
 	pthread_mutex_init(&dev->lock, NULL);
 	fuzz_last_device = dev;
 	return dev;
+}
+
+/*
+ * vmm/vm.c's flash banks, without KVM: the memory alone, and a memslot
+ * state per bank that the flash device promises only to toggle.
+ */
+static bool rom_mapped[LAYOUT_FLASH_BANKS];
+
+int vm_add_flash(struct vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; vm->layout->flash_size && i < LAYOUT_FLASH_BANKS; i++) {
+		FUZZ_CHECK(!guest_mem_add_rom(&vm->mem,
+					      vm->layout->flash_base[i],
+					      vm->layout->flash_size));
+		rom_mapped[i] = true;
+	}
+	return 0;
+}
+
+int vm_rom_map(struct vm *vm, uint64_t gpa, bool mapped)
+{
+	unsigned int i;
+
+	for (i = 0; i < LAYOUT_FLASH_BANKS; i++) {
+		if (vm->layout->flash_base[i] != gpa)
+			continue;
+		FUZZ_CHECK(rom_mapped[i] != mapped);
+		rom_mapped[i] = mapped;
+		return 0;
+	}
+	FUZZ_CHECK(!"vm_rom_map: not a flash bank");
+	return -ENOENT;
 }
 
 /* Devices promise to report changes of their line, never repeats. */

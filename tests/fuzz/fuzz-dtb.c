@@ -73,6 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	void *buf, *user;
 	int ret;
 
+	p.layout = machine_layout(MACHINE_KVMTOOL);
 	p.nr_cpus = fuzz_u8(&in) % (CONFIG_MAX_CPUS + 2);
 	how = fuzz_u8(&in);
 	slack = fuzz_u8(&in);

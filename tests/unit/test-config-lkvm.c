@@ -185,8 +185,13 @@ START_TEST(refused)
 		     "framebuffer");
 	assert_error(PARSE("-k", "K", "--vsock", "3"), "--vsock: lkvm's");
 	assert_error(PARSE("-k", "K", "--vsock=3"), "--vsock: lkvm's");
+	/* -F/--flash is pocvm's now, on a machine that has flash. */
 	assert_error(PARSE("-k", "K", "-F", "flash.img"),
-		     "--flash: lkvm's option, not pocvm's");
+		     "--flash: the kvmtool machine has no flash; use "
+		     "--machine virt");
+	ck_assert_int_eq(PARSE("--machine", "virt", "-f", "fw", "-F", "v.img"),
+			 0);
+	ck_assert_str_eq(cfg.flash, "v.img");
 	assert_error(PARSE("-k", "K", "--force-pci"), "no PCI transport");
 	/* not a prefix match */
 	assert_error(PARSE("-k", "K", "--vn"), "unknown option '--vn'");

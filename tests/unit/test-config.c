@@ -105,6 +105,48 @@ START_TEST(mem_sizes)
 }
 END_TEST
 
+/*
+ * --machine virt: QEMU's map, RAM from 1 GiB unless -m says where (never
+ * below it), the firmware in flash finding the kernel itself.
+ */
+START_TEST(machine_virt)
+{
+	ck_assert_int_eq(PARSE("-k", "K"), 0);
+	ck_assert_int_eq(cfg.machine, MACHINE_KVMTOOL);
+	ck_assert_uint_eq(cfg.ram_base, 0x80000000ULL);
+	ck_assert_int_eq(PARSE("--machine", "virt", "-k", "K"), 0);
+	ck_assert_int_eq(cfg.machine, MACHINE_VIRT);
+	ck_assert_uint_eq(cfg.ram_base, 0x40000000ULL);
+	ck_assert_int_eq(PARSE("--machine", "virt", "-k", "K", "-m",
+			       "64M@0x80000000"), 0);
+	ck_assert_uint_eq(cfg.ram_base, 0x80000000ULL);
+	assert_error(PARSE("--machine", "virt", "-k", "K", "-m",
+			   "64M@0x20000000"), "RAM starts at 0x40000000");
+	ck_assert_int_eq(PARSE("--machine", "kvmtool", "-k", "K"), 0);
+	ck_assert_int_eq(cfg.machine, MACHINE_KVMTOOL);
+	assert_error(PARSE("--machine", "sbsa", "-k", "K"),
+		     "--machine: 'sbsa' is not one of kvmtool, virt");
+	ck_assert_int_eq(PARSE("--machine", "virt", "-f", "u-boot.bin",
+			       "--flash", "env.img"), 0);
+	ck_assert_str_eq(cfg.firmware, "u-boot.bin");
+	assert_error(PARSE("--machine", "virt", "-f", "fw", "-k", "K"),
+		     "-k/--kernel does not go with --firmware on --machine "
+		     "virt");
+	assert_error(PARSE("--machine", "virt", "-f", "fw", "-p", "quiet"),
+		     "-p/--params does not go with --firmware");
+	assert_error(PARSE("--machine", "virt", "-f", "fw", "--", "true"),
+		     "-- CMD does not go with --firmware");
+	assert_error(PARSE("--flash", "env.img", "-k", "K"),
+		     "--flash: the kvmtool machine has no flash");
+	assert_error(PARSE("--machine", "virt", "-k", "K", "--flash", ""),
+		     "--flash: empty path");
+	ck_assert_int_eq(PARSE("--console", "pl011", "-k", "K"), 0);
+	ck_assert_int_eq(cfg.console, CONSOLE_PL011);
+	assert_error(PARSE("--console", "amba", "-k", "K"),
+		     "not one of serial, virtio, pl011");
+}
+END_TEST
+
 START_TEST(errors)
 {
 	assert_error(PARSE("-i", "initrd"), "no kernel");
@@ -418,6 +460,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, mem_sizes);
 	tcase_add_test(tc, errors);
 	tcase_add_test(tc, names);
+	tcase_add_test(tc, machine_virt);
 	tcase_add_test(tc, disks);
 	tcase_add_test(tc, disk_strings_released);
 	tcase_add_test(tc, networks);

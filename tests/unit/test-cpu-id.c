@@ -100,6 +100,22 @@ START_TEST(vcpu_count)
 	ck_assert_uint_eq(n, 64);
 	ck_assert_int_eq(arm64_vcpu_count(&cfg, IRQCHIP_GICV2, 4, &n), 0);
 	ck_assert_uint_eq(n, 4);
+	/* QEMU's virt map: room for 123 redistributors from 0x080a0000 */
+	cfg.machine = MACHINE_VIRT;
+	cfg.nr_cpus = 200;
+	ck_assert_int_eq(arm64_vcpu_count(&cfg, IRQCHIP_GICV3, 512, &n), 0);
+	ck_assert_uint_eq(n, 123);
+	cfg.cpus_default = false;
+	cfg.nr_cpus = 124;
+	err_clear();
+	ret = arm64_vcpu_count(&cfg, IRQCHIP_GICV3, 512, &n);
+	ck_assert_int_eq(ret, -ENODEV);
+	ck_assert_str_eq(err_message(ret), "--cpus 124: the virt machine has "
+			 "room for 123 GICv3 redistributors");
+	cfg.nr_cpus = 123;
+	ck_assert_int_eq(arm64_vcpu_count(&cfg, IRQCHIP_GICV3_ITS, 512, &n),
+			 0);
+	ck_assert_uint_eq(n, 123);
 }
 END_TEST
 

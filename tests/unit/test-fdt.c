@@ -9,6 +9,7 @@
 #include "arch.h"
 #include "device.h"
 #include "fdt-build.h"
+#include "layout.h"
 #include "unit.h"
 
 #define BUFSZ		(64 * 1024)
@@ -68,6 +69,7 @@ static void params(unsigned int cpus, enum irqchip_kind gic)
 	unsigned int i;
 
 	memset(&p, 0, sizeof(p));
+	p.layout = machine_layout(MACHINE_KVMTOOL);
 	p.ram_base = 0x80000000ULL;
 	p.ram_size = 256ULL << 20;
 	p.bootargs = "console=ttyS0";

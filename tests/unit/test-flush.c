@@ -73,6 +73,30 @@ START_TEST(report)
 }
 END_TEST
 
+/* --machine virt: a flash bank's range says so. */
+START_TEST(report_flash)
+{
+	struct flush_report r = {
+		.pass = 1, .method = FLUSH_USER, .nr = 2,
+		.e = {
+			{ FLUSH_USER, 0, 0xed228, 15178, false, 7000, true },
+			{ FLUSH_USER, 0x40000000ULL, 0x1000, 64, false, 1000 },
+		},
+	};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	flush_report_print(&r, f);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(text, "user  0x000000000-0x0000ed227 "
+				     "flash requested 971304 B, 15178 lines"));
+	ck_assert_ptr_nonnull(strstr(text, "user  0x040000000-0x040000fff "
+				     "requested 4 KiB"));
+	free(text);
+}
+END_TEST
+
 /* A kernel without the stat: the report says so instead of a number. */
 START_TEST(report_uncounted)
 {
@@ -102,6 +126,7 @@ static Suite *flush_suite(void)
 	tcase_add_test(tc, uapi_layout);
 	tcase_add_test(tc, methods);
 	tcase_add_test(tc, report);
+	tcase_add_test(tc, report_flash);
 	tcase_add_test(tc, report_uncounted);
 	suite_add_tcase(s, tc);
 	return s;

@@ -71,6 +71,7 @@ static void make_vm(enum virtio_transport t)
 	cfg.rng = true;
 	cfg.virtio_transport = t;
 	vm->cfg = &cfg;
+	vm->layout = machine_layout(MACHINE_KVMTOOL);
 	vm->vm_fd = -1;
 	console_init(&vm->console);
 	vm->console.out_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);

@@ -39,3 +39,14 @@ nothing_left() {
 expect_line() {
 	grep -Eq "$2" "$1" || fail "no line matching '$2' in $1"
 }
+
+# wait_for LOG PATTERN SECONDS: LOG gets a line matching the extended
+# regex in time (for a guest driven through its console).
+wait_for() {
+	_i=0
+	while ! grep -Eq "$2" "$1" 2>/dev/null; do
+		_i=$((_i + 1))
+		[ $_i -le $(($3 * 5)) ] || return 1
+		sleep 0.2
+	done
+}

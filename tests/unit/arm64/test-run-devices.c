@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "layout.h"
 #include "unit.h"
 #include "virtio-net.h"
 #include "vm.h"
@@ -251,6 +252,7 @@ START_TEST(queue_sizes)
 	int sv[2];
 
 	ck_assert_int_eq(config_parse_run(&cfg, 6, (char **)argv), 0);
+	vm.layout = machine_layout(cfg.machine);
 	ck_assert_int_eq(virtio_console_type.create(&vm), 0);
 	ck_assert_int_eq(virtio_rng_type.create(&vm), 0);
 	ck_assert_uint_eq(vm.nr_devices, 2);
