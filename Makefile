@@ -25,18 +25,17 @@ Q := $(if $(filter 1,$(V)),,@)
 DEB_PKGS := gcc libc6-dev make pkg-config check libfdt-dev libaio-dev zlib1g-dev \
 	device-tree-compiler ccache bc bison flex libssl-dev libelf-dev cpio \
 	kmod xz-utils file patch qemu-system-arm qemu-user-static linux-source-6.12 \
-	e2fsprogs gdb-multiarch rsync clang libclang-rt-14-dev fio libseccomp-dev
+	e2fsprogs gdb-multiarch rsync clang libclang-rt-14-dev fio
 ifneq ($(HOST_ARCH),aarch64)
 DEB_PKGS += gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 endif
 # arm64 packages unpacked into the sysroot for the static cross build.
-SYSROOT_DEBS := libfdt-dev libaio-dev zlib1g-dev check libsubunit-dev \
-	libseccomp-dev
+SYSROOT_DEBS := libfdt-dev libaio-dev zlib1g-dev check libsubunit-dev
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter
 BASE_CFLAGS := -std=gnu11 -O2 -g -D_GNU_SOURCE $(WARN) -Iinclude -Iarm64 -Itests/unit \
 	-MMD -MP
-LIBS := -lfdt -laio -lseccomp -lz -lpthread
+LIBS := -lfdt -laio -lz -lpthread
 
 ifeq ($(HOST_ARCH),aarch64)
 TCC := gcc
