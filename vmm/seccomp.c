@@ -137,26 +137,24 @@ struct arg_test {
 	uint64_t mask, val;
 };
 
-/* One way a call is allowed: every test holds (none: always). */
-struct alt {
+/*
+ * One way call nr is allowed (or answered with action): when every test
+ * holds (none: always). A call listed again gets another way; the
+ * program tests its ways together, where the call is first listed.
+ */
+struct rule {
+	int nr;
+	uint32_t action;
 	unsigned int nr_tests;
 	struct arg_test test[2];
 };
 
-#define MAX_ALTS	8
-#define MAX_ENTRIES	128
+/* pocvm's list has some 110: room for all the options' at once. */
+#define MAX_RULES	160
 
-/* A system call's place in the list: its action when an alt holds. */
-struct entry {
-	int nr;
-	uint32_t action;
-	unsigned int nr_alts;
-	struct alt alt[MAX_ALTS];
-};
-
-struct policy_table {
+struct rule_list {
 	unsigned int n;
-	struct entry e[MAX_ENTRIES];
+	struct rule r[MAX_RULES];
 };
 
 /* Argument n equals v. */
@@ -171,50 +169,29 @@ static struct arg_test masked_eq(unsigned int n, uint64_t mask, uint64_t v)
 	return (struct arg_test){ .arg = n, .mask = mask, .val = v };
 }
 
-/*
- * Allow (or answer with action) call nr when the nr_tests tests hold;
- * one alt more for a call already listed. -E2BIG past the tables.
- */
-static int add(struct policy_table *t, int nr, uint32_t action,
+/* Allow (or answer with action) call nr when the nr_tests tests hold. */
+static int add(struct rule_list *t, int nr, uint32_t action,
 	       unsigned int nr_tests, struct arg_test a, struct arg_test b)
 {
-	struct entry *e = NULL;
-	unsigned int i;
-
-	for (i = 0; i < t->n; i++)
-		if (t->e[i].nr == nr)
-			e = &t->e[i];
-	if (!e) {
-		if (t->n == MAX_ENTRIES)
-			return -E2BIG;
-		e = &t->e[t->n++];
-		memset(e, 0, sizeof(*e));
-		e->nr = nr;
-		e->action = action;
-	}
-	if (e->nr_alts == MAX_ALTS || e->action != action)
+	if (t->n == MAX_RULES)
 		return -E2BIG;
-	e->alt[e->nr_alts].nr_tests = nr_tests;
-	e->alt[e->nr_alts].test[0] = a;
-	e->alt[e->nr_alts].test[1] = b;
-	e->nr_alts++;
+	t->r[t->n++] = (struct rule){ nr, action, nr_tests, { a, b } };
 	return 0;
 }
 
 static const struct arg_test none;
 
-static int allow(struct policy_table *t, int nr)
+static int allow(struct rule_list *t, int nr)
 {
 	return add(t, nr, RET_ALLOW, 0, none, none);
 }
 
-static int allow_if(struct policy_table *t, int nr, struct arg_test a)
+static int allow_if(struct rule_list *t, int nr, struct arg_test a)
 {
 	return add(t, nr, RET_ALLOW, 1, a, none);
 }
 
-static int build_table(struct policy_table *t,
-		       const struct seccomp_policy *pol)
+static int build_rules(struct rule_list *t, const struct seccomp_policy *pol)
 {
 	unsigned int i;
 	int ret = 0;
@@ -273,15 +250,15 @@ static int build_table(struct policy_table *t,
 
 /* The classic BPF program, as it is assembled. */
 struct bpf_prog {
-	unsigned int len;
-	struct sock_filter insn[BPF_MAXINSNS];
+	unsigned int len, max;
+	struct sock_filter *insn;
 };
 
 static int emit(struct bpf_prog *p, uint16_t code, uint32_t jt, uint32_t jf,
 		uint32_t k)
 {
-	/* jt and jf are 8 bits: an alt or entry that long is a bug here. */
-	if (p->len == BPF_MAXINSNS || jt > 255 || jf > 255)
+	/* jt and jf are 8 bits: a call with ways that long is a bug here. */
+	if (p->len == p->max || jt > 255 || jf > 255)
 		return -E2BIG;
 	p->insn[p->len++] = (struct sock_filter){ code, jt, jf, k };
 	return 0;
@@ -298,7 +275,7 @@ static unsigned int half_len(uint32_t mask, uint32_t val)
 	return mask == ~0U ? 2 : 3;
 }
 
-static unsigned int alt_len(const struct alt *a)
+static unsigned int rule_len(const struct rule *a)
 {
 	unsigned int i, n = 1;	/* its return */
 
@@ -312,8 +289,8 @@ static unsigned int alt_len(const struct alt *a)
 }
 
 /*
- * One half of a test: on a mismatch, jump past what is left of the alt
- * (*left instructions after this half's compare), to the next alt.
+ * One half of a test: on a mismatch, jump past what is left of the way
+ * (*left instructions after this half's compare), to the next way.
  */
 static int emit_half(struct bpf_prog *p, uint32_t off, uint32_t mask,
 		     uint32_t val, unsigned int *left)
@@ -323,7 +300,7 @@ static int emit_half(struct bpf_prog *p, uint32_t off, uint32_t mask,
 
 	if (!n)
 		return 0;
-	/* A value outside the mask can never match: no alt at all. */
+	/* A value outside the mask can never match: a bug in the list. */
 	if (val & ~mask)
 		return -EINVAL;
 	*left -= n;
@@ -333,40 +310,62 @@ static int emit_half(struct bpf_prog *p, uint32_t off, uint32_t mask,
 	return ret ?: emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, *left, val);
 }
 
-static int emit_entry(struct bpf_prog *p, const struct entry *e)
+/* Whether rule i is the first of its call in the list. */
+static bool first_of_call(const struct rule_list *t, unsigned int i)
 {
-	unsigned int i, j, body = 0, left;
+	unsigned int j;
+
+	for (j = 0; j < i; j++)
+		if (t->r[j].nr == t->r[i].nr)
+			return false;
+	return true;
+}
+
+/* Call t->r[first].nr: its number, then each of its ways in turn. */
+static int emit_call(struct bpf_prog *p, const struct rule_list *t,
+		     unsigned int first)
+{
+	const struct rule *f = &t->r[first];
+	unsigned int i, j, body = 0, ways = 0, left;
 	int ret;
 
-	for (i = 0; i < e->nr_alts; i++)
-		body += alt_len(&e->alt[i]);
-	/* An alt that always holds: no tests, no EPERM after it. */
-	if (e->nr_alts == 1 && !e->alt[0].nr_tests) {
-		ret = emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, e->nr);
-		return ret ?: emit(p, BPF_RET | BPF_K, 0, 0, e->action);
+	for (i = first; i < t->n; i++) {
+		if (t->r[i].nr != f->nr)
+			continue;
+		if (t->r[i].action != f->action)
+			return -EINVAL;
+		body += rule_len(&t->r[i]);
+		ways++;
 	}
-	/* Not this call: past the alts and the EPERM that closes them. */
-	ret = emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, body + 1, e->nr);
-	for (i = 0; i < e->nr_alts && !ret; i++) {
-		const struct alt *a = &e->alt[i];
+	/* A way that always holds: no tests, no EPERM after it. */
+	if (ways == 1 && !f->nr_tests) {
+		ret = emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, f->nr);
+		return ret ?: emit(p, BPF_RET | BPF_K, 0, 0, f->action);
+	}
+	/* Not this call: past its ways and the EPERM that closes them. */
+	ret = emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, body + 1, f->nr);
+	for (i = first; i < t->n && !ret; i++) {
+		const struct rule *r = &t->r[i];
 
-		left = alt_len(a);
-		for (j = 0; j < a->nr_tests && !ret; j++) {
-			const struct arg_test *t = &a->test[j];
+		if (r->nr != f->nr)
+			continue;
+		left = rule_len(r);
+		for (j = 0; j < r->nr_tests && !ret; j++) {
+			const struct arg_test *a = &r->test[j];
 
-			ret = emit_half(p, ARG_LO(t->arg), t->mask, t->val,
+			ret = emit_half(p, ARG_LO(a->arg), a->mask, a->val,
 					&left);
-			ret = ret ?: emit_half(p, ARG_HI(t->arg),
-					       t->mask >> 32, t->val >> 32,
+			ret = ret ?: emit_half(p, ARG_HI(a->arg),
+					       a->mask >> 32, a->val >> 32,
 					       &left);
 		}
-		ret = ret ?: emit(p, BPF_RET | BPF_K, 0, 0, e->action);
+		ret = ret ?: emit(p, BPF_RET | BPF_K, 0, 0, r->action);
 	}
-	/* The call, but none of its alts: A no longer holds its number. */
+	/* The call, but none of its ways: A no longer holds its number. */
 	return ret ?: emit(p, BPF_RET | BPF_K, 0, 0, RET_ERRNO(EPERM));
 }
 
-static int assemble(struct bpf_prog *p, const struct policy_table *t)
+static int assemble(struct bpf_prog *p, const struct rule_list *t)
 {
 	unsigned int i;
 	int ret;
@@ -385,25 +384,22 @@ static int assemble(struct bpf_prog *p, const struct policy_table *t)
 	ret = ret ?: emit(p, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_KILL_PROCESS);
 #endif
 	for (i = 0; i < t->n && !ret; i++)
-		ret = emit_entry(p, &t->e[i]);
+		if (first_of_call(t, i))
+			ret = emit_call(p, t, i);
 	return ret ?: emit(p, BPF_RET | BPF_K, 0, 0, RET_ERRNO(EPERM));
 }
 
 int seccomp_filter_build(const struct seccomp_policy *pol,
 			 struct sock_filter *insn, unsigned int max)
 {
-	static struct policy_table table;
-	static struct bpf_prog prog;
+	struct bpf_prog prog = { .max = max, .insn = insn };
+	/* Static: some 10 KiB, more than a stack frame should take. */
+	static struct rule_list rules;
 	int ret;
 
-	ret = build_table(&table, pol);
-	ret = ret ?: assemble(&prog, &table);
-	if (ret)
-		return ret;
-	if (prog.len > max)
-		return -E2BIG;
-	memcpy(insn, prog.insn, prog.len * sizeof(*insn));
-	return prog.len;
+	ret = build_rules(&rules, pol);
+	ret = ret ?: assemble(&prog, &rules);
+	return ret ?: (int)prog.len;
 }
 
 bool seccomp_available(void)
@@ -419,7 +415,8 @@ bool seccomp_available(void)
 
 int seccomp_lock_down(const struct seccomp_policy *pol, bool *on)
 {
-	static struct sock_filter insn[BPF_MAXINSNS];
+	/* pocvm's program is some 300 instructions. */
+	static struct sock_filter insn[1024];
 	struct sock_fprog fprog;
 	long ret;
 	int len;
@@ -434,7 +431,7 @@ int seccomp_lock_down(const struct seccomp_policy *pol, bool *on)
 			"running without the allow-list");
 		return 0;
 	}
-	len = seccomp_filter_build(pol, insn, BPF_MAXINSNS);
+	len = seccomp_filter_build(pol, insn, ARRAY_SIZE(insn));
 	if (len < 0)
 		return err_set(len, "seccomp: cannot build the filter: %s",
 			       strerror(-len));
