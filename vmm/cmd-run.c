@@ -423,6 +423,7 @@ static enum vm_stop wait_for_stop(struct vm *vm)
 		pthread_cond_wait(&vm->stop_cond, &vm->stop_lock);
 	why = vm->stop;
 	pthread_mutex_unlock(&vm->stop_lock);
+	vm->boot_times.stopped = monotonic_ns();
 
 	vm_kick_vcpus(vm);
 	for (i = 0; i < vm->nr_vcpus; i++) {
@@ -551,6 +552,7 @@ static int prepare(struct vm *vm, struct sandbox *sb)
 	if (ret)
 		return fail(ret, ret == -ENODEV ? EXIT_USAGE :
 			    EXIT_VMM_FAILURE);
+	vm->boot_times.created = monotonic_ns();
 	if (vm->cfg->tty >= 0) {
 		char pty[64];
 
@@ -614,6 +616,7 @@ static int prepare(struct vm *vm, struct sandbox *sb)
 	ret = sandbox_enter(sb, ctl_fd, ctl_dir);
 	if (ret)
 		return fail(ret, sb->bad_input ? EXIT_USAGE : EXIT_VMM_FAILURE);
+	vm->boot_times.sandboxed = monotonic_ns();
 	return -1;
 }
 
@@ -742,6 +745,7 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 	vm_destroy(&vm);
+	run_report_teardown(&vm, monotonic_ns());
 	rootfs_release(&rootfs);
 	config_release(&cfg);
 	return status;
