@@ -243,8 +243,8 @@ static int load_boot_images(struct vm *vm, uint64_t granules)
 	struct device *devs[VM_MAX_DEVICES];
 	struct fdt_params p = { 0 };
 	char bootargs[BOOTARGS_MAX];
-	void *dtb, *user = NULL;
-	size_t user_len = 0;
+	void *dtb = NULL, *user = NULL;
+	size_t user_len = 0, dtb_buf;
 	unsigned int i;
 	int ret;
 
@@ -277,18 +277,14 @@ static int load_boot_images(struct vm *vm, uint64_t granules)
 	p.nr_devices = vm->nr_devices;
 	p.boot_count = vm->boot_count;
 
-	dtb = calloc(1, vm->boot.dtb_max);
-	if (!dtb)
-		return -ENOMEM;
 	if (cfg->dtb) {
 		ret = read_user_dtb(cfg->dtb, &user, &user_len);
-		if (!ret)
-			ret = fdt_patch_user(dtb, vm->boot.dtb_max, user,
-					     user_len, cfg->dtb, &p);
-		free(user);
-	} else {
-		ret = fdt_generate(dtb, vm->boot.dtb_max, &p);
+		if (ret)
+			return ret;
 	}
+	ret = fdt_build(&dtb, &dtb_buf, vm->boot.dtb_max, user, user_len,
+			cfg->dtb, &p);
+	free(user);
 	if (ret > 0) {
 		vm->dtb_size = ret;
 		ret = guest_mem_write(&vm->mem, vm->boot.dtb_gpa, dtb, ret);

@@ -16,7 +16,8 @@ O="--nodefaults --network mode=none -m 256 -c 1"
 for v in $vmms; do
 	echo "=== $v: strace -f -r -T, payload that powers off, 256 MiB"
 	strace -f -r -T -o st.$v /rig/bin/$v run $O -k $GUEST/off.bin \
-		> /dev/null 2>&1 < /dev/null
+		> strace.log 2>&1 < /dev/null
+	[ -s st.$v ] || { tail -n 5 strace.log; continue; }
 	echo "system calls: $(grep -vc 'resumed>\|exited with\|+++' st.$v)"
 	echo "by count (name, calls, summed -T seconds):"
 	sed -n 's/^ *[0-9]* *[0-9.]* \([a-z_0-9]*\)(.*<\([0-9.]*\)>$/\1 \2/p' \
@@ -28,11 +29,29 @@ for v in $vmms; do
 		sort -rn | head -n 8 | sed 's/^/  /'
 done
 
+# Each phase's median over RUNS runs (ms after pocvm started).
+RUNS=9
 for v in $vmms; do
 	case $v in lkvm) continue ;; esac
-	echo "=== $v --boot-report, payload that powers off"
-	/rig/bin/$v run $O -k $GUEST/off.bin --boot-report 2>&1 < /dev/null |
-		grep '^pocvm:' | sed 's/^/  /'
+	echo "=== $v --boot-report, payload that powers off, median of $RUNS"
+	: > phases.txt
+	i=0
+	while [ $i -lt $RUNS ]; do
+		/rig/bin/$v run $O -k $GUEST/off.bin --boot-report \
+			2>&1 < /dev/null | grep '^pocvm: *[0-9]' >> phases.txt
+		i=$((i + 1))
+	done
+	awk '{ t = $2; $1 = $2 = ""; sub(/^ +/, ""); n[$0]++;
+		v[$0, n[$0]] = t; if (!($0 in seen)) { seen[$0] = 1;
+		order[++k] = $0 } }
+		END { for (i = 1; i <= k; i++) { p = order[i]; c = n[p];
+			# insertion sort of the phase values
+			for (a = 2; a <= c; a++) { x = v[p, a];
+				for (b = a - 1; b >= 1 && v[p, b] > x; b--)
+					v[p, b + 1] = v[p, b];
+				v[p, b + 1] = x }
+			printf "  %10.3f  %s\n", v[p, int((c + 1) / 2)], p } }' \
+		phases.txt
 done
 
 for v in $vmms; do

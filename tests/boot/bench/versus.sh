@@ -192,10 +192,26 @@ while [ $i -lt $N_BLK ]; do
 done
 
 # The table: median (min-max, n) per VMM, then each pocvm over lkvm.
+median_of() {
+	[ -s "fig.$1.$2" ] && stats "fig.$1.$2" | cut -d' ' -f1
+}
+
+# ratio METRIC VMM DIGITS: VMM's median over lkvm's, or "-".
+ratio() {
+	me=$(median_of $1 $2) lk=$(median_of $1 lkvm)
+	if [ -n "$me" ] && [ -n "$lk" ] && [ "$lk" != 0 ]; then
+		awk "BEGIN { printf \"%.$3f\", $me / $lk }"
+	else
+		echo -
+	fi
+}
+
 ratio_of=
-for v in $vmms; do
-	case $v in lkvm) ;; *) [ -x /rig/bin/lkvm ] && ratio_of="$ratio_of $v" ;; esac
-done
+if [ -x /rig/bin/lkvm ]; then
+	for v in $vmms; do
+		[ $v = lkvm ] || ratio_of="$ratio_of $v"
+	done
+fi
 printf '| metric (median of n; one L1 boot) |'
 for v in $vmms; do printf ' %s |' "$v"; done
 for v in $ratio_of; do printf ' %s / lkvm |' "$v"; done
@@ -205,36 +221,27 @@ printf -- '---:|\n'
 for m in $metrics; do
 	printf '| %s (%s) |' "$(cat desc.$m)" "$(cat unit.$m)"
 	for v in $vmms; do
-		set -- $(stats "fig.$m.$v" 2> /dev/null || echo - - - 0)
-		if [ "$4" = 0 ]; then
-			printf ' - |'
-		else
+		if [ -s "fig.$m.$v" ]; then
+			set -- $(stats "fig.$m.$v")
 			printf ' %s (%s-%s, n=%s) |' "$1" "$2" "$3" "$4"
+		else
+			printf ' - |'
 		fi
 	done
-	lk=$(stats "fig.$m.lkvm" 2> /dev/null | cut -d' ' -f1)
-	for v in $ratio_of; do
-		me=$(stats "fig.$m.$v" 2> /dev/null | cut -d' ' -f1)
-		printf ' %s |' "$(awk "BEGIN { if (\"$lk\" == \"-\" || \
-			\"$me\" == \"-\" || !\"$lk\") print \"-\"; \
-			else printf \"%.2f\", $me / $lk }")"
-	done
+	for v in $ratio_of; do printf ' %s |' "$(ratio $m $v 2)"; done
 	printf ' %s |\n' "$(cat goal.$m)"
 done
 for m in $metrics; do
 	for v in $vmms; do
-		set -- $(stats "fig.$m.$v" 2> /dev/null || echo - - - 0)
-		[ "$4" = 0 ] && continue
+		[ -s "fig.$m.$v" ] || continue
+		set -- $(stats "fig.$m.$v")
 		echo "VERSUS metric=$m unit=$(cat unit.$m) vmm=$v median=$1" \
 			"min=$2 max=$3 n=$4"
 	done
-	lk=$(stats "fig.$m.lkvm" 2> /dev/null | cut -d' ' -f1)
 	for v in $ratio_of; do
-		me=$(stats "fig.$m.$v" 2> /dev/null | cut -d' ' -f1)
-		[ -n "$me" ] && [ "$me" != - ] && [ -n "$lk" ] && [ "$lk" != - ] ||
-			continue
-		echo "VERSUS-RATIO metric=$m vmm=$v over=lkvm" \
-			"ratio=$(awk "BEGIN { printf \"%.3f\", $me / $lk }")" \
+		r=$(ratio $m $v 3)
+		[ "$r" = - ] && continue
+		echo "VERSUS-RATIO metric=$m vmm=$v over=lkvm ratio=$r" \
 			"goal=$(cat goal.$m)"
 	done
 done
