@@ -29,18 +29,21 @@ for v in $vmms; do
 		sort -rn | head -n 8 | sed 's/^/  /'
 done
 
-# Each phase's median over RUNS runs (ms after pocvm started).
+# Each phase's median over RUNS runs (ms after pocvm started), the
+# builds interleaved as in versus.sh.
 RUNS=9
+i=0
+while [ $i -lt $RUNS ]; do
+	for v in $vmms; do
+		case $v in lkvm) continue ;; esac
+		/rig/bin/$v run $O -k $GUEST/off.bin --boot-report \
+			2>&1 < /dev/null | grep '^pocvm: *[0-9]' >> phases.$v
+	done
+	i=$((i + 1))
+done
 for v in $vmms; do
 	case $v in lkvm) continue ;; esac
 	echo "=== $v --boot-report, payload that powers off, median of $RUNS"
-	: > phases.txt
-	i=0
-	while [ $i -lt $RUNS ]; do
-		/rig/bin/$v run $O -k $GUEST/off.bin --boot-report \
-			2>&1 < /dev/null | grep '^pocvm: *[0-9]' >> phases.txt
-		i=$((i + 1))
-	done
 	awk '{ t = $2; $1 = $2 = ""; sub(/^ +/, ""); n[$0]++;
 		v[$0, n[$0]] = t; if (!($0 in seen)) { seen[$0] = 1;
 		order[++k] = $0 } }
@@ -51,7 +54,7 @@ for v in $vmms; do
 					v[p, b + 1] = v[p, b];
 				v[p, b + 1] = x }
 			printf "  %10.3f  %s\n", v[p, int((c + 1) / 2)], p } }' \
-		phases.txt
+		phases.$v
 done
 
 for v in $vmms; do
@@ -72,6 +75,9 @@ for v in $vmms; do
 		/^Size:/ { size = $2 }
 		/^Rss:/ { if ($2) printf "  %6d KiB of %8d  %s %s %s\n",
 			$2, size, perms, name, range }' /proc/$pid/smaps
+	# lkvm takes SIGTERM as a request it may not act on at once.
 	kill $pid
+	sleep 1
+	kill -9 $pid 2> /dev/null
 	wait $pid 2> /dev/null
 done
