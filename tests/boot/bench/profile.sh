@@ -28,6 +28,12 @@ for v in $vmms; do
 	sed -n 's/^ *[0-9]* *\([0-9.]*\) \(.\{0,70\}\).*/\1 \2/p' st.$v |
 		sort -rn | head -n 8 | sed 's/^/  /'
 done
+# The whole trace of pocvm and of lkvm, calls cut to 100 characters.
+for v in pocvm lkvm; do
+	[ -s st.$v ] || continue
+	echo "=== $v: the whole strace -f -r -T"
+	cut -c1-100 st.$v | sed 's/^/  /'
+done
 
 # Each phase's median over RUNS runs (ms after pocvm started), the
 # builds interleaved as in versus.sh.
@@ -81,3 +87,5 @@ for v in $vmms; do
 	kill -9 $pid 2> /dev/null
 	wait $pid 2> /dev/null
 done
+# The last kill leaves a status the rig would read as a time-out.
+true
