@@ -28,11 +28,11 @@ for v in $vmms; do
 	sed -n 's/^ *[0-9]* *\([0-9.]*\) \(.\{0,70\}\).*/\1 \2/p' st.$v |
 		sort -rn | head -n 8 | sed 's/^/  /'
 done
-# The whole trace of pocvm and of lkvm, calls cut to 100 characters.
+# The whole trace of pocvm and of lkvm, long calls cut in the middle.
 for v in pocvm lkvm; do
 	[ -s st.$v ] || continue
 	echo "=== $v: the whole strace -f -r -T"
-	cut -c1-100 st.$v | sed 's/^/  /'
+	sed -E 's/^(.{70}).*( = [^=]*<[0-9.]+>)$/\1...\2/; s/^/  /' st.$v
 done
 
 # Each phase's median over RUNS runs (ms after pocvm started), the
