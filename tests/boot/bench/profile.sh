@@ -63,6 +63,33 @@ for v in $vmms; do
 		phases.$v
 done
 
+# What each optional piece of a run costs pocvm: the stub run with one
+# thing left out at a time, interleaved, median exec to exit (ms).
+VRUNS=11
+set -- default "--irqchip gicv3" --no-pvtime --no-seccomp --flush=none \
+	"--irqchip gicv3 --no-pvtime --no-seccomp --flush=none"
+i=0
+while [ $i -lt $VRUNS ]; do
+	k=0
+	for w in "$@"; do
+		k=$((k + 1))
+		a=$w
+		[ "$w" = default ] && a=
+		/rig/bin/walltime /rig/bin/pocvm run $O -k $GUEST/off.bin $a \
+			2> /dev/null < /dev/null |
+			sed -n 's/^walltime us=\([0-9]*\) status=0 .*/\1/p' \
+			>> variant.$k
+	done
+	i=$((i + 1))
+done
+echo "=== pocvm, payload that powers off, 256 MiB, one piece left out (median of $VRUNS, ms)"
+k=0
+for w in "$@"; do
+	k=$((k + 1))
+	printf '  %-58s %8s\n' "$w" "$(sort -n variant.$k | awk '{ v[NR] = $1 }
+		END { if (NR) printf "%.1f", v[int((NR + 1) / 2)] / 1000 }')"
+done
+
 for v in $vmms; do
 	echo "=== $v: resident KiB per mapping, idle guest, 256 MiB"
 	/rig/bin/$v run $O -k $GUEST/idle.bin > idle.log 2>&1 < /dev/null &
