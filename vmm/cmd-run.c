@@ -414,6 +414,19 @@ static enum vm_stop wait_for_stop(struct vm *vm)
 	unsigned int i;
 	enum vm_stop why;
 
+	/*
+	 * The event loop runs here, on the main thread, until a stop wakes
+	 * it (vm_request_stop): no thread of its own to start and join, in
+	 * a run as short as a power-off at once. Should waiting fail, the
+	 * stop still comes, without the loop.
+	 */
+	for (;;) {
+		pthread_mutex_lock(&vm->stop_lock);
+		why = vm->stop;
+		pthread_mutex_unlock(&vm->stop_lock);
+		if (why != VM_RUNNING || event_loop_run(vm->loop))
+			break;
+	}
 	pthread_mutex_lock(&vm->stop_lock);
 	while (vm->stop == VM_RUNNING)
 		pthread_cond_wait(&vm->stop_cond, &vm->stop_lock);
@@ -622,9 +635,6 @@ static int run(struct vm *vm)
 	enum vm_stop why;
 	int ret;
 
-	ret = event_loop_start(vm->loop);
-	if (ret)
-		return fail(ret, EXIT_VMM_FAILURE);
 	for (;;) {
 		reset_devices(vm);
 		/*
@@ -661,13 +671,12 @@ static int run(struct vm *vm)
 	}
 	term_restore();
 	/*
-	 * A handler half-way through (its kick read, its work not done)
-	 * finishes before the devices serve what is still pending.
+	 * The loop ran on this thread: no handler is half-way through (its
+	 * kick read, its work not done) when the devices serve what is
+	 * still pending.
 	 */
-	if (why == VM_POWEROFF) {
-		event_loop_stop(vm->loop);
+	if (why == VM_POWEROFF)
 		stopped_devices(vm);
-	}
 	/* A CI script learns from the status alone that its command failed. */
 	if (why == VM_POWEROFF && vm->guest_status > 0)
 		why = VM_COMMAND_FAILED;

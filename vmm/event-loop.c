@@ -21,6 +21,7 @@ struct watch {
 struct event_loop {
 	int epfd;
 	int quit_fd;
+	int wake_fd;			/* event_loop_run() returns */
 	pthread_t thread;
 	bool running;
 	pthread_mutex_t lock;
@@ -36,10 +37,14 @@ struct event_loop *event_loop_create(void)
 		return NULL;
 	loop->epfd = epoll_create1(EPOLL_CLOEXEC);
 	loop->quit_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (loop->epfd < 0 || loop->quit_fd < 0)
+	loop->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (loop->epfd < 0 || loop->quit_fd < 0 || loop->wake_fd < 0)
 		goto fail;
 	ev.data.ptr = NULL;	/* the quit fd has no watch */
 	if (epoll_ctl(loop->epfd, EPOLL_CTL_ADD, loop->quit_fd, &ev) < 0)
+		goto fail;
+	ev.data.ptr = &loop->wake_fd;	/* nor has the wake fd */
+	if (epoll_ctl(loop->epfd, EPOLL_CTL_ADD, loop->wake_fd, &ev) < 0)
 		goto fail;
 	pthread_mutex_init(&loop->lock, NULL);
 	return loop;
@@ -48,6 +53,8 @@ fail:
 		close(loop->epfd);
 	if (loop->quit_fd >= 0)
 		close(loop->quit_fd);
+	if (loop->wake_fd >= 0)
+		close(loop->wake_fd);
 	free(loop);
 	return NULL;
 }
@@ -59,6 +66,7 @@ void event_loop_destroy(struct event_loop *loop)
 	event_loop_stop(loop);
 	close(loop->epfd);
 	close(loop->quit_fd);
+	close(loop->wake_fd);
 	free(loop);
 }
 
@@ -130,10 +138,14 @@ void event_loop_del(struct event_loop *loop, int fd)
 	pthread_mutex_unlock(&loop->lock);
 }
 
-static void *event_loop_thread(void *arg)
+/*
+ * Handlers until the quit fd fires, or (when woken says so) the wake fd:
+ * 0, or -errno if waiting failed. A wake is taken (read) either way.
+ */
+static int serve(struct event_loop *loop, bool until_woken)
 {
-	struct event_loop *loop = arg;
 	struct epoll_event evs[16];
+	uint64_t wakes;
 	int i, n;
 
 	for (;;) {
@@ -142,18 +154,45 @@ static void *event_loop_thread(void *arg)
 			if (errno == EINTR)
 				continue;
 			pr_err("event loop: epoll_wait: %d", -errno);
-			return NULL;
+			return -errno;
 		}
 		for (i = 0; i < n; i++) {
 			struct watch *w = evs[i].data.ptr;
 
 			if (!w)
-				return NULL;	/* quit_fd */
+				return 0;	/* quit_fd */
+			if (w == (void *)&loop->wake_fd) {
+				if (read(loop->wake_fd, &wakes,
+					 sizeof(wakes)) < 0 && errno != EAGAIN)
+					return -errno;
+				if (until_woken)
+					return 0;
+				continue;
+			}
 			/* Handlers run without the lock: they may call mod/del. */
 			if (w->fn)
 				w->fn(w->arg, evs[i].events);
 		}
 	}
+}
+
+static void *event_loop_thread(void *arg)
+{
+	serve(arg, false);
+	return NULL;
+}
+
+int event_loop_run(struct event_loop *loop)
+{
+	return serve(loop, true);
+}
+
+void event_loop_wake(struct event_loop *loop)
+{
+	uint64_t one = 1;
+
+	if (write(loop->wake_fd, &one, sizeof(one)) < 0)
+		pr_warn("event loop: cannot wake: %d", -errno);
 }
 
 int event_loop_start(struct event_loop *loop)
