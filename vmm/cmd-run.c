@@ -477,45 +477,25 @@ static int start_devices(struct vm *vm)
 	return 0;
 }
 
+/*
+ * The end of a run: what must happen before pocvm exits, and only that.
+ * The gdb stub says goodbye, the control socket's name is removed, each
+ * device finishes (a disk waits out its requests) and the console log is
+ * flushed. Guest RAM, the kvm_run pages and every KVM descriptor are left
+ * to the exit that follows, which undoes them all the same: unmapping and
+ * closing them one by one first was a score of system calls (and, for
+ * RAM, an MMU-notifier walk over all of it) in every run.
+ */
 static void vm_destroy(struct vm *vm)
 {
 	unsigned int i;
 
 	gdb_shutdown(vm, EXIT_VMM_FAILURE);
-	if (vm->loop)
-		event_loop_destroy(vm->loop);
 	control_close(vm);
 	for (i = 0; i < vm->nr_devices; i++)
 		if (vm->devices[i].ops->teardown)
 			vm->devices[i].ops->teardown(&vm->devices[i]);
-	for (i = 0; vm->vcpus && i < vm->nr_vcpus; i++) {
-		if (vm->vcpus[i].run)
-			munmap(vm->vcpus[i].run, vm->run_size);
-		if (vm->vcpus[i].fd > 0)
-			close(vm->vcpus[i].fd);
-	}
-	free(vm->vcpus);
-	arm64_pvtime_destroy(vm);
-	for (i = 0; i < vm->mem.nr_regions; i++)
-		munmap(vm->mem.regions[i].host, vm->mem.regions[i].size);
-	guest_mem_release(&vm->mem);
-	if (vm->signal_fd > 0)
-		close(vm->signal_fd);
-	if (vm->timer_fd > 0)
-		close(vm->timer_fd);
-	if (vm->statm_fd > 0)
-		close(vm->statm_fd);
-	if (vm->stats_fd >= 0)
-		close(vm->stats_fd);
 	console_close(&vm->console);
-	if (vm->its_fd > 0)
-		close(vm->its_fd);
-	if (vm->gic_fd > 0)
-		close(vm->gic_fd);
-	if (vm->vm_fd > 0)
-		close(vm->vm_fd);
-	if (vm->kvm_fd > 0)
-		close(vm->kvm_fd);
 }
 
 /* --dump-dtb: the tree the guest would get, with no /dev/kvm needed. */

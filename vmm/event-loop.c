@@ -36,14 +36,12 @@ struct event_loop *event_loop_create(void)
 	if (!loop)
 		return NULL;
 	loop->epfd = epoll_create1(EPOLL_CLOEXEC);
-	loop->quit_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	/* The quit fd only for a thread of its own: event_loop_start(). */
+	loop->quit_fd = -1;
 	loop->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (loop->epfd < 0 || loop->quit_fd < 0 || loop->wake_fd < 0)
+	if (loop->epfd < 0 || loop->wake_fd < 0)
 		goto fail;
-	ev.data.ptr = NULL;	/* the quit fd has no watch */
-	if (epoll_ctl(loop->epfd, EPOLL_CTL_ADD, loop->quit_fd, &ev) < 0)
-		goto fail;
-	ev.data.ptr = &loop->wake_fd;	/* nor has the wake fd */
+	ev.data.ptr = &loop->wake_fd;	/* the wake fd has no watch */
 	if (epoll_ctl(loop->epfd, EPOLL_CTL_ADD, loop->wake_fd, &ev) < 0)
 		goto fail;
 	pthread_mutex_init(&loop->lock, NULL);
@@ -65,7 +63,8 @@ void event_loop_destroy(struct event_loop *loop)
 		return;
 	event_loop_stop(loop);
 	close(loop->epfd);
-	close(loop->quit_fd);
+	if (loop->quit_fd >= 0)
+		close(loop->quit_fd);
 	close(loop->wake_fd);
 	free(loop);
 }
@@ -197,8 +196,22 @@ void event_loop_wake(struct event_loop *loop)
 
 int event_loop_start(struct event_loop *loop)
 {
-	int ret = pthread_create(&loop->thread, NULL, event_loop_thread, loop);
+	struct epoll_event ev = { .events = EPOLLIN };	/* ptr NULL: quit */
+	int ret;
 
+	if (loop->quit_fd < 0) {
+		loop->quit_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (loop->quit_fd < 0)
+			return -errno;
+		if (epoll_ctl(loop->epfd, EPOLL_CTL_ADD, loop->quit_fd,
+			      &ev) < 0) {
+			ret = -errno;
+			close(loop->quit_fd);
+			loop->quit_fd = -1;
+			return ret;
+		}
+	}
+	ret = pthread_create(&loop->thread, NULL, event_loop_thread, loop);
 	if (ret)
 		return -ret;
 	loop->running = true;

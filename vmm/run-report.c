@@ -63,13 +63,14 @@ static void print_boot_report(struct vm *vm)
 	run_memory_report(vm);
 }
 
-/* After vm_destroy(): how long closing the VM and its RAM took. */
+/* After vm_destroy(): how long stopping the devices and the rest took. */
 void run_report_teardown(const struct vm *vm, uint64_t done_ns)
 {
 	if (!vm->cfg->boot_report || !vm->boot_times.stopped)
 		return;
-	fprintf(stderr, "pocvm:   %10.3f  torn down (VM closed, RAM "
-		"unmapped)\n", (done_ns - vm->boot_times.start) / 1e6);
+	fprintf(stderr, "pocvm:   %10.3f  torn down (devices stopped; the "
+		"VM and its RAM go with the exit)\n",
+		(done_ns - vm->boot_times.start) / 1e6);
 }
 
 /*
