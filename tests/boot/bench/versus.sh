@@ -21,6 +21,14 @@ vmms=pocvm
 for p in /rig/bin/pocvm.*; do
 	[ -x "$p" ] && vmms="$vmms ${p#/rig/bin/}"
 done
+# Other pocvm builds run the payload parts only, but for those named in
+# vs_every (e.g. vs_every=pocvm.next: the base a change is measured on).
+EVERY=",pocvm,lkvm,${vs_every:-},"
+# every VMM: whether VMM runs the Linux and disk parts.
+every() {
+	case $EVERY in *",$1,"*) return 0 ;; esac
+	return 1
+}
 [ -x /rig/bin/lkvm ] && vmms="$vmms lkvm"
 echo "L1: $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs," \
 	"$(sed -n 's/MemTotal: *//p' /proc/meminfo); VMMs: $vmms"
@@ -69,7 +77,9 @@ record() {
 one() {
 	m=$1 v=$2 j=$3
 	shift 3
-	out=$(vmm_run -j "$j" "$v" "$@" 2> err.log < /dev/null)
+	# The guest's console goes to stdout too: walltime's line is the last.
+	vmm_run -j "$j" "$v" "$@" > run.out 2> err.log < /dev/null
+	out=$(grep '^walltime us=' run.out | tail -n 1)
 	case $out in
 	*" status=0 "*) ;;
 	*) echo "$v $*: $out"; tail -n 3 err.log; return ;;
@@ -139,7 +149,7 @@ i=0
 part linux || i=$N_LINUX
 while [ $i -lt $N_LINUX ]; do
 	for v in $(rotate $i $vmms); do
-		case $v in pocvm.*) continue ;; esac
+		every $v || continue
 		one linux-256M $v 1 -k $IMAGE -i $INITRD -m 256 -c 1 -p "$LP"
 		one linux-4G $v 1 -k $IMAGE -i $INITRD -m 4096 -c 1 -p "$LP"
 		one linux-256M-c2 $v 1 -k $IMAGE -i $INITRD -m 256 -c 2 \
@@ -154,7 +164,7 @@ i=0
 part scale && part linux || i=$N_SCALE
 while [ $i -lt $N_SCALE ]; do
 	for v in $(rotate $i $vmms); do
-		case $v in pocvm.*) continue ;; esac
+		every $v || continue
 		for j in 4 8; do
 			one linux-x$j $v $j -k $IMAGE -i $INITRD -m 256 -c 1 \
 				-p "$LP"
@@ -173,7 +183,7 @@ i=0
 part blk || i=$N_BLK
 while [ $i -lt $N_BLK ]; do
 	for v in $(rotate $i $vmms); do
-		case $v in pocvm.*) continue ;; esac
+		every $v || continue
 		vmm_run $v -k $IMAGE -i $INITRD -m 256 -c 1 \
 			-d bench.img --virtio-transport mmio \
 			-p "$LP guest_action=blkvs blk_secs=$BLK_SECS" \
@@ -199,8 +209,9 @@ median_of() {
 # ratio METRIC VMM DIGITS: VMM's median over lkvm's, or "-".
 ratio() {
 	me=$(median_of $1 $2) lk=$(median_of $1 lkvm)
-	if [ -n "$me" ] && [ -n "$lk" ] && [ "$lk" != 0 ]; then
-		awk "BEGIN { printf \"%.$3f\", $me / $lk }"
+	if [ -n "$me" ] && [ -n "$lk" ]; then
+		awk "BEGIN { if ($lk + 0 == 0) print \"-\";
+			else printf \"%.$3f\", $me / $lk }"
 	else
 		echo -
 	fi
