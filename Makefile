@@ -12,6 +12,8 @@
 # make bench-blk    virtio-blk 4 KiB random-read IOPS, guest vs. host
 # make bench-blk-host  pocvm's virtio-blk backend vs. fio, on this host (no KVM)
 # make bench-9p     virtio-9p: 64 MiB read and find over 10k files, guest vs. host
+# make bench-versus pocvm side by side with kvmtool's lkvm (LKVM=PATH):
+#                   start-up, memory, Linux boot, virtio-blk, many VMs
 
 HOST_ARCH := $(shell uname -m)
 BUILD := build
@@ -23,19 +25,18 @@ Q := $(if $(filter 1,$(V)),,@)
 DEB_PKGS := gcc libc6-dev make pkg-config check libfdt-dev libaio-dev zlib1g-dev \
 	device-tree-compiler ccache bc bison flex libssl-dev libelf-dev cpio \
 	kmod xz-utils file patch qemu-system-arm qemu-user-static linux-source-6.12 \
-	e2fsprogs gdb-multiarch rsync clang libclang-rt-14-dev fio libseccomp-dev \
+	e2fsprogs gdb-multiarch rsync clang libclang-rt-14-dev fio \
 	dosfstools mtools
 ifneq ($(HOST_ARCH),aarch64)
 DEB_PKGS += gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 endif
 # arm64 packages unpacked into the sysroot for the static cross build.
-SYSROOT_DEBS := libfdt-dev libaio-dev zlib1g-dev check libsubunit-dev \
-	libseccomp-dev
+SYSROOT_DEBS := libfdt-dev libaio-dev zlib1g-dev check libsubunit-dev
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter
 BASE_CFLAGS := -std=gnu11 -O2 -g -D_GNU_SOURCE $(WARN) -Iinclude -Iarm64 -Itests/unit \
 	-MMD -MP
-LIBS := -lfdt -laio -lseccomp -lz -lpthread
+LIBS := -lfdt -laio -lz -lpthread
 
 ifeq ($(HOST_ARCH),aarch64)
 TCC := gcc
@@ -76,7 +77,7 @@ T_OBJS := $(SRCS:%.c=$(BUILD)/aarch64/%.o)
 H_OBJS := $(HOST_SRCS:%.c=$(BUILD)/host/%.o)
 
 .PHONY: all deps check-deps unit boot check demo clean sysroot bench bench-flush \
-	bench-blk bench-blk-host bench-9p install fuzz
+	bench-versus bench-blk bench-blk-host bench-9p install fuzz
 PREFIX ?= /usr/local
 DESTDIR ?=
 all: pocvm
@@ -222,6 +223,16 @@ check: unit
 	$(Q)$(MAKE) -s boot
 
 # Benchmarks print figures in the emulated host; they never fail a build.
+# LKVM: the lkvm the side-by-side benchmark runs beside pocvm (default:
+# the peers' copy beside the repository, when there is one; LKVM= for
+# pocvm alone). POCVM_ALSO: other pocvm builds (pocvm.SUFFIX) beside it.
+LKVM ?= $(wildcard $(abspath ../shared/peers/lkvm-arm64))
+POCVM_ALSO ?=
+BENCH_ENV = LKVM='$(LKVM)' POCVM_ALSO='$(POCVM_ALSO)'
+
+bench-versus: pocvm
+	$(Q)$(BENCH_ENV) tests/boot/run -b versus
+
 bench-flush: pocvm
 	$(Q)tests/boot/run -b flush
 
@@ -243,7 +254,7 @@ bench-blk-host: $(BUILD)/host/blk-backend
 # Every benchmark in tests/boot/bench/ and the host ones: figures, never
 # a verdict.
 bench: pocvm $(BUILD)/host/blk-backend
-	$(Q)tests/boot/run -b $$(ls tests/boot/bench/*.sh | xargs -n1 basename | \
+	$(Q)$(BENCH_ENV) tests/boot/run -b $$(ls tests/boot/bench/*.sh | xargs -n1 basename | \
 		sed 's/\.sh$$//' | paste -sd, -)
 	$(Q)tests/bench/blk-host.sh $(BUILD)/host/blk-backend
 

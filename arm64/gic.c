@@ -26,9 +26,14 @@ static bool kvm_has_device(struct vm *vm, uint32_t type)
 
 int arm64_gic_probe(struct vm *vm)
 {
-	bool v2 = kvm_has_device(vm, KVM_DEV_TYPE_ARM_VGIC_V2);
+	/* Asked for only when the answer matters: each is an ioctl. */
 	bool v3 = kvm_has_device(vm, KVM_DEV_TYPE_ARM_VGIC_V3);
-	bool its = v3 && kvm_has_device(vm, KVM_DEV_TYPE_ARM_VGIC_ITS);
+	bool its = v3 && (vm->cfg->irqchip == IRQCHIP_AUTO ||
+			  vm->cfg->irqchip == IRQCHIP_GICV3_ITS) &&
+		   kvm_has_device(vm, KVM_DEV_TYPE_ARM_VGIC_ITS);
+	bool v2 = (vm->cfg->irqchip == IRQCHIP_GICV2 ||
+		   (vm->cfg->irqchip == IRQCHIP_AUTO && !v3)) &&
+		  kvm_has_device(vm, KVM_DEV_TYPE_ARM_VGIC_V2);
 
 	switch (vm->cfg->irqchip) {
 	case IRQCHIP_AUTO:

@@ -190,10 +190,3 @@ int arm64_pvtime_create(struct vm *vm)
 			       strerror(errno));
 	return 0;
 }
-
-void arm64_pvtime_destroy(struct vm *vm)
-{
-	if (vm->cpu.pvtime_mem)
-		munmap(vm->cpu.pvtime_mem, LAYOUT_PVTIME_SIZE);
-	vm->cpu.pvtime_mem = NULL;
-}

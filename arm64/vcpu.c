@@ -214,7 +214,12 @@ int arm64_vcpus_reset(struct vm *vm)
 
 	arm64_psci_reset(vm);
 	for (i = 0; i < vm->nr_vcpus; i++) {
-		ret = vcpu_init(vm, &vm->vcpus[i], i != 0);
+		/*
+		 * The first boot's VCPUs are as arm64_vcpus_create() just
+		 * made them: a second KVM_ARM_VCPU_INIT would only repeat it.
+		 */
+		ret = vm->boot_count > 1 ?
+		      vcpu_init(vm, &vm->vcpus[i], i != 0) : 0;
 		if (ret)
 			return ret;
 		vm->vcpus[i].run->immediate_exit = 0;

@@ -84,8 +84,10 @@ int arm64_cpu_probe(struct vm *vm);
 uint32_t arm64_vcpu_features(const struct vm *vm);
 /* After a VCPU's first init: SVE lengths and finalize, stolen time. */
 int arm64_vcpu_configure(struct vm *vm, struct vcpu *vcpu);
-/* The stolen-time memory, before the first VCPU is configured. */
+/*
+ * The stolen-time memory, before the first VCPU is configured; it goes
+ * with the process.
+ */
 int arm64_pvtime_create(struct vm *vm);
-void arm64_pvtime_destroy(struct vm *vm);
 
 #endif

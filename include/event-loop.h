@@ -6,7 +6,8 @@
 
 /*
  * One thread waits on every fd pocvm cares about (console input, signals,
- * later disks and the control socket) and calls the owner's handler.
+ * disks and the control socket) and calls the owner's handler: a thread
+ * of its own (event_loop_start), or the caller's (event_loop_run).
  */
 struct event_loop;
 
@@ -22,5 +23,12 @@ void event_loop_del(struct event_loop *loop, int fd);
 int event_loop_start(struct event_loop *loop);
 /* Ask the thread to return and join it. */
 void event_loop_stop(struct event_loop *loop);
+/*
+ * Serve the fds on the calling thread until event_loop_wake() (from any
+ * thread, also before the call: a wake is never lost). 0, or -errno if
+ * waiting failed.
+ */
+int event_loop_run(struct event_loop *loop);
+void event_loop_wake(struct event_loop *loop);
 
 #endif

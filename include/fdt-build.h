@@ -49,6 +49,16 @@ int fdt_patch_user(void *buf, size_t bufsize, const void *user,
 		   const struct fdt_params *p);
 
 /*
+ * The run's tree in a buffer of its own, *dtb (to free; *bufsize its
+ * size): fdt_patch_user() of user when path is set, else fdt_generate().
+ * Starts small and doubles up to max while the tree does not fit: libfdt
+ * zeroes all of the buffer it builds in. The tree's size, or -errno.
+ */
+int fdt_build(void **dtb, size_t *bufsize, size_t max, const void *user,
+	      size_t user_size, const char *path,
+	      const struct fdt_params *p);
+
+/*
  * Node helpers for devices (libfdt sequential-write mode, called inside
  * the root node). A simple MMIO device: reg = <base size>, one level-high
  * SPI. fdt_begin_mmio_device() leaves the node open for more properties:

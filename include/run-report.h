@@ -11,5 +11,7 @@ void run_memory_report(struct vm *vm);
  * boot step happened), in words a CI log and lkvm's users look for.
  */
 void run_report_stop(struct vm *vm, enum vm_stop why);
+/* --boot-report's last line, once the VM is closed: done_ns is now. */
+void run_report_teardown(const struct vm *vm, uint64_t done_ns);
 
 #endif

@@ -2,6 +2,7 @@
 #ifndef POCVM_SECCOMP_FILTER_H
 #define POCVM_SECCOMP_FILTER_H
 
+#include <linux/filter.h>
 #include <stdbool.h>
 
 /* The few things the allow-list grants depending on the run's config. */
@@ -35,5 +36,15 @@ struct seccomp_policy {
  * (warned); *on says whether the filter is in place.
  */
 int seccomp_lock_down(const struct seccomp_policy *pol, bool *on);
+
+/* Whether this kernel filters system calls as seccomp_lock_down needs. */
+bool seccomp_available(void);
+
+/*
+ * The allow-list's classic BPF program for pol, into insn (max
+ * instructions): its length, or -errno.
+ */
+int seccomp_filter_build(const struct seccomp_policy *pol,
+			 struct sock_filter *insn, unsigned int max);
 
 #endif

@@ -127,7 +127,8 @@ struct vm {
 
 	/* --boot-report: CLOCK_MONOTONIC ns of each step, 0 if not reached */
 	struct {
-		uint64_t start, loaded, cleaned, first_run, guest_init;
+		uint64_t start, created, loaded, sandboxed, cleaned,
+			 first_run, guest_init, stopped;
 	} boot_times;
 	int timer_fd;			/* --timeout */
 	int statm_fd;			/* --boot-report: /proc/self/statm */

@@ -263,8 +263,8 @@ static int load_boot_images(struct vm *vm, uint64_t granules)
 	struct device *devs[VM_MAX_DEVICES];
 	struct fdt_params p = { 0 };
 	char bootargs[BOOTARGS_MAX];
-	void *dtb, *user = NULL;
-	size_t user_len = 0;
+	void *dtb = NULL, *user = NULL;
+	size_t user_len = 0, dtb_buf;
 	unsigned int i;
 	int ret;
 
@@ -298,18 +298,14 @@ static int load_boot_images(struct vm *vm, uint64_t granules)
 	p.nr_devices = vm->nr_devices;
 	p.boot_count = vm->boot_count;
 
-	dtb = calloc(1, vm->boot.dtb_max);
-	if (!dtb)
-		return -ENOMEM;
 	if (cfg->dtb) {
 		ret = read_user_dtb(cfg->dtb, &user, &user_len);
-		if (!ret)
-			ret = fdt_patch_user(dtb, vm->boot.dtb_max, user,
-					     user_len, cfg->dtb, &p);
-		free(user);
-	} else {
-		ret = fdt_generate(dtb, vm->boot.dtb_max, &p);
+		if (ret)
+			return ret;
 	}
+	ret = fdt_build(&dtb, &dtb_buf, vm->boot.dtb_max, user, user_len,
+			cfg->dtb, &p);
+	free(user);
 	if (ret > 0) {
 		vm->dtb_size = ret;
 		ret = guest_mem_write(&vm->mem, vm->boot.dtb_gpa, dtb, ret);
@@ -439,11 +435,25 @@ static enum vm_stop wait_for_stop(struct vm *vm)
 	unsigned int i;
 	enum vm_stop why;
 
+	/*
+	 * The event loop runs here, on the main thread, until a stop wakes
+	 * it (vm_request_stop): no thread of its own to start and join, in
+	 * a run as short as a power-off at once. Should waiting fail, the
+	 * stop still comes, without the loop.
+	 */
+	for (;;) {
+		pthread_mutex_lock(&vm->stop_lock);
+		why = vm->stop;
+		pthread_mutex_unlock(&vm->stop_lock);
+		if (why != VM_RUNNING || event_loop_run(vm->loop))
+			break;
+	}
 	pthread_mutex_lock(&vm->stop_lock);
 	while (vm->stop == VM_RUNNING)
 		pthread_cond_wait(&vm->stop_cond, &vm->stop_lock);
 	why = vm->stop;
 	pthread_mutex_unlock(&vm->stop_lock);
+	vm->boot_times.stopped = monotonic_ns();
 
 	vm_kick_vcpus(vm);
 	for (i = 0; i < vm->nr_vcpus; i++) {
@@ -488,45 +498,25 @@ static int start_devices(struct vm *vm)
 	return 0;
 }
 
+/*
+ * The end of a run: what must happen before pocvm exits, and only that.
+ * The gdb stub says goodbye, the control socket's name is removed, each
+ * device finishes (a disk waits out its requests) and the console log is
+ * flushed. Guest RAM, the kvm_run pages and every KVM descriptor are left
+ * to the exit that follows, which undoes them all the same: unmapping and
+ * closing them one by one first was a score of system calls (and, for
+ * RAM, an MMU-notifier walk over all of it) in every run.
+ */
 static void vm_destroy(struct vm *vm)
 {
 	unsigned int i;
 
 	gdb_shutdown(vm, EXIT_VMM_FAILURE);
-	if (vm->loop)
-		event_loop_destroy(vm->loop);
 	control_close(vm);
 	for (i = 0; i < vm->nr_devices; i++)
 		if (vm->devices[i].ops->teardown)
 			vm->devices[i].ops->teardown(&vm->devices[i]);
-	for (i = 0; vm->vcpus && i < vm->nr_vcpus; i++) {
-		if (vm->vcpus[i].run)
-			munmap(vm->vcpus[i].run, vm->run_size);
-		if (vm->vcpus[i].fd > 0)
-			close(vm->vcpus[i].fd);
-	}
-	free(vm->vcpus);
-	arm64_pvtime_destroy(vm);
-	for (i = 0; i < vm->mem.nr_regions; i++)
-		munmap(vm->mem.regions[i].host, vm->mem.regions[i].size);
-	guest_mem_release(&vm->mem);
-	if (vm->signal_fd > 0)
-		close(vm->signal_fd);
-	if (vm->timer_fd > 0)
-		close(vm->timer_fd);
-	if (vm->statm_fd > 0)
-		close(vm->statm_fd);
-	if (vm->stats_fd >= 0)
-		close(vm->stats_fd);
 	console_close(&vm->console);
-	if (vm->its_fd > 0)
-		close(vm->its_fd);
-	if (vm->gic_fd > 0)
-		close(vm->gic_fd);
-	if (vm->vm_fd > 0)
-		close(vm->vm_fd);
-	if (vm->kvm_fd > 0)
-		close(vm->kvm_fd);
 }
 
 /* --dump-dtb: the tree the guest would get, with no /dev/kvm needed. */
@@ -573,6 +563,7 @@ static int prepare(struct vm *vm, struct sandbox *sb)
 	if (ret)
 		return fail(ret, ret == -ENODEV ? EXIT_USAGE :
 			    EXIT_VMM_FAILURE);
+	vm->boot_times.created = monotonic_ns();
 	if (vm->cfg->tty >= 0) {
 		char pty[64];
 
@@ -636,6 +627,7 @@ static int prepare(struct vm *vm, struct sandbox *sb)
 	ret = sandbox_enter(sb, ctl_fd, ctl_dir);
 	if (ret)
 		return fail(ret, sb->bad_input ? EXIT_USAGE : EXIT_VMM_FAILURE);
+	vm->boot_times.sandboxed = monotonic_ns();
 	return -1;
 }
 
@@ -645,9 +637,6 @@ static int run(struct vm *vm)
 	enum vm_stop why;
 	int ret;
 
-	ret = event_loop_start(vm->loop);
-	if (ret)
-		return fail(ret, EXIT_VMM_FAILURE);
 	for (;;) {
 		reset_devices(vm);
 		/*
@@ -684,13 +673,12 @@ static int run(struct vm *vm)
 	}
 	term_restore();
 	/*
-	 * A handler half-way through (its kick read, its work not done)
-	 * finishes before the devices serve what is still pending.
+	 * The loop ran on this thread: no handler is half-way through (its
+	 * kick read, its work not done) when the devices serve what is
+	 * still pending.
 	 */
-	if (why == VM_POWEROFF) {
-		event_loop_stop(vm->loop);
+	if (why == VM_POWEROFF)
 		stopped_devices(vm);
-	}
 	/* A CI script learns from the status alone that its command failed. */
 	if (why == VM_POWEROFF && vm->guest_status > 0)
 		why = VM_COMMAND_FAILED;
@@ -765,6 +753,7 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 	vm_destroy(&vm);
+	run_report_teardown(&vm, monotonic_ns());
 	rootfs_release(&rootfs);
 	config_release(&cfg);
 	return status;

@@ -726,7 +726,7 @@ static int parse_run(struct config *cfg, int argc, char **argv)
 	int opt, ret, scanned;
 
 	cfg->ram_size = CONFIG_DEFAULT_RAM;
-	cfg->nr_cpus = default_cpus();
+	/* default_cpus() after the options: -c spares reading sysfs. */
 	cfg->cpus_default = true;
 	cfg->loglevel = LOG_WARN;
 	cfg->kvm_dev = CONFIG_KVM_DEV;
@@ -773,6 +773,8 @@ static int parse_run(struct config *cfg, int argc, char **argv)
 		if (ret)
 			return ret;
 	}
+	if (cfg->cpus_default)
+		cfg->nr_cpus = default_cpus();
 	/* Only a "--" that getopt stepped over, not an option's value. */
 	if (optind == scanned + 1 && !strcmp(argv[scanned], "--")) {
 		if (optind == argc)

@@ -359,9 +359,12 @@ static void on_timer(void *arg, uint32_t events)
 	arm_timer(srv);
 }
 
-/* Take name in the directory (held locked): -EEXIST if it is in use. */
-static int take_name(struct control_server *srv, const char *name,
-		     const struct sockaddr_un *sa)
+/*
+ * The name is taken already: by a guest that answers (-EEXIST), or by a
+ * socket its pocvm left when it died, removed here (0: try again).
+ */
+static int reclaim_name(struct control_server *srv, const char *name,
+			const struct sockaddr_un *sa)
 {
 	int ret = probe(sa);
 
@@ -377,16 +380,34 @@ static int take_name(struct control_server *srv, const char *name,
 			       "guest of that name runs (%s: %s); not "
 			       "replacing its socket", name, sa->sun_path,
 			       strerror(-ret));
+	return 0;
+}
+
+/*
+ * Take name in the directory (held locked): -EEXIST if it is in use.
+ * bind() first, which fails on a name taken: only then is there anyone
+ * to ask, so a start-up (and pocvm's are short) makes no probe at all.
+ */
+static int take_name(struct control_server *srv, const char *name,
+		     const struct sockaddr_un *sa)
+{
+	int ret, tries;
 
 	srv->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
 			 0);
 	if (srv->fd < 0)
 		return err_set(-errno, "control socket: %s", strerror(errno));
-	if (bind(srv->fd, (const struct sockaddr *)sa, sizeof(*sa)) < 0) {
-		ret = err_set(-errno, "%s: %s", sa->sun_path, strerror(errno));
-		close(srv->fd);
-		srv->fd = -1;
-		return ret;
+	for (tries = 0;; tries++) {
+		if (!bind(srv->fd, (const struct sockaddr *)sa, sizeof(*sa)))
+			break;
+		ret = errno == EADDRINUSE && !tries ?
+		      reclaim_name(srv, name, sa) :
+		      err_set(-errno, "%s: %s", sa->sun_path, strerror(errno));
+		if (ret) {
+			close(srv->fd);
+			srv->fd = -1;
+			return ret;
+		}
 	}
 	if (fchmodat(srv->dir_fd, srv->leaf, 0600, 0) < 0 ||
 	    listen(srv->fd, CONTROL_MAX_CLIENTS) < 0) {

@@ -21,6 +21,7 @@ struct watch {
 struct event_loop {
 	int epfd;
 	int quit_fd;
+	int wake_fd;			/* event_loop_run() returns */
 	pthread_t thread;
 	bool running;
 	pthread_mutex_t lock;
@@ -35,11 +36,13 @@ struct event_loop *event_loop_create(void)
 	if (!loop)
 		return NULL;
 	loop->epfd = epoll_create1(EPOLL_CLOEXEC);
-	loop->quit_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (loop->epfd < 0 || loop->quit_fd < 0)
+	/* The quit fd only for a thread of its own: event_loop_start(). */
+	loop->quit_fd = -1;
+	loop->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (loop->epfd < 0 || loop->wake_fd < 0)
 		goto fail;
-	ev.data.ptr = NULL;	/* the quit fd has no watch */
-	if (epoll_ctl(loop->epfd, EPOLL_CTL_ADD, loop->quit_fd, &ev) < 0)
+	ev.data.ptr = &loop->wake_fd;	/* the wake fd has no watch */
+	if (epoll_ctl(loop->epfd, EPOLL_CTL_ADD, loop->wake_fd, &ev) < 0)
 		goto fail;
 	pthread_mutex_init(&loop->lock, NULL);
 	return loop;
@@ -48,6 +51,8 @@ fail:
 		close(loop->epfd);
 	if (loop->quit_fd >= 0)
 		close(loop->quit_fd);
+	if (loop->wake_fd >= 0)
+		close(loop->wake_fd);
 	free(loop);
 	return NULL;
 }
@@ -58,7 +63,9 @@ void event_loop_destroy(struct event_loop *loop)
 		return;
 	event_loop_stop(loop);
 	close(loop->epfd);
-	close(loop->quit_fd);
+	if (loop->quit_fd >= 0)
+		close(loop->quit_fd);
+	close(loop->wake_fd);
 	free(loop);
 }
 
@@ -130,10 +137,14 @@ void event_loop_del(struct event_loop *loop, int fd)
 	pthread_mutex_unlock(&loop->lock);
 }
 
-static void *event_loop_thread(void *arg)
+/*
+ * Handlers until the quit fd fires, or (when woken says so) the wake fd:
+ * 0, or -errno if waiting failed. A wake is taken (read) either way.
+ */
+static int serve(struct event_loop *loop, bool until_woken)
 {
-	struct event_loop *loop = arg;
 	struct epoll_event evs[16];
+	uint64_t wakes;
 	int i, n;
 
 	for (;;) {
@@ -142,13 +153,21 @@ static void *event_loop_thread(void *arg)
 			if (errno == EINTR)
 				continue;
 			pr_err("event loop: epoll_wait: %d", -errno);
-			return NULL;
+			return -errno;
 		}
 		for (i = 0; i < n; i++) {
 			struct watch *w = evs[i].data.ptr;
 
 			if (!w)
-				return NULL;	/* quit_fd */
+				return 0;	/* quit_fd */
+			if (w == (void *)&loop->wake_fd) {
+				if (read(loop->wake_fd, &wakes,
+					 sizeof(wakes)) < 0 && errno != EAGAIN)
+					return -errno;
+				if (until_woken)
+					return 0;
+				continue;
+			}
 			/* Handlers run without the lock: they may call mod/del. */
 			if (w->fn)
 				w->fn(w->arg, evs[i].events);
@@ -156,10 +175,43 @@ static void *event_loop_thread(void *arg)
 	}
 }
 
+static void *event_loop_thread(void *arg)
+{
+	serve(arg, false);
+	return NULL;
+}
+
+int event_loop_run(struct event_loop *loop)
+{
+	return serve(loop, true);
+}
+
+void event_loop_wake(struct event_loop *loop)
+{
+	uint64_t one = 1;
+
+	if (write(loop->wake_fd, &one, sizeof(one)) < 0)
+		pr_warn("event loop: cannot wake: %d", -errno);
+}
+
 int event_loop_start(struct event_loop *loop)
 {
-	int ret = pthread_create(&loop->thread, NULL, event_loop_thread, loop);
+	struct epoll_event ev = { .events = EPOLLIN };	/* ptr NULL: quit */
+	int ret;
 
+	if (loop->quit_fd < 0) {
+		loop->quit_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (loop->quit_fd < 0)
+			return -errno;
+		if (epoll_ctl(loop->epfd, EPOLL_CTL_ADD, loop->quit_fd,
+			      &ev) < 0) {
+			ret = -errno;
+			close(loop->quit_fd);
+			loop->quit_fd = -1;
+			return ret;
+		}
+	}
+	ret = pthread_create(&loop->thread, NULL, event_loop_thread, loop);
 	if (ret)
 		return -ret;
 	loop->running = true;

@@ -8,6 +8,7 @@
 #include <libfdt.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "device.h"
@@ -397,4 +398,40 @@ int fdt_patch_user(void *buf, size_t bufsize, const void *user,
 	if (ret)
 		return fdt_fail(ret, name, bufsize);
 	return fdt_totalsize(buf);
+}
+
+/*
+ * The first buffer: a tree of a few VCPUs and devices is some 2-4 KiB.
+ * Starting at the most the layout allows (2 MiB) cost every run that
+ * much resident memory and zeroing.
+ */
+#define FDT_FIRST_BUF	(16 << 10)
+
+int fdt_build(void **dtb, size_t *bufsize, size_t max, const void *user,
+	      size_t user_size, const char *path,
+	      const struct fdt_params *p)
+{
+	size_t size = FDT_FIRST_BUF;
+	int ret;
+
+	while (size < max && size < user_size * 2)
+		size *= 2;
+	for (;;) {
+		if (size > max)
+			size = max;
+		*dtb = calloc(1, size);
+		if (!*dtb)
+			return -ENOMEM;
+		*bufsize = size;
+		if (path)
+			ret = fdt_patch_user(*dtb, size, user, user_size, path,
+					     p);
+		else
+			ret = fdt_generate(*dtb, size, p);
+		if (ret != -ENOSPC || size == max)
+			return ret;
+		free(*dtb);
+		*dtb = NULL;
+		size *= 2;
+	}
 }

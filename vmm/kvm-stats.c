@@ -25,13 +25,17 @@ static int read_exact(int fd, void *buf, size_t len, uint64_t off)
 	return (size_t)n == len ? 0 : -EINVAL;
 }
 
+/* Descriptors are read this many bytes at a time: one pread for a VM's. */
+#define KVM_STATS_CHUNK		8192
+
 int kvm_stats_find(int fd, const char *name, uint64_t *value_off)
 {
 	struct kvm_stats_header h;
-	char desc_name[KVM_STATS_MAX_NAME];
+	/* 8-byte aligned, for the descriptors' fields read from it. */
+	uint64_t chunk[KVM_STATS_CHUNK / 8];
 	size_t want = strlen(name) + 1;
-	uint64_t desc_size, off;
-	uint32_t i;
+	uint64_t desc_size, per_chunk;
+	uint32_t i, n, j;
 	int ret;
 
 	ret = read_exact(fd, &h, sizeof(h), 0);
@@ -43,22 +47,34 @@ int kvm_stats_find(int fd, const char *name, uint64_t *value_off)
 	if (want > h.name_size)
 		return -ENOENT;
 
+	/*
+	 * As many whole descriptors per pread() as the chunk holds (at
+	 * least one: a name is at most KVM_STATS_MAX_NAME): each call is a
+	 * cost in a short run, and a VM has a handful.
+	 */
 	desc_size = sizeof(struct kvm_stats_desc) + (uint64_t)h.name_size;
-	for (i = 0; i < h.num_desc; i++) {
-		struct kvm_stats_desc d;
-
-		off = h.desc_offset + (uint64_t)i * desc_size;
-		ret = read_exact(fd, &d, sizeof(d), off);
-		ret = ret ?: read_exact(fd, desc_name, h.name_size,
-					off + sizeof(d));
+	per_chunk = sizeof(chunk) / desc_size;
+	if (!per_chunk)
+		return -EINVAL;
+	for (i = 0; i < h.num_desc; i += n) {
+		n = h.num_desc - i < per_chunk ? h.num_desc - i : per_chunk;
+		ret = read_exact(fd, chunk, n * desc_size,
+				 h.desc_offset + (uint64_t)i * desc_size);
 		if (ret)
 			return ret;
-		if (memcmp(desc_name, name, want))
-			continue;
-		if (!d.size)
-			return -EINVAL;
-		*value_off = h.data_offset + (uint64_t)d.offset;
-		return 0;
+		for (j = 0; j < n; j++) {
+			const uint8_t *p = (const uint8_t *)chunk +
+					   j * desc_size;
+			struct kvm_stats_desc d;
+
+			memcpy(&d, p, sizeof(d));
+			if (memcmp(p + sizeof(d), name, want))
+				continue;
+			if (!d.size)
+				return -EINVAL;
+			*value_off = h.data_offset + (uint64_t)d.offset;
+			return 0;
+		}
 	}
 	return -ENOENT;
 }

@@ -38,14 +38,16 @@ void run_memory_report(struct vm *vm)
 static void print_boot_report(struct vm *vm)
 {
 	static const char *const names[] = {
-		"images and device tree loaded", "RAM cleaned to PoC",
-		"first KVM_RUN", "first console byte",
-		"guest init (boot timer)",
+		"VM, RAM and VCPUs created", "images and device tree loaded",
+		"sandbox entered", "RAM cleaned to PoC", "first KVM_RUN",
+		"first console byte", "guest init (boot timer)",
+		"guest stopped",
 	};
 	uint64_t t[] = {
-		vm->boot_times.loaded, vm->boot_times.cleaned,
+		vm->boot_times.created, vm->boot_times.loaded,
+		vm->boot_times.sandboxed, vm->boot_times.cleaned,
 		vm->boot_times.first_run, vm->console.first_byte_ns,
-		vm->boot_times.guest_init,
+		vm->boot_times.guest_init, vm->boot_times.stopped,
 	};
 	unsigned int i;
 
@@ -62,6 +64,16 @@ static void print_boot_report(struct vm *vm)
 	if (!vm->cfg->debug_flush)
 		flush_report_print(&vm->flush, stderr);
 	run_memory_report(vm);
+}
+
+/* After vm_destroy(): how long stopping the devices and the rest took. */
+void run_report_teardown(const struct vm *vm, uint64_t done_ns)
+{
+	if (!vm->cfg->boot_report || !vm->boot_times.stopped)
+		return;
+	fprintf(stderr, "pocvm:   %10.3f  torn down (devices stopped; the "
+		"VM and its RAM go with the exit)\n",
+		(done_ns - vm->boot_times.start) / 1e6);
 }
 
 /*

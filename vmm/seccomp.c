@@ -11,19 +11,29 @@
  *
  * A refused call fails with EPERM rather than killing pocvm: a path the
  * list missed then shows up as an error pocvm reports, never as lost
- * guest data. Built with libseccomp; the rules read top to bottom as the
- * policy, and tests/unit/test-seccomp.c tries each one.
+ * guest data. The rules read top to bottom as the policy, and
+ * tests/unit/test-seccomp.c tries each one.
+ *
+ * The classic BPF program is assembled here, not by libseccomp: its
+ * generic compiler took longer than the rest of a short run's start-up
+ * under nested emulation (and its heap stayed resident). The program is
+ * a priority-ordered list, as libseccomp's default: arch check, then
+ * per system call "this number? then these argument tests", ioctl (KVM_RUN)
+ * first; anything not listed falls through to EPERM.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
 #include <linux/sched.h>
-#include <seccomp.h>
+#include <linux/seccomp.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -31,65 +41,75 @@
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
+#if defined(__aarch64__)
+#define SECCOMP_ARCH	AUDIT_ARCH_AARCH64
+#elif defined(__x86_64__)
+#define SECCOMP_ARCH	AUDIT_ARCH_X86_64
+#else
+#error "seccomp: no audit arch for this target"
+#endif
+
 /*
  * Allowed with any arguments. The rig's kernel has no BPF JIT, so the
- * filter is interpreted on every call: the hot ones get a priority.
+ * filter is interpreted on every call: the hot ones come first.
  */
 static const int hot_calls[] = {
-	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(epoll_pwait),
-	SCMP_SYS(futex), SCMP_SYS(io_getevents), SCMP_SYS(io_submit),
-	SCMP_SYS(ppoll), SCMP_SYS(readv), SCMP_SYS(writev),
+	__NR_read, __NR_write, __NR_epoll_pwait, __NR_futex,
+	__NR_io_getevents, __NR_io_submit, __NR_ppoll, __NR_readv,
+	__NR_writev,
 };
 
 static const int plain_calls[] = {
 	/* device and console I/O on descriptors already open */
-	SCMP_SYS(pread64), SCMP_SYS(pwrite64),
-	SCMP_SYS(preadv), SCMP_SYS(pwritev), SCMP_SYS(pselect6),
-	SCMP_SYS(clock_gettime), SCMP_SYS(epoll_ctl),
-	SCMP_SYS(lseek), SCMP_SYS(close), SCMP_SYS(fcntl), SCMP_SYS(fstat),
-	SCMP_SYS(newfstatat), SCMP_SYS(fsync), SCMP_SYS(fdatasync),
-	SCMP_SYS(fallocate), SCMP_SYS(io_destroy), SCMP_SYS(io_cancel),
-	SCMP_SYS(eventfd2), SCMP_SYS(timerfd_settime),
-	SCMP_SYS(timerfd_gettime),
+	__NR_pread64, __NR_pwrite64,
+	__NR_preadv, __NR_pwritev, __NR_pselect6,
+	__NR_clock_gettime, __NR_epoll_ctl,
+	__NR_lseek, __NR_close, __NR_fcntl, __NR_fstat,
+	__NR_newfstatat, __NR_fsync, __NR_fdatasync,
+	__NR_fallocate, __NR_io_destroy, __NR_io_cancel,
+	__NR_eventfd2, __NR_timerfd_settime,
+	__NR_timerfd_gettime,
 	/* the control socket and the gdb stub */
-	SCMP_SYS(accept4), SCMP_SYS(recvfrom), SCMP_SYS(sendto),
-	SCMP_SYS(recvmsg), SCMP_SYS(sendmsg), SCMP_SYS(shutdown),
-	SCMP_SYS(setsockopt), SCMP_SYS(getsockopt),
+	__NR_accept4, __NR_recvfrom, __NR_sendto,
+	__NR_recvmsg, __NR_sendmsg, __NR_shutdown,
+	__NR_setsockopt, __NR_getsockopt,
 	/* memory and threads (glibc's malloc and pthreads) */
-	SCMP_SYS(munmap), SCMP_SYS(madvise), SCMP_SYS(mremap),
-	SCMP_SYS(brk), SCMP_SYS(mincore), SCMP_SYS(set_robust_list),
-	SCMP_SYS(sched_yield), SCMP_SYS(sched_getaffinity),
-	SCMP_SYS(membarrier), SCMP_SYS(rseq),
+	__NR_munmap, __NR_madvise, __NR_mremap,
+	__NR_brk, __NR_mincore, __NR_set_robust_list,
+	__NR_sched_yield, __NR_sched_getaffinity,
+	__NR_membarrier, __NR_rseq,
 	/* signals: VCPU kicks, SIGINT/SIGTERM through the signalfd */
-	SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask),
-	SCMP_SYS(rt_sigaction), SCMP_SYS(sigaltstack),
-	SCMP_SYS(restart_syscall),
+	__NR_rt_sigreturn, __NR_rt_sigprocmask,
+	__NR_rt_sigaction, __NR_sigaltstack,
+	__NR_restart_syscall,
 	/* time and identity */
-	SCMP_SYS(clock_nanosleep), SCMP_SYS(nanosleep),
-	SCMP_SYS(gettimeofday), SCMP_SYS(getpid), SCMP_SYS(gettid),
-	SCMP_SYS(getrandom),
-	SCMP_SYS(exit), SCMP_SYS(exit_group),
+	__NR_clock_nanosleep, __NR_nanosleep,
+	__NR_gettimeofday, __NR_getpid, __NR_gettid,
+	__NR_getrandom,
+	__NR_exit, __NR_exit_group,
 #ifdef __x86_64__
 	/* the unit tests' build: glibc's x86_64 spellings */
-	SCMP_SYS(epoll_wait), SCMP_SYS(poll), SCMP_SYS(select),
-	SCMP_SYS(arch_prctl),
+	__NR_epoll_wait, __NR_poll, __NR_select,
+	__NR_arch_prctl,
 #endif
 };
 
 /* A --9p server's lookups and reads (seccomp-filter.h). */
 static const int p9_calls[] = {
-	SCMP_SYS(openat2), SCMP_SYS(getdents64), SCMP_SYS(readlinkat),
-	SCMP_SYS(fstatfs),
+	__NR_openat2, __NR_getdents64, __NR_readlinkat,
+	__NR_fstatfs,
 };
 
 /* ... and the changes a read-write share makes. */
 static const int p9_rw_calls[] = {
-	SCMP_SYS(mkdirat), SCMP_SYS(unlinkat), SCMP_SYS(renameat2),
-	SCMP_SYS(linkat), SCMP_SYS(symlinkat), SCMP_SYS(mknodat),
-	SCMP_SYS(fchmod), SCMP_SYS(fchownat), SCMP_SYS(utimensat),
-	SCMP_SYS(ftruncate),
-	/* glibc's renameat() is renameat on arm64 and x86_64 alike */
-	SCMP_SYS(renameat),
+	__NR_mkdirat, __NR_unlinkat, __NR_renameat2,
+	__NR_linkat, __NR_symlinkat, __NR_mknodat,
+	__NR_fchmod, __NR_fchownat, __NR_utimensat,
+	__NR_ftruncate,
+#ifdef __NR_renameat
+	/* x86_64 has renameat too (arm64 only renameat2) */
+	__NR_renameat,
+#endif
 };
 
 /*
@@ -108,130 +128,330 @@ static const unsigned int ioctl_types[] = { 0xae, 0xaf };
 /* Flags that make an open write, truncate or create. */
 #define OPEN_WRITE_FLAGS	(O_ACCMODE | O_CREAT | O_TRUNC)
 
-#define ALLOW		SCMP_ACT_ALLOW
+#define RET_ALLOW	SECCOMP_RET_ALLOW
+#define RET_ERRNO(e)	(SECCOMP_RET_ERRNO | ((e) & SECCOMP_RET_DATA))
 
-/* Argument n equals v. (libseccomp's SCMP_A* trip -Wextra.) */
-static struct scmp_arg_cmp eq(unsigned int n, uint64_t v)
+/* Argument arg, and-ed with mask, equals val (all 64 bits). */
+struct arg_test {
+	unsigned int arg;
+	uint64_t mask, val;
+};
+
+/*
+ * One way call nr is allowed (or answered with action): when every test
+ * holds (none: always). A call listed again gets another way; the
+ * program tests its ways together, where the call is first listed.
+ */
+struct rule {
+	int nr;
+	uint32_t action;
+	unsigned int nr_tests;
+	struct arg_test test[2];
+};
+
+/* pocvm's list has some 110: room for all the options' at once. */
+#define MAX_RULES	160
+
+struct rule_list {
+	unsigned int n;
+	struct rule r[MAX_RULES];
+};
+
+/* Argument n equals v. */
+static struct arg_test eq(unsigned int n, uint64_t v)
 {
-	return (struct scmp_arg_cmp){ .arg = n, .op = SCMP_CMP_EQ,
-				      .datum_a = v };
+	return (struct arg_test){ .arg = n, .mask = ~0ULL, .val = v };
 }
 
 /* Argument n, and-ed with mask, equals v. */
-static struct scmp_arg_cmp masked_eq(unsigned int n, uint64_t mask,
-				     uint64_t v)
+static struct arg_test masked_eq(unsigned int n, uint64_t mask, uint64_t v)
 {
-	return (struct scmp_arg_cmp){ .arg = n, .op = SCMP_CMP_MASKED_EQ,
-				      .datum_a = mask, .datum_b = v };
+	return (struct arg_test){ .arg = n, .mask = mask, .val = v };
 }
 
-static int add_rules(scmp_filter_ctx ctx, const struct seccomp_policy *pol)
+/* Allow (or answer with action) call nr when the nr_tests tests hold. */
+static int add(struct rule_list *t, int nr, uint32_t action,
+	       unsigned int nr_tests, struct arg_test a, struct arg_test b)
+{
+	if (t->n == MAX_RULES)
+		return -E2BIG;
+	t->r[t->n++] = (struct rule){ nr, action, nr_tests, { a, b } };
+	return 0;
+}
+
+static const struct arg_test none;
+
+static int allow(struct rule_list *t, int nr)
+{
+	return add(t, nr, RET_ALLOW, 0, none, none);
+}
+
+static int allow_if(struct rule_list *t, int nr, struct arg_test a)
+{
+	return add(t, nr, RET_ALLOW, 1, a, none);
+}
+
+static int build_rules(struct rule_list *t, const struct seccomp_policy *pol)
 {
 	unsigned int i;
 	int ret = 0;
 
+	t->n = 0;
 	/* ioctl first: KVM_RUN is the call made most. */
 	for (i = 0; i < ARRAY_SIZE(ioctl_types) && !ret; i++)
-		ret = seccomp_rule_add(ctx, ALLOW, SCMP_SYS(ioctl), 1,
-				       masked_eq(1, 0xff00,
-					       ioctl_types[i] << 8));
+		ret = allow_if(t, __NR_ioctl,
+			       masked_eq(1, 0xff00, ioctl_types[i] << 8));
 	/* The full 64 bits: the kernel would drop high bits set here. */
 	for (i = 0; i < ARRAY_SIZE(tty_ioctls) && !ret; i++)
-		ret = seccomp_rule_add(ctx, ALLOW, SCMP_SYS(ioctl), 1,
-				       eq(1, tty_ioctls[i]));
-	ret = ret ?: seccomp_syscall_priority(ctx, SCMP_SYS(ioctl), 255);
-	for (i = 0; i < ARRAY_SIZE(hot_calls) && !ret; i++) {
-		ret = seccomp_rule_add(ctx, ALLOW, hot_calls[i], 0);
-		ret = ret ?: seccomp_syscall_priority(ctx, hot_calls[i],
-						      254 - i);
-	}
+		ret = allow_if(t, __NR_ioctl, eq(1, tty_ioctls[i]));
+	for (i = 0; i < ARRAY_SIZE(hot_calls) && !ret; i++)
+		ret = allow(t, hot_calls[i]);
 	for (i = 0; i < ARRAY_SIZE(plain_calls) && !ret; i++)
-		ret = seccomp_rule_add(ctx, ALLOW, plain_calls[i], 0);
+		ret = allow(t, plain_calls[i]);
 	if (ret)
 		return ret;
 
 	/* Nothing becomes executable: no code can be brought in. */
-	ret = seccomp_rule_add(ctx, ALLOW, SCMP_SYS(mmap), 1,
-			       masked_eq(2, PROT_EXEC, 0));
-	ret = ret ?: seccomp_rule_add(ctx, ALLOW, SCMP_SYS(mprotect), 1,
-				      masked_eq(2, PROT_EXEC, 0));
+	ret = allow_if(t, __NR_mmap, masked_eq(2, PROT_EXEC, 0));
+	ret = ret ?: allow_if(t, __NR_mprotect, masked_eq(2, PROT_EXEC, 0));
 	/* Threads, never processes: clone must share the address space. */
-	ret = ret ?: seccomp_rule_add(ctx, ALLOW, SCMP_SYS(clone), 1,
-				      masked_eq(0, CLONE_THREAD,
-					      CLONE_THREAD));
+	ret = ret ?: allow_if(t, __NR_clone,
+			      masked_eq(0, CLONE_THREAD, CLONE_THREAD));
 	/* clone3's flags are out of reach: ENOSYS makes glibc use clone. */
-	ret = ret ?: seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
-				      SCMP_SYS(clone3), 0);
+	ret = ret ?: add(t, __NR_clone3, RET_ERRNO(ENOSYS), 0, none, none);
 	/* Signals to our own threads only (pthread_kill, raise). */
-	ret = ret ?: seccomp_rule_add(ctx, ALLOW, SCMP_SYS(tgkill), 1,
-				      eq(0, getpid()));
+	ret = ret ?: allow_if(t, __NR_tgkill, eq(0, getpid()));
 	/* A thread may pin itself (--vcpu-affinity), never another. */
-	ret = ret ?: seccomp_rule_add(ctx, ALLOW, SCMP_SYS(sched_setaffinity),
-				      1, eq(0, 0));
+	ret = ret ?: allow_if(t, __NR_sched_setaffinity, eq(0, 0));
 	/* prctl only to name a thread. */
-	ret = ret ?: seccomp_rule_add(ctx, ALLOW, SCMP_SYS(prctl), 1,
-				      eq(0, PR_SET_NAME));
+	ret = ret ?: allow_if(t, __NR_prctl, eq(0, PR_SET_NAME));
 	/*
 	 * openat to read: --reboot reads the images again. With vhost,
 	 * O_RDWR too, for /dev/vhost-net (Landlock names the path).
 	 */
-	ret = ret ?: seccomp_rule_add(ctx, ALLOW, SCMP_SYS(openat), 1,
-				      masked_eq(2, OPEN_WRITE_FLAGS, O_RDONLY));
+	ret = ret ?: allow_if(t, __NR_openat,
+			      masked_eq(2, OPEN_WRITE_FLAGS, O_RDONLY));
 	if (!ret && pol->open_rdwr)
-		ret = seccomp_rule_add(ctx, ALLOW, SCMP_SYS(openat), 1,
-				       masked_eq(2, OPEN_WRITE_FLAGS, O_RDWR));
+		ret = allow_if(t, __NR_openat,
+			       masked_eq(2, OPEN_WRITE_FLAGS, O_RDWR));
 	for (i = 0; pol->p9 && i < ARRAY_SIZE(p9_calls) && !ret; i++)
-		ret = seccomp_rule_add(ctx, ALLOW, p9_calls[i], 0);
+		ret = allow(t, p9_calls[i]);
 	for (i = 0; pol->p9_rw && i < ARRAY_SIZE(p9_rw_calls) && !ret; i++)
-		ret = seccomp_rule_add(ctx, ALLOW, p9_rw_calls[i], 0);
+		ret = allow(t, p9_rw_calls[i]);
 	/*
 	 * Removing the control socket at exit: that directory, files only.
 	 * (A read-write share allows unlinkat everywhere already.)
 	 */
 	if (!ret && pol->unlink_dirfd >= 0 && !pol->p9_rw)
-		ret = seccomp_rule_add(ctx, ALLOW, SCMP_SYS(unlinkat), 2,
-				       eq(0, pol->unlink_dirfd),
-				       eq(2, 0));
+		ret = add(t, __NR_unlinkat, RET_ALLOW, 2,
+			  eq(0, pol->unlink_dirfd), eq(2, 0));
 	return ret;
+}
+
+/* The classic BPF program, as it is assembled. */
+struct bpf_prog {
+	unsigned int len, max;
+	struct sock_filter *insn;
+};
+
+static int emit(struct bpf_prog *p, uint16_t code, uint32_t jt, uint32_t jf,
+		uint32_t k)
+{
+	/* jt and jf are 8 bits: a call with ways that long is a bug here. */
+	if (p->len == p->max || jt > 255 || jf > 255)
+		return -E2BIG;
+	p->insn[p->len++] = (struct sock_filter){ code, jt, jf, k };
+	return 0;
+}
+
+#define ARG_LO(n)	(offsetof(struct seccomp_data, args) + 8 * (n))
+#define ARG_HI(n)	(ARG_LO(n) + 4)
+
+/* Instructions one 32-bit half of a test takes: load, and?, compare. */
+static unsigned int half_len(uint32_t mask, uint32_t val)
+{
+	if (!mask && !val)
+		return 0;	/* always true */
+	return mask == ~0U ? 2 : 3;
+}
+
+static unsigned int rule_len(const struct rule *a)
+{
+	unsigned int i, n = 1;	/* its return */
+
+	for (i = 0; i < a->nr_tests; i++) {
+		const struct arg_test *t = &a->test[i];
+
+		n += half_len(t->mask, t->val);
+		n += half_len(t->mask >> 32, t->val >> 32);
+	}
+	return n;
+}
+
+/*
+ * One half of a test: on a mismatch, jump past what is left of the way
+ * (*left instructions after this half's compare), to the next way.
+ */
+static int emit_half(struct bpf_prog *p, uint32_t off, uint32_t mask,
+		     uint32_t val, unsigned int *left)
+{
+	unsigned int n = half_len(mask, val);
+	int ret;
+
+	if (!n)
+		return 0;
+	/* A value outside the mask can never match: a bug in the list. */
+	if (val & ~mask)
+		return -EINVAL;
+	*left -= n;
+	ret = emit(p, BPF_LD | BPF_W | BPF_ABS, 0, 0, off);
+	if (!ret && n == 3)
+		ret = emit(p, BPF_ALU | BPF_AND | BPF_K, 0, 0, mask);
+	return ret ?: emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, *left, val);
+}
+
+/* Whether rule i is the first of its call in the list. */
+static bool first_of_call(const struct rule_list *t, unsigned int i)
+{
+	unsigned int j;
+
+	for (j = 0; j < i; j++)
+		if (t->r[j].nr == t->r[i].nr)
+			return false;
+	return true;
+}
+
+/* Call t->r[first].nr: its number, then each of its ways in turn. */
+static int emit_call(struct bpf_prog *p, const struct rule_list *t,
+		     unsigned int first)
+{
+	const struct rule *f = &t->r[first];
+	unsigned int i, j, body = 0, ways = 0, left;
+	int ret;
+
+	for (i = first; i < t->n; i++) {
+		if (t->r[i].nr != f->nr)
+			continue;
+		if (t->r[i].action != f->action)
+			return -EINVAL;
+		body += rule_len(&t->r[i]);
+		ways++;
+	}
+	/* A way that always holds: no tests, no EPERM after it. */
+	if (ways == 1 && !f->nr_tests) {
+		ret = emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, f->nr);
+		return ret ?: emit(p, BPF_RET | BPF_K, 0, 0, f->action);
+	}
+	/* Not this call: past its ways and the EPERM that closes them. */
+	ret = emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, body + 1, f->nr);
+	for (i = first; i < t->n && !ret; i++) {
+		const struct rule *r = &t->r[i];
+
+		if (r->nr != f->nr)
+			continue;
+		left = rule_len(r);
+		for (j = 0; j < r->nr_tests && !ret; j++) {
+			const struct arg_test *a = &r->test[j];
+
+			ret = emit_half(p, ARG_LO(a->arg), a->mask, a->val,
+					&left);
+			ret = ret ?: emit_half(p, ARG_HI(a->arg),
+					       a->mask >> 32, a->val >> 32,
+					       &left);
+		}
+		ret = ret ?: emit(p, BPF_RET | BPF_K, 0, 0, r->action);
+	}
+	/* The call, but none of its ways: A no longer holds its number. */
+	return ret ?: emit(p, BPF_RET | BPF_K, 0, 0, RET_ERRNO(EPERM));
+}
+
+static int assemble(struct bpf_prog *p, const struct rule_list *t)
+{
+	unsigned int i;
+	int ret;
+
+	p->len = 0;
+	/* Another arch's numbers mean other calls: refuse them all. */
+	ret = emit(p, BPF_LD | BPF_W | BPF_ABS, 0, 0,
+		   offsetof(struct seccomp_data, arch));
+	ret = ret ?: emit(p, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, SECCOMP_ARCH);
+	ret = ret ?: emit(p, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_KILL_PROCESS);
+	ret = ret ?: emit(p, BPF_LD | BPF_W | BPF_ABS, 0, 0,
+			  offsetof(struct seccomp_data, nr));
+#ifdef __x86_64__
+	/* x32's calls share x86_64's arch, with bit 30 set: refused too. */
+	ret = ret ?: emit(p, BPF_JMP | BPF_JGE | BPF_K, 0, 1, 0x40000000);
+	ret = ret ?: emit(p, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_KILL_PROCESS);
+#endif
+	for (i = 0; i < t->n && !ret; i++)
+		if (first_of_call(t, i))
+			ret = emit_call(p, t, i);
+	return ret ?: emit(p, BPF_RET | BPF_K, 0, 0, RET_ERRNO(EPERM));
+}
+
+int seccomp_filter_build(const struct seccomp_policy *pol,
+			 struct sock_filter *insn, unsigned int max)
+{
+	struct bpf_prog prog = { .max = max, .insn = insn };
+	/* Static: some 10 KiB, more than a stack frame should take. */
+	static struct rule_list rules;
+	int ret;
+
+	ret = build_rules(&rules, pol);
+	ret = ret ?: assemble(&prog, &rules);
+	return ret ?: (int)prog.len;
+}
+
+bool seccomp_available(void)
+{
+	uint32_t action = SECCOMP_RET_KILL_PROCESS;
+
+	/*
+	 * seccomp() with the action the filter needs (Linux 4.14): ENOSYS
+	 * or EINVAL, or any answer but 0, mean no filtering here.
+	 */
+	return !syscall(__NR_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action);
 }
 
 int seccomp_lock_down(const struct seccomp_policy *pol, bool *on)
 {
-	scmp_filter_ctx ctx;
-	int ret;
+	/* pocvm's program is some 300 instructions. */
+	static struct sock_filter insn[1024];
+	struct sock_fprog fprog;
+	long ret;
+	int len;
 
 	*on = false;
 	/*
-	 * 2: the seccomp() call with TSYNC. Less is a kernel without
-	 * CONFIG_SECCOMP_FILTER (or qemu-user): say so, run on.
+	 * A kernel without CONFIG_SECCOMP_FILTER (or qemu-user): say so,
+	 * run on.
 	 */
-	if (seccomp_api_get() < 2) {
+	if (!seccomp_available()) {
 		pr_warn("seccomp: this kernel cannot filter system calls; "
 			"running without the allow-list");
 		return 0;
 	}
-	ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
-	if (!ctx)
-		return err_set(-ENOMEM, "seccomp: cannot build the filter");
-	/* Another arch's numbers mean other calls: refuse them all. */
-	ret = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
-			       SCMP_ACT_KILL_PROCESS);
+	len = seccomp_filter_build(pol, insn, ARRAY_SIZE(insn));
+	if (len < 0)
+		return err_set(len, "seccomp: cannot build the filter: %s",
+			       strerror(-len));
+	fprog.len = len;
+	fprog.filter = insn;
+	/* No privileges to gain from here on: the filter then needs none. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return err_set(-errno, "seccomp: no_new_privs: %s",
+			       strerror(errno));
 	/* Every thread, should set-up ever start one before this. */
-	ret = ret ?: seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
-	/* The kernel's own errno from seccomp_load(), not libseccomp's. */
-	ret = ret ?: seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1);
-	ret = ret ?: add_rules(ctx, pol);
-	if (ret) {
-		seccomp_release(ctx);
-		return err_set(ret, "seccomp: cannot build the filter: %s",
-			       strerror(-ret));
-	}
-	ret = seccomp_load(ctx);
-	seccomp_release(ctx);
+	ret = syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER,
+		      SECCOMP_FILTER_FLAG_TSYNC, &fprog);
 	if (!ret) {
 		*on = true;
 		return 0;
 	}
-	return err_set(ret, "seccomp: cannot install the filter: %s "
-		       "(--no-seccomp runs without it)", strerror(-ret));
+	/* TSYNC's answer: the id of a thread that could not follow. */
+	if (ret > 0)
+		return err_set(-EBUSY, "seccomp: thread %ld cannot take the "
+			       "filter (--no-seccomp runs without it)", ret);
+	return err_set(-errno, "seccomp: cannot install the filter: %s "
+		       "(--no-seccomp runs without it)", strerror(errno));
 }

@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 
 #include "arm64.h"
+#include "event-loop.h"
 #include "hugetlbfs.h"
 #include "layout.h"
 #include "log.h"
@@ -24,6 +25,9 @@ void vm_request_stop(struct vm *vm, enum vm_stop why, int vcpu_index)
 	}
 	pthread_cond_broadcast(&vm->stop_cond);
 	pthread_mutex_unlock(&vm->stop_lock);
+	/* The main thread serves the event loop until this. */
+	if (vm->loop)
+		event_loop_wake(vm->loop);
 }
 
 void vm_set_guest_status(struct vm *vm, int status)

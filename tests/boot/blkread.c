@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * blkread FILE DEPTH SECONDS: 4 KiB random reads over FILE with DEPTH
- * kept in flight through Linux AIO (raw syscalls: the busybox guests
- * have no libaio and no fio), for SECONDS; prints one line with the
- * IOPS. O_DIRECT where the file system has it, so that a guest measures
+ * blkread [-b BYTES] [-s] FILE DEPTH SECONDS: random reads of BYTES
+ * (default 4 KiB) over FILE, or sequential ones with -s, with DEPTH kept
+ * in flight through Linux AIO (raw syscalls: the busybox guests have no
+ * libaio and no fio), for SECONDS; prints one line with the IOPS and
+ * MB/s. O_DIRECT where the file system has it, so that a guest measures
  * its disk and not its page cache.
  */
 #define _GNU_SOURCE
@@ -21,7 +22,7 @@
 #include <unistd.h>
 #include <linux/fs.h>
 
-#define BS		4096
+#define MAX_BS		(4 << 20)
 #define MAX_DEPTH	256
 
 static double now(void)
@@ -33,6 +34,8 @@ static double now(void)
 }
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
+static uint64_t bs = 4096, blocks, next_block;
+static int sequential;
 
 static uint64_t rnd(void)
 {
@@ -42,26 +45,54 @@ static uint64_t rnd(void)
 	return rng_state;
 }
 
+/* The offset of the next read: random, or the next block round the file. */
+static uint64_t next_offset(void)
+{
+	uint64_t b;
+
+	if (!sequential)
+		return (rnd() % blocks) * bs;
+	b = next_block;
+	next_block = (next_block + 1) % blocks;
+	return b * bs;
+}
+
 int main(int argc, char **argv)
 {
 	static struct iocb cbs[MAX_DEPTH];
 	struct io_event ev[MAX_DEPTH];
 	struct iocb *p[1];
 	aio_context_t ctx = 0;
-	uint64_t size, blocks, done = 0;
-	int fd, depth, i, n, direct = 1;
+	uint64_t size, done = 0;
+	int fd, depth, i, n, direct = 1, opt;
 	double secs, start, end;
 	struct stat st;
 	char *buf;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: blkread FILE DEPTH SECONDS\n");
+	while ((opt = getopt(argc, argv, "b:s")) != -1) {
+		switch (opt) {
+		case 'b':
+			bs = strtoull(optarg, NULL, 0);
+			break;
+		case 's':
+			sequential = 1;
+			break;
+		default:
+			return 2;
+		}
+	}
+	argv += optind - 1;
+	if (argc - optind != 3) {
+		fprintf(stderr, "usage: blkread [-b BYTES] [-s] FILE DEPTH "
+			"SECONDS\n");
 		return 2;
 	}
 	depth = atoi(argv[2]);
 	secs = atof(argv[3]);
-	if (depth < 1 || depth > MAX_DEPTH || secs <= 0) {
-		fprintf(stderr, "blkread: DEPTH 1-%d, SECONDS > 0\n", MAX_DEPTH);
+	if (depth < 1 || depth > MAX_DEPTH || secs <= 0 || bs < 512 ||
+	    bs > MAX_BS || bs % 512) {
+		fprintf(stderr, "blkread: DEPTH 1-%d, SECONDS > 0, BYTES a "
+			"multiple of 512 up to %d\n", MAX_DEPTH, MAX_BS);
 		return 2;
 	}
 	fd = open(argv[1], O_RDONLY | O_DIRECT);
@@ -78,8 +109,8 @@ int main(int argc, char **argv)
 		perror("blkread: BLKGETSIZE64");
 		return 1;
 	}
-	blocks = size / BS;
-	if (!blocks || posix_memalign((void **)&buf, BS, (size_t)BS * depth)) {
+	blocks = size / bs;
+	if (!blocks || posix_memalign((void **)&buf, 4096, bs * depth)) {
 		fprintf(stderr, "blkread: %s: too small\n", argv[1]);
 		return 1;
 	}
@@ -93,9 +124,9 @@ int main(int argc, char **argv)
 		memset(&cbs[i], 0, sizeof(cbs[i]));
 		cbs[i].aio_fildes = fd;
 		cbs[i].aio_lio_opcode = IOCB_CMD_PREAD;
-		cbs[i].aio_buf = (uintptr_t)(buf + (size_t)i * BS);
-		cbs[i].aio_nbytes = BS;
-		cbs[i].aio_offset = (rnd() % blocks) * BS;
+		cbs[i].aio_buf = (uintptr_t)(buf + (size_t)i * bs);
+		cbs[i].aio_nbytes = bs;
+		cbs[i].aio_offset = next_offset();
 		cbs[i].aio_data = i;
 		p[0] = &cbs[i];
 		if (syscall(SYS_io_submit, ctx, 1, p) != 1) {
@@ -117,7 +148,7 @@ int main(int argc, char **argv)
 		for (i = 0; i < got; i++) {
 			struct iocb *cb = &cbs[ev[i].data];
 
-			if (ev[i].res != BS) {
+			if (ev[i].res != (int64_t)bs) {
 				fprintf(stderr, "blkread: read at %llu: %lld\n",
 					(unsigned long long)cb->aio_offset,
 					(long long)ev[i].res);
@@ -128,7 +159,7 @@ int main(int argc, char **argv)
 				n--;
 				continue;
 			}
-			cb->aio_offset = (rnd() % blocks) * BS;
+			cb->aio_offset = next_offset();
 			p[0] = cb;
 			if (syscall(SYS_io_submit, ctx, 1, p) != 1) {
 				perror("blkread: io_submit");
@@ -137,7 +168,9 @@ int main(int argc, char **argv)
 		}
 	}
 	secs = now() - start;
-	printf("blkread depth=%d direct=%d ops=%llu secs=%.2f iops=%.0f\n",
-	       depth, direct, (unsigned long long)done, secs, done / secs);
+	printf("blkread depth=%d direct=%d bs=%llu %s ops=%llu secs=%.2f "
+	       "mbs=%.1f iops=%.0f\n", depth, direct, (unsigned long long)bs,
+	       sequential ? "seq" : "rand", (unsigned long long)done, secs,
+	       done * bs / secs / 1e6, done / secs);
 	return 0;
 }

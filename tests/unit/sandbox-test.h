@@ -8,7 +8,6 @@
 #define POCVM_SANDBOX_TEST_H
 
 #include <errno.h>
-#include <seccomp.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -18,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "seccomp-filter.h"
 #include "unit.h"
 
 struct sbt_report {
@@ -101,7 +101,7 @@ static inline void sbt_run_child(void (*fn)(struct sbt_report *r))
 	 * No seccomp() (qemu-user, which runs the aarch64 build here): no
 	 * sandbox to try, and qemu's own threads would count as ours.
 	 */
-	if (seccomp_api_get() < 2) {
+	if (!seccomp_available()) {
 		sbt_skip_or_fail("sandbox");
 		return;
 	}

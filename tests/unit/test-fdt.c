@@ -540,6 +540,42 @@ START_TEST(too_small_buffer)
 END_TEST
 
 /*
+ * fdt_build(): a small tree in a small buffer (libfdt zeroes all of it;
+ * 2 MiB each run was most of pocvm's peak memory), 512 VCPUs' after
+ * doubling, and a cap that is too small still says so.
+ */
+START_TEST(build_grows_from_small)
+{
+	size_t bufsize;
+	void *dtb;
+	int ret;
+
+	params(1, IRQCHIP_GICV3);
+	ret = fdt_build(&dtb, &bufsize, 2 << 20, NULL, 0, NULL, &p);
+	ck_assert_msg(ret > 0, "fdt_build: %s", err_message(ret));
+	ck_assert_uint_le(bufsize, 16 << 10);
+	ck_assert_int_eq(fdt_check_full(dtb, ret), 0);
+	free(dtb);
+
+	params(CONFIG_MAX_CPUS, IRQCHIP_GICV3_ITS);
+	ret = fdt_build(&dtb, &bufsize, 2 << 20, NULL, 0, NULL, &p);
+	ck_assert_msg(ret > 0, "fdt_build: %s", err_message(ret));
+	ck_assert_uint_gt(bufsize, 16 << 10);
+	ck_assert_uint_lt(bufsize, 2 << 20);
+	ck_assert_int_eq(fdt_check_full(dtb, ret), 0);
+	ck_assert_str_eq(core_cpu(dtb, "/cpus/cpu-map/cluster31/core15"),
+			 "cpu@1f0f");
+	free(dtb);
+
+	err_clear();
+	ret = fdt_build(&dtb, &bufsize, 8 << 10, NULL, 0, NULL, &p);
+	ck_assert_int_eq(ret, -ENOSPC);
+	ck_assert_uint_eq(bufsize, 8 << 10);
+	free(dtb);
+}
+END_TEST
+
+/*
  * A tree as a board's DTB would have it: another GIC address, a cpu-map,
  * two RAM banks, 32-bit initrd properties, a node pocvm knows nothing of.
  */
@@ -1071,6 +1107,7 @@ static Suite *fdt_suite(void)
 	tcase_add_test(gen, device_error);
 	tcase_add_test(gen, bad_params);
 	tcase_add_test(gen, too_small_buffer);
+	tcase_add_test(gen, build_grows_from_small);
 	tcase_add_test(usr, user_tree_patched);
 	tcase_add_test(usr, user_tree_initrd_no_chosen);
 	tcase_add_test(usr, user_tree_one_cell);

@@ -10,7 +10,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/audit.h>
 #include <linux/capability.h>
+#include <linux/seccomp.h>
 #include <linux/openat2.h>
 #include <pthread.h>
 #include <sched.h>
@@ -394,6 +396,108 @@ START_TEST(test_seccomp_bad_arch)
 END_TEST
 #endif
 
+/*
+ * The program as the kernel's interpreter runs it (the rig's kernel has
+ * no BPF JIT): what it answers for one call, and after how many
+ * instructions. Knows the instructions the assembler emits, no more.
+ */
+static uint32_t run_filter(const struct sock_filter *insn, unsigned int len,
+			   const struct seccomp_data *d, unsigned int *steps)
+{
+	const uint8_t *data = (const uint8_t *)d;
+	unsigned int pc = 0;
+	uint32_t a = 0;
+
+	*steps = 0;
+	while (pc < len) {
+		const struct sock_filter *f = &insn[pc++];
+
+		(*steps)++;
+		switch (f->code) {
+		case BPF_LD | BPF_W | BPF_ABS:
+			ck_assert_uint_le(f->k + 4, sizeof(*d));
+			memcpy(&a, data + f->k, 4);
+			break;
+		case BPF_ALU | BPF_AND | BPF_K:
+			a &= f->k;
+			break;
+		case BPF_JMP | BPF_JEQ | BPF_K:
+			pc += a == f->k ? f->jt : f->jf;
+			break;
+		case BPF_JMP | BPF_JGE | BPF_K:
+			pc += a >= f->k ? f->jt : f->jf;
+			break;
+		case BPF_RET | BPF_K:
+			return f->k;
+		default:
+			ck_abort_msg("instruction %u: code 0x%x", pc - 1,
+				     f->code);
+		}
+	}
+	ck_abort_msg("ran off the end of the program");
+	return 0;
+}
+
+static struct seccomp_data call(int nr, uint64_t a0, uint64_t a1,
+				 uint64_t a2)
+{
+#if defined(__aarch64__)
+	uint32_t arch = AUDIT_ARCH_AARCH64;
+#else
+	uint32_t arch = AUDIT_ARCH_X86_64;
+#endif
+	return (struct seccomp_data){ .nr = nr, .arch = arch,
+				      .args = { a0, a1, a2 } };
+}
+
+/*
+ * KVM_RUN and the event loop's calls come first: a VCPU pays for every
+ * instruction before its answer on every exit. And the answers are the
+ * policy's, here too where the kernel cannot filter (qemu-user).
+ */
+START_TEST(test_seccomp_program_order)
+{
+	static struct sock_filter insn[1024];
+	struct seccomp_policy pol = { .unlink_dirfd = 7 };
+	struct seccomp_data d;
+	unsigned int steps;
+	int len;
+
+	len = seccomp_filter_build(&pol, insn, 1024);
+	ck_assert_int_gt(len, 0);
+	ck_assert_int_le(len, 512);
+	d = call(__NR_ioctl, 9, 0xae80 /* KVM_RUN */, 0);
+	ck_assert_uint_eq(run_filter(insn, len, &d, &steps), SECCOMP_RET_ALLOW);
+	ck_assert_uint_le(steps, 10);
+	d = call(__NR_read, 3, 0, 0);
+	ck_assert_uint_eq(run_filter(insn, len, &d, &steps), SECCOMP_RET_ALLOW);
+	ck_assert_uint_le(steps, 40);
+	d = call(__NR_ioctl, 9, TIOCSTI, 0);
+	ck_assert_uint_eq(run_filter(insn, len, &d, &steps),
+			  SECCOMP_RET_ERRNO | EPERM);
+	d = call(__NR_ioctl, 9, TCGETS | (1ULL << 32), 0);
+	ck_assert_uint_eq(run_filter(insn, len, &d, &steps),
+			  SECCOMP_RET_ERRNO | EPERM);
+	d = call(__NR_unlinkat, 7, 0, 0);
+	ck_assert_uint_eq(run_filter(insn, len, &d, &steps), SECCOMP_RET_ALLOW);
+	d = call(__NR_unlinkat, 8, 0, 0);
+	ck_assert_uint_eq(run_filter(insn, len, &d, &steps),
+			  SECCOMP_RET_ERRNO | EPERM);
+	d = call(__NR_clone3, 0, 0, 0);
+	ck_assert_uint_eq(run_filter(insn, len, &d, &steps),
+			  SECCOMP_RET_ERRNO | ENOSYS);
+	d = call(__NR_execve, 0, 0, 0);
+	ck_assert_uint_eq(run_filter(insn, len, &d, &steps),
+			  SECCOMP_RET_ERRNO | EPERM);
+	d = call(__NR_read, 3, 0, 0);
+	d.arch = 0x40000003;	/* AUDIT_ARCH_I386 */
+	ck_assert_uint_eq(run_filter(insn, len, &d, &steps),
+			  SECCOMP_RET_KILL_PROCESS);
+	/* Too small a buffer: an error, never a cut program. */
+	ck_assert_int_eq(seccomp_filter_build(&pol, insn, 16), -E2BIG);
+}
+END_TEST
+
 static Suite *seccomp_suite(void)
 {
 	Suite *s = suite_create("seccomp");
@@ -402,6 +506,7 @@ static Suite *seccomp_suite(void)
 	tcase_add_test(tc, test_seccomp_read_only);
 	tcase_add_test(tc, test_seccomp_read_write);
 	tcase_add_test(tc, test_seccomp_p9);
+	tcase_add_test(tc, test_seccomp_program_order);
 #ifdef __X32_SYSCALL_BIT
 	tcase_add_test(tc, test_seccomp_bad_arch);
 #endif

@@ -18,7 +18,7 @@ done
 $POCVM run -k $IMAGE -i $INITRD --disk bench.img \
 	-p "quiet guest_action=blkbench blk_qd=1,32 blk_secs=$secs" \
 	> guest.log 2>&1 || cat guest.log
-grep '^POCVM-BENCH ' guest.log | while read -r _ _ depth _ _ _ iops; do
+grep '^POCVM-BENCH ' guest.log | while read -r _ _ depth _ _ _ _ _ _ iops; do
 	printf '%-28s %6s %10s\n' "L2 guest, virtio-blk" "${depth#depth=}" \
 		"${iops#iops=}"
 done

@@ -14,7 +14,7 @@ while [ $i -lt $RUNS ]; do
 	i=$((i + 1))
 	/rig/bin/walltime $POCVM run -k $GUEST/poweroff.bin -m 256 \
 		2> /dev/null > walltime.txt
-	grep -q 'status=0$' walltime.txt || cat walltime.txt
+	grep -q 'status=0 ' walltime.txt || cat walltime.txt
 	sed -n 's/^walltime us=\([0-9]*\).*/\1/p' walltime.txt >> exec.txt
 done
 printf 'exec to exit, flat payload that powers off, 256 MiB: %s us (median of %d)\n' \

@@ -1,7 +1,8 @@
-# seccomp: once set-up is done every pocvm thread (main, event loop,
-# VCPUs) runs under the allow-list filter, with no_new_privs and no
-# capabilities, while the guest boots, is managed over the control socket
-# and stopped; --no-seccomp runs without the filter (the rest stays).
+# seccomp: once set-up is done every pocvm thread (main, which serves the
+# event loop, and the VCPUs) runs under the allow-list filter, with
+# no_new_privs and no capabilities, while the guest boots, is managed
+# over the control socket and stopped; --no-seccomp runs without the
+# filter (the rest stays).
 #
 # The refusals themselves: a running pocvm never makes the calls an
 # escaped guest would, so they are tried by the unit tests' seccomp and
@@ -44,8 +45,8 @@ for mode in on off; do
 		sleep 0.2
 	done
 	threads=$(ls /proc/$pid/task | wc -l)
-	# main, event loop, two VCPUs at least
-	[ "$threads" -ge 4 ] || fail "only $threads threads"
+	# main (which serves the event loop) and two VCPUs at least
+	[ "$threads" -ge 3 ] || fail "only $threads threads"
 	if [ $mode = on ]; then
 		every_thread $pid Seccomp 2
 	else

@@ -1,5 +1,6 @@
 # --vcpu-affinity pins every VCPU thread (kvmtool's meaning: one list for
-# all of them), as L1's /proc shows; the event loop's thread stays free.
+# all of them), as L1's /proc shows; the main thread, which serves the
+# event loop, stays free.
 # A list with no CPU of this host is one line and exit 2.
 # matrix: hosts=patched,stock cpus=max gics=3
 # timeout: 240
