@@ -44,11 +44,7 @@ mkdir -p "$work"
 say "kernel $key: unpacking $(basename "$SRC_TAR")"
 tar -xf "$SRC_TAR" -C "$work"
 src="$work/linux-source-6.12"
-for p in $patches; do
-	say "applying $(basename "$p")"
-	patch -d "$src" -p1 -s --no-backup-if-mismatch < "$p" ||
-		die "$(basename "$p") does not apply"
-done
+apply_series "$src"
 
 export CCACHE_DIR="${CCACHE_DIR:-$CACHE/ccache}"
 ccache -M 5G >/dev/null

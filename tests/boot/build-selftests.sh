@@ -33,10 +33,7 @@ mkdir -p "$work"
 say "selftests $key: unpacking and applying kernel-patch/"
 tar -xf "$SRC_TAR" -C "$work"
 src="$work/linux-source-6.12"
-for p in $patches; do
-	patch -d "$src" -p1 -s --no-backup-if-mismatch < "$p" ||
-		die "$(basename "$p") does not apply"
-done
+apply_series "$src"
 make -s -C "$src" ARCH=arm64 headers_install INSTALL_HDR_PATH="$work/hdr" \
 	> "$work/build.log" 2>&1 || { tail -n 20 "$work/build.log" >&2;
 	die "headers_install failed"; }

@@ -34,6 +34,29 @@ series_patches() {
 		sort || true
 }
 
+# Apply the series to the Debian tree at $1. The series is made against
+# v6.12 (its base-commit:), Debian's tree is linux-6.12.y, and a stable
+# backport can change a hunk's context: the backport of da142f3d373a
+# renamed struct _kvm_stats_desc on the line next to patch 3's hunk in
+# arch/arm64/kvm/guest.c, beyond patch's default fuzz of 2. So a patch
+# that does not apply as it is gets -F3, and says so; one that does is
+# taken exactly as before.
+apply_series() {
+	local src=$1 p name
+	for p in $(series_patches); do
+		name=$(basename "$p")
+		say "applying $name"
+		if patch -d "$src" -p1 -s --dry-run < "$p" >/dev/null 2>&1
+		then
+			patch -d "$src" -p1 -s --no-backup-if-mismatch < "$p"
+		else
+			say "$name: context differs from v6.12, applying with -F3"
+			patch -d "$src" -p1 -s -F3 --no-backup-if-mismatch \
+				< "$p"
+		fi || die "$name does not apply"
+	done
+}
+
 # Download one .deb of ARCH (default arm64) into $CACHE/debs (once) and
 # print its path.
 fetch_deb() {
