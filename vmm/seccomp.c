@@ -107,7 +107,7 @@ static const int p9_rw_calls[] = {
 	__NR_fchmod, __NR_fchownat, __NR_utimensat,
 	__NR_ftruncate,
 #ifdef __NR_renameat
-	/* x86_64 has renameat too (arm64 only renameat2) */
+	/* renameat where the architecture still has it (arm64 does) */
 	__NR_renameat,
 #endif
 };

@@ -143,6 +143,7 @@ static void refused_calls(struct sbt_report *r, int fds[2], int dirfd,
 	struct __user_cap_data_struct caps[2] = { { 0 } };
 	char *const argv[] = { "true", NULL };
 	char c = 'x', path[128];
+	struct termios tio;
 	cpu_set_t set;
 	void *p;
 
@@ -150,6 +151,13 @@ static void refused_calls(struct sbt_report *r, int fds[2], int dirfd,
 	EXPECT(ioctl(fds[0], TIOCSTI, &c), EPERM);
 	EXPECT(ioctl(fds[0], TIOCLINUX, &c), EPERM);
 	EXPECT(syscall(SYS_ioctl, fds[0], TIOCSTI | (1UL << 32), &c), EPERM);
+	/*
+	 * An allowed number with its high word set is another number: the
+	 * filter compares both words, or these would get through.
+	 */
+	EXPECT(syscall(SYS_ioctl, fds[0], TCGETS | (1UL << 32), &tio), EPERM);
+	EXPECT(syscall(SYS_prctl, PR_SET_NAME | (1UL << 32), "x", 0, 0, 0),
+	       EPERM);
 	EXPECT(ioctl(fds[0], 0x400454ca /* TUNSETIFF */, &c), EPERM);
 	EXPECT(ioctl(fds[0], 0x8913 /* SIOCGIFFLAGS */, &c), EPERM);
 	/* files: read, never write, truncate or create */
@@ -233,7 +241,7 @@ static void child_read_write(struct sbt_report *r)
 		sbt_fail(r, "seccomp_lock_down failed");
 		return;
 	}
-	if (!on) {
+	if (!on || sbt_seccomp_mode() != 2) {
 		r->skipped = true;
 		return;
 	}
@@ -273,7 +281,7 @@ static void child_p9(struct sbt_report *r, bool rw)
 		sbt_fail(r, "seccomp_lock_down failed");
 		return;
 	}
-	if (!on) {
+	if (!on || sbt_seccomp_mode() != 2) {
 		r->skipped = true;
 		return;
 	}
