@@ -15,6 +15,7 @@
  * policy, and tests/unit/test-seccomp.c tries each one.
  */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <seccomp.h>
@@ -184,6 +185,14 @@ static int add_rules(scmp_filter_ctx ctx, const struct seccomp_policy *pol)
 		ret = seccomp_rule_add(ctx, ALLOW, p9_calls[i], 0);
 	for (i = 0; pol->p9_rw && i < ARRAY_SIZE(p9_rw_calls) && !ret; i++)
 		ret = seccomp_rule_add(ctx, ALLOW, p9_rw_calls[i], 0);
+	/* Ending passt at exit: SIGTERM to that child, then reaping it. */
+	for (i = 0; i < pol->nr_children && !ret; i++) {
+		ret = seccomp_rule_add(ctx, ALLOW, SCMP_SYS(kill), 2,
+				       eq(0, pol->children[i]),
+				       eq(1, SIGTERM));
+		ret = ret ?: seccomp_rule_add(ctx, ALLOW, SCMP_SYS(wait4), 1,
+					      eq(0, pol->children[i]));
+	}
 	/*
 	 * Removing the control socket at exit: that directory, files only.
 	 * (A read-write share allows unlinkat everywhere already.)
