@@ -24,6 +24,7 @@
 #include "log.h"
 #include "net-backend.h"
 #include "passt.h"
+#include "vhost.h"
 #include "virtio-net.h"
 #include "vm.h"
 
@@ -452,10 +453,8 @@ static void vhost_stop(struct vnet *n, struct virtio_dev *vdev)
 	 * No VHOST_GET_VRING_BASE: the queues are reset right after this,
 	 * so where vhost-net stopped in them does not matter.
 	 */
-	for (i = 0; i < NET_NR_QUEUES; i++)
-		if (n->vhost_kicks & (1U << i))
-			vdev->queue_kick_fd(vdev, i, false);
-	n->vhost_backends = n->vhost_kicks = 0;
+	vhost_put_kicks(vdev, &n->vhost_kicks);
+	n->vhost_backends = 0;
 	/* A fresh vhost-net for the next driver: no state carries over. */
 	close(n->vhost_fd);
 	n->vhost_fd = -1;
@@ -464,49 +463,21 @@ static void vhost_stop(struct vnet *n, struct virtio_dev *vdev)
 static int vhost_queue(struct vnet *n, struct virtio_dev *vdev,
 		       unsigned int i)
 {
-	struct virtq *vq = &vdev->vqs[i];
-	struct vhost_vring_state num = { .index = i, .num = vq->num };
-	struct vhost_vring_state base = { .index = i, .num = vq->last_avail };
-	struct vhost_vring_addr addr = {
-		.index = i,
-		.desc_user_addr = (uintptr_t)vq->desc,
-		.avail_user_addr = (uintptr_t)vq->avail,
-		.used_user_addr = (uintptr_t)vq->used,
-	};
-	struct vhost_vring_file kick = { .index = i };
-	struct vhost_vring_file call = { .index = i };
 	struct vhost_vring_file backend = { .index = i, .fd = n->fd };
-	uint64_t one = 1;
+	int ret;
 
-	if (!vq->ready)
-		return err_set(-EINVAL, "queue %u is not enabled", i);
-	kick.fd = vdev->queue_kick_fd(vdev, i, true);
-	if (kick.fd < 0)
-		return err_set(kick.fd, "queue %u has no notify eventfd", i);
-	n->vhost_kicks |= 1U << i;
-	call.fd = vdev->queue_call_fd(vdev, i);
-	if (call.fd < 0)
-		return err_set(call.fd, "queue %u: no interrupt eventfd", i);
-	if (ioctl(n->vhost_fd, VHOST_SET_VRING_NUM, &num) < 0 ||
-	    ioctl(n->vhost_fd, VHOST_SET_VRING_BASE, &base) < 0 ||
-	    ioctl(n->vhost_fd, VHOST_SET_VRING_ADDR, &addr) < 0 ||
-	    ioctl(n->vhost_fd, VHOST_SET_VRING_KICK, &kick) < 0 ||
-	    ioctl(n->vhost_fd, VHOST_SET_VRING_CALL, &call) < 0 ||
-	    ioctl(n->vhost_fd, VHOST_NET_SET_BACKEND, &backend) < 0)
+	ret = vhost_set_vring(n->vhost_fd, vdev, i, &n->vhost_kicks);
+	if (ret)
+		return ret;
+	if (ioctl(n->vhost_fd, VHOST_NET_SET_BACKEND, &backend) < 0)
 		return err_set(-errno, "queue %u: %s", i, strerror(errno));
 	n->vhost_backends |= 1U << i;
 	/* Buffers added before the handover get looked at now. */
-	if (write(kick.fd, &one, sizeof(one)) < 0)
-		return err_set(-errno, "queue %u: kick: %s", i,
-			       strerror(errno));
-	return 0;
+	return vhost_kick(vdev, i);
 }
 
 static int vhost_start(struct vnet *n, struct virtio_dev *vdev)
 {
-	const struct guest_mem *mem = vdev->mem;
-	struct vhost_memory *table;
-	uint64_t have, want;
 	unsigned int i;
 	int ret;
 
@@ -517,20 +488,6 @@ static int vhost_start(struct vnet *n, struct virtio_dev *vdev)
 	if (n->vhost_fd < 0)
 		return err_set(-errno, "%s: %s", VHOST_NET_DEV,
 			       strerror(errno));
-	table = calloc(1, sizeof(*table) +
-		       mem->nr_regions * sizeof(table->regions[0]));
-	if (!table) {
-		ret = -ENOMEM;
-		goto fail;
-	}
-	table->nregions = mem->nr_regions;
-	for (i = 0; i < mem->nr_regions; i++) {
-		table->regions[i].guest_phys_addr = mem->regions[i].gpa;
-		table->regions[i].memory_size = mem->regions[i].size;
-		table->regions[i].userspace_addr =
-			(uintptr_t)mem->regions[i].host;
-	}
-	want = vdev->guest_features & VHOST_FEATURES;
 	/*
 	 * vhost-net hands the tap headers of the driver's size; the tap was
 	 * set up for 12 bytes (TUNSETVNETHDRSZ). A legacy driver without
@@ -540,24 +497,16 @@ static int vhost_start(struct vnet *n, struct virtio_dev *vdev)
 		ret = err_set(-EOPNOTSUPP, "the driver's %zu-byte header "
 			      "(legacy, no MRG_RXBUF) is not the tap's %u",
 			      guest_hdr_len(vdev), n->be->tap_hdr_len);
-	} else if (ioctl(n->vhost_fd, VHOST_SET_OWNER) < 0 ||
-		   ioctl(n->vhost_fd, VHOST_GET_FEATURES, &have) < 0) {
-		ret = err_set(-errno, "%s", strerror(errno));
-	} else if (want & ~have) {
-		ret = err_set(-EOPNOTSUPP, "lacks features 0x%llx",
-			      (unsigned long long)(want & ~have));
-	} else if (ioctl(n->vhost_fd, VHOST_SET_FEATURES, &want) < 0 ||
-		   ioctl(n->vhost_fd, VHOST_SET_MEM_TABLE, table) < 0) {
+	} else if (ioctl(n->vhost_fd, VHOST_SET_OWNER) < 0) {
 		ret = err_set(-errno, "%s", strerror(errno));
 	} else {
-		ret = 0;
+		ret = vhost_set_memory(n->vhost_fd, vdev,
+				       vdev->guest_features & VHOST_FEATURES);
 		for (i = 0; i < NET_NR_QUEUES && !ret; i++)
 			ret = vhost_queue(n, vdev, i);
 	}
-	free(table);
 	if (!ret)
 		return 0;
-fail:
 	vhost_stop(n, vdev);
 	return ret;
 }
