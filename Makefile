@@ -12,6 +12,7 @@
 # make bench-blk    virtio-blk 4 KiB random-read IOPS, guest vs. host
 # make bench-blk-host  pocvm's virtio-blk backend vs. fio, on this host (no KVM)
 # make bench-9p     virtio-9p: 64 MiB read and find over 10k files, guest vs. host
+# make bench-net    virtio-net: TCP both ways and connection rate, passt vs. tap
 
 HOST_ARCH := $(shell uname -m)
 BUILD := build
@@ -75,7 +76,7 @@ T_OBJS := $(SRCS:%.c=$(BUILD)/aarch64/%.o)
 H_OBJS := $(HOST_SRCS:%.c=$(BUILD)/host/%.o)
 
 .PHONY: all deps check-deps unit boot check demo clean sysroot bench bench-flush \
-	bench-blk bench-blk-host bench-9p install fuzz
+	bench-blk bench-blk-host bench-9p bench-net install fuzz
 PREFIX ?= /usr/local
 DESTDIR ?=
 all: pocvm
@@ -229,6 +230,9 @@ bench-blk: pocvm
 
 bench-9p: pocvm
 	$(Q)tests/boot/run -b 9p
+
+bench-net: pocvm
+	$(Q)tests/boot/run -b net
 
 # The backend alone on this host, against fio: native, no KVM, no rig.
 $(BUILD)/host/blk-backend: $(BUILD)/host/tests/bench/blk-backend.o \

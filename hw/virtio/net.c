@@ -93,6 +93,7 @@ struct vnet {
 	struct event_loop *loop;	/* NULL before start, in unit tests */
 	bool rx_watching;
 	bool tx_blocked;	/* the backend is full: wait for EPOLLOUT */
+	bool gone;		/* the tap was deleted, passt exited */
 	unsigned int warned;	/* one of each kind until reset */
 	struct log_ratelimit log_rl;	/* and resets cannot defeat this */
 	/* vhost-net while it serves the queues, and what it holds */
@@ -151,6 +152,22 @@ static void rx_watch(struct vnet *n, bool on)
 		return;
 	n->rx_watching = on;
 	update_watch(n);
+}
+
+/*
+ * The tap was deleted or passt exited: say so once and stop watching,
+ * or epoll, which reports a hang-up whatever we wait for, would spin.
+ */
+static void backend_gone(struct vnet *n)
+{
+	if (n->gone)
+		return;
+	n->gone = true;
+	pr_warn("virtio-net %s: the %s is gone; no more packets for the "
+		"guest", n->ifname, n->be->ops->name);
+	if (n->loop)
+		event_loop_del(n->loop, n->fd);
+	n->loop = NULL;
 }
 
 /* 1: a packet is in n->pkt; 0: one was dropped; -EAGAIN: none; -errno */
@@ -263,7 +280,7 @@ void vnet_receive(struct virtio_dev *vdev)
 	bool watch = false;
 	int ret;
 
-	if (n->vhost_fd >= 0 || !n->be)
+	if (n->vhost_fd >= 0 || !n->be || n->gone)
 		return;		/* vhost-net reads the tap */
 	if (!dev_running(vdev) || !vq->ready) {
 		rx_watch(n, false);
@@ -274,6 +291,10 @@ void vnet_receive(struct virtio_dev *vdev)
 			ret = rx_read(n);
 			if (ret == -EAGAIN) {
 				watch = true;
+				goto out;
+			}
+			if (ret == -EPIPE) {
+				backend_gone(n);
 				goto out;
 			}
 			if (ret < 0) {
@@ -552,15 +573,8 @@ static void backend_ready(void *arg, uint32_t events)
 	struct vnet *n = vdev->priv;
 
 	pthread_mutex_lock(&vdev->dev->lock);
-	/*
-	 * The tap was deleted or passt is gone: epoll reports that whatever
-	 * we wait for, so stop watching or the loop spins.
-	 */
 	if (events & (EPOLLERR | EPOLLHUP)) {
-		pr_warn("virtio-net %s: the %s is gone; no more packets "
-			"for the guest", n->ifname, n->be->ops->name);
-		event_loop_del(n->loop, n->fd);
-		n->loop = NULL;
+		backend_gone(n);
 		pthread_mutex_unlock(&vdev->dev->lock);
 		return;
 	}

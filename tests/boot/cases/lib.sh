@@ -39,3 +39,24 @@ nothing_left() {
 expect_line() {
 	grep -Eq "$2" "$1" || fail "no line matching '$2' in $1"
 }
+
+# passt_root DIR: a chroot on a tmpfs at DIR with L1's programs, /dev,
+# /proc and users root and nobody. passt confines itself with
+# pivot_root, which refuses the initramfs that is L1's root (EINVAL):
+# pocvm -n mode=user runs as "chroot DIR pocvm ...".
+passt_root() {
+	mkdir -p $1 && mount -t tmpfs tmpfs $1 || fail "cannot mount $1"
+	for d in bin sbin usr rig dev; do
+		mkdir -p $1/$d && mount -o bind /$d $1/$d ||
+			fail "cannot bind /$d"
+	done
+	mkdir -p $1/proc $1/etc $1/tmp && mount -t proc proc $1/proc
+	chmod 1777 $1/tmp
+	printf 'root:x:0:0::/tmp:/bin/sh\nnobody:x:65534:65534::/:/bin/false\n' \
+		> $1/etc/passwd
+	printf 'root:x:0:\nnogroup:x:65534:\n' > $1/etc/group
+}
+
+passt_root_end() {
+	umount $1/proc $1/bin $1/sbin $1/usr $1/rig $1/dev $1
+}
