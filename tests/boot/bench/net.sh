@@ -2,7 +2,7 @@
 # setups per second, over passt (-n mode=user), over a tap with pocvm
 # moving the packets, and over a tap with vhost-net. Prints figures;
 # asserts nothing. Debian's kernel as L1: passt needs user namespaces,
-# which our L1 kernel lacks.
+# which our L1 kernel lacks; all runs on a tmpfs root (in_passt_root).
 # matrix: hosts=stock cpus=max gics=3
 # timeout: 1800
 TAP=pbench0
@@ -13,8 +13,6 @@ ip addr add 192.168.103.1/24 dev $TAP
 ip link set $TAP up
 # passt's addresses come from the interface with the default route.
 ip route add default via 192.168.103.2 dev $TAP
-NR=/tmp/netroot
-passt_root $NR
 tcpbench sink 9001 > /dev/null &
 sink=$!
 tcpbench source 9002 $MIB > /dev/null &
@@ -31,7 +29,7 @@ for b in passt tap tap+vhost; do
 	tap+vhost) net=mode=tap,tapif=$TAP,vhost=1
 	     p="net_addr=192.168.103.2/24 net_peer=192.168.103.1" ;;
 	esac
-	chroot $NR $POCVM run -k $IMAGE -i $INITRD -m 256 -n $net \
+	in_passt_root $POCVM run -k $IMAGE -i $INITRD -m 256 -n $net \
 		-p "quiet guest_action=netbench netbench_mib=$MIB $p" \
 		< /dev/null > $b.log 2>&1 || cat $b.log
 	fig() { sed -n "s/^POCVM-NETBENCH $1 //p" $b.log | tr -d '\r'; }
@@ -39,5 +37,4 @@ for b in passt tap tap+vhost; do
 		"$(fig host-to-guest)" "$(fig connect)"
 done
 kill $sink $source
-passt_root_end $NR
 ip link del $TAP 2>/dev/null || tunctl -d $TAP >/dev/null

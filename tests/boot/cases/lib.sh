@@ -40,23 +40,30 @@ expect_line() {
 	grep -Eq "$2" "$1" || fail "no line matching '$2' in $1"
 }
 
-# passt_root DIR: a chroot on a tmpfs at DIR with L1's programs, /dev,
-# /proc and users root and nobody. passt confines itself with
-# pivot_root, which refuses the initramfs that is L1's root (EINVAL):
-# pocvm -n mode=user runs as "chroot DIR pocvm ...".
-passt_root() {
-	mkdir -p $1 && mount -t tmpfs tmpfs $1 || fail "cannot mount $1"
-	for d in bin sbin usr rig dev; do
-		mkdir -p $1/$d && mount -o bind /$d $1/$d ||
-			fail "cannot bind /$d"
-	done
-	mkdir -p $1/proc $1/etc $1/tmp && mount -t proc proc $1/proc
-	chmod 1777 $1/tmp
-	printf 'root:x:0:0::/tmp:/bin/sh\nnobody:x:65534:65534::/:/bin/false\n' \
-		> $1/etc/passwd
-	printf 'root:x:0:\nnogroup:x:65534:\n' > $1/etc/group
-}
-
-passt_root_end() {
-	umount $1/proc $1/bin $1/sbin $1/usr $1/rig $1/dev $1
+# in_passt_root CMD [ARGS...]: CMD in a mount namespace of its own whose
+# root is a tmpfs moved over /, as an initramfs's switch_root does, with
+# L1's programs, /dev and /proc bound in and users root, nobody and netu
+# (1001, with /tmp/xdg-net). passt confines itself with pivot_root, which
+# refuses an initramfs root (EINVAL), and may not make a user namespace
+# in a chroot (EPERM): here it is neither. CMD keeps this process's pid.
+in_passt_root() {
+	unshare -m sh -c '
+		mount --make-rprivate / 2>/dev/null
+		r=/tmp/passt-root.$$
+		mkdir -p $r && mount -t tmpfs tmpfs $r || exit 97
+		for d in bin sbin usr rig dev; do
+			mkdir -p $r/$d && mount -o bind /$d $r/$d || exit 97
+		done
+		mkdir -p $r/proc $r/etc $r/tmp/xdg-net &&
+			mount -t proc proc $r/proc || exit 97
+		chmod 1777 $r/tmp
+		chown 1001:1001 $r/tmp/xdg-net
+		printf "%s\n" "root:x:0:0::/tmp:/bin/sh" \
+			"nobody:x:65534:65534::/:/bin/false" \
+			"netu:x:1001:1001::/tmp:/bin/sh" > $r/etc/passwd
+		printf "%s\n" root:x:0: nogroup:x:65534: netu:x:1001: \
+			> $r/etc/group
+		cd $r && mount -o move . / && exec chroot . "$@"
+		exit 97
+	' sh "$@"
 }

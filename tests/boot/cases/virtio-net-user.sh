@@ -7,18 +7,23 @@
 # passt needs user namespaces, which our L1 kernel lacks (no
 # CONFIG_USER_NS): there only the error paths run. passt also confines
 # itself with pivot_root, which the initramfs that is L1's root refuses
-# (EINVAL): the guest runs happen in a chroot on a tmpfs.
+# (EINVAL): the guest runs happen on a tmpfs root (in_passt_root).
 # matrix: hosts=patched,stock cpus=max gics=3
 # timeout: 2400
 TAP=pnet0
 CONNS=${usernet_conns:-1000}
+
+# PID runs: exists and is no zombie (kill -0 succeeds on one).
+alive() {
+	[ -e /proc/$1/status ] && ! grep -q '^State:[[:space:]]*Z' /proc/$1/status
+}
 
 # wait_line LOG PATTERN PID: until LOG has the line, while PID runs.
 wait_line() {
 	i=0
 	until grep -q "$2" "$1"; do
 		i=$((i + 1))
-		kill -0 $3 2>/dev/null || { cat "$1"; fail "no '$2' in $1"; }
+		alive $3 || { cat "$1"; fail "no '$2' in $1"; }
 		[ $i -lt 3000 ] || { cat "$1"; kill $3; fail "no '$2' in $1"; }
 		sleep 0.2
 	done
@@ -55,11 +60,6 @@ ip tuntap add dev $TAP mode tap 2>/dev/null || tunctl -t $TAP >/dev/null ||
 ip addr add 192.168.102.1/24 dev $TAP && ip link set $TAP up &&
 	ip route add default via 192.168.102.2 dev $TAP ||
 	fail "cannot configure $TAP"
-NR=/tmp/netroot
-passt_root $NR
-echo 'netu:x:1001:1001::/tmp:/bin/sh' >> $NR/etc/passwd
-echo 'netu:x:1001:' >> $NR/etc/group
-mkdir -p $NR/tmp/xdg-net && chown 1001:1001 $NR/tmp/xdg-net
 
 # The server on L1's loopback: a 512 KiB file and a small one.
 mkdir -p www
@@ -99,7 +99,7 @@ usernet() {
 }
 
 # As root, with passt from PATH (/rig/bin), the MAC asked for.
-usernet root.log $CONNS 18080 chroot $NR $POCVM run -k $IMAGE -i $INITRD -m 256 \
+usernet root.log $CONNS 18080 in_passt_root $POCVM run -k $IMAGE -i $INITRD -m 256 \
 	--loglevel info \
 	-n mode=user,guest_mac=02:70:6f:63:00:0c,hostfwd=tcp:18080:8080 \
 	-p "quiet guest_action=usernet usernet_conns=$CONNS"
@@ -108,31 +108,31 @@ expect_line root.log '^pocvm: info: virtio-net: passt .*/passt \(pid [0-9]+\)'
 # As a user whose only privilege is /dev/kvm.
 kvm_mode=$(stat -c %a /dev/kvm)
 chmod 666 /dev/kvm
-cat > $NR/tmp/usernet-user.sh <<EOS
-export XDG_RUNTIME_DIR=/tmp/xdg-net
-echo "uid \$(id -u)"
-exec $POCVM run -k $IMAGE -i $INITRD -m 256 --passt /rig/bin/passt \
-	-n mode=user,hostfwd=tcp:18081:8080 \
-	-p "quiet guest_action=usernet usernet_conns=20"
-EOS
-usernet user.log 20 18081 chroot $NR su -s /bin/sh netu \
-	-c "sh /tmp/usernet-user.sh"
+usernet user.log 20 18081 in_passt_root su -s /bin/sh netu -c "
+	export XDG_RUNTIME_DIR=/tmp/xdg-net
+	echo uid \$(id -u)
+	exec $POCVM run -k $IMAGE -i $INITRD -m 256 --passt /rig/bin/passt \
+		-n mode=user,hostfwd=tcp:18081:8080 \
+		-p 'quiet guest_action=usernet usernet_conns=20'"
 chmod $kvm_mode /dev/kvm
 expect_line user.log '^uid 1001'
 
 # SIGKILL: pocvm cannot clean up, and passt still goes.
 echo "+ pocvm run -n mode=user & ... kill -9"
-chroot $NR $POCVM run -k $IMAGE -i $INITRD -m 256 -n mode=user \
+in_passt_root $POCVM run -k $IMAGE -i $INITRD -m 256 -n mode=user \
 	-p "quiet guest_action=hang" < /dev/null > kill.log 2>&1 &
-pid=$!
+sub=$!
 i=0
 until [ "$(passts)" = 1 ]; do
 	i=$((i + 1))
-	[ $i -lt 300 ] || { kill $pid; fail "no passt running"; }
+	[ $i -lt 300 ] || { kill $sub; fail "no passt running"; }
 	sleep 0.2
 done
-kill -9 $pid
-wait $pid
+# pocvm itself (in_passt_root runs in a subshell of ours).
+vm=$(ps -o pid,args | awk -v p=$POCVM '$2 == p && $3 == "run" {print $1}')
+[ -n "$vm" ] || fail "no pocvm process"
+kill -9 $vm
+wait $sub
 i=0
 until [ "$(passts)" = 0 ]; do
 	i=$((i + 1))
@@ -142,5 +142,4 @@ done
 echo "passt is gone after SIGKILL"
 
 kill $hpid
-passt_root_end $NR
 ip link del $TAP 2>/dev/null || tunctl -d $TAP >/dev/null

@@ -6,11 +6,17 @@
 # matrix: hosts=patched,stock cpus=max gics=3
 # timeout: 600
 
-# wait_line LOG PATTERN PID: until LOG has the line (pocvm PID running).
+# PID runs: exists and is no zombie (kill -0 succeeds on one).
+alive() {
+	[ -e /proc/$1/status ] && ! grep -q '^State:[[:space:]]*Z' /proc/$1/status
+}
+
+# wait_line LOG PATTERN PID: until LOG has the line, while PID runs.
 wait_line() {
 	i=0
 	until grep -q "$2" "$1"; do
 		i=$((i + 1))
+		alive $3 || { cat "$1"; fail "no '$2' in $1"; }
 		[ $i -lt 1500 ] || { cat "$1"; kill $3; fail "no '$2' in $1"; }
 		sleep 0.2
 	done
