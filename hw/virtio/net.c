@@ -78,8 +78,7 @@ enum net_warning {
 	WARN_TX_LEN = 1 << 0,
 	WARN_TX_OFFLOAD = 1 << 1,
 	WARN_TX_WRITE = 1 << 2,
-	WARN_RX_LEN = 1 << 3,
-	WARN_RX_OFFLOAD = 1 << 4,
+	WARN_RX_DROP = 1 << 3,	/* a frame the backend dropped */
 	WARN_RX_ROOM = 1 << 5,
 	WARN_RX_READ = 1 << 6,
 };
@@ -180,11 +179,11 @@ static int rx_read(struct vnet *n)
 	if (len < 0)
 		return len;
 	if (!len) {
-		net_warn(n, WARN_RX_LEN, "%s", n->be->why);
+		net_warn(n, WARN_RX_DROP, "%s", n->be->why);
 		return 0;
 	}
 	if (len < ETH_HDR_LEN) {
-		net_warn(n, WARN_RX_LEN, "received frame of %zd bytes "
+		net_warn(n, WARN_RX_DROP, "received frame of %zd bytes "
 			 "(%d to %d) dropped", len, ETH_HDR_LEN,
 			 NET_MAX_FRAME);
 		return 0;
