@@ -36,6 +36,7 @@
 struct vsock {
 	int fd;			/* /dev/vhost-vsock, -1 with --dump-dtb */
 	uint64_t cid;
+	bool owned;		/* VHOST_SET_OWNER done (once per fd) */
 	bool running;		/* the queues are vhost-vsock's */
 	unsigned int kicks;	/* bit i: queue i's kick fd taken */
 };
@@ -62,10 +63,19 @@ static void vsock_stop(struct vsock *v, struct virtio_dev *vdev)
 static int vsock_start(struct vsock *v, struct virtio_dev *vdev)
 {
 	unsigned int i;
-	int ret;
+	int ret = 0;
 
-	ret = vhost_set_memory(v->fd, vdev,
-			       vdev->guest_features & VHOST_FEATURES);
+	/*
+	 * Not before: since Linux 6.4 the owner's vhost worker is a thread
+	 * of pocvm, and the sandbox is entered while pocvm has only one.
+	 */
+	if (!v->owned) {
+		if (ioctl(v->fd, VHOST_SET_OWNER) < 0)
+			ret = err_set(-errno, "%s", strerror(errno));
+		v->owned = !ret;
+	}
+	ret = ret ?: vhost_set_memory(v->fd, vdev,
+				      vdev->guest_features & VHOST_FEATURES);
 	for (i = 0; i < VSOCK_VHOST_QUEUES && !ret; i++)
 		ret = vhost_set_vring(v->fd, vdev, i, &v->kicks);
 	if (!ret) {
@@ -162,9 +172,6 @@ static int vsock_claim(struct vsock *v)
 		return err_set(-errno, "--vsock: %s: %s%s", VHOST_VSOCK_DEV,
 			       strerror(errno), errno == ENOENT ?
 			       " (modprobe vhost_vsock)" : "");
-	if (ioctl(v->fd, VHOST_SET_OWNER) < 0)
-		return err_set(-errno, "--vsock: %s: %s", VHOST_VSOCK_DEV,
-			       strerror(errno));
 	if (ioctl(v->fd, VHOST_VSOCK_SET_GUEST_CID, &v->cid) < 0) {
 		ret = -errno;
 		return err_set(ret, "--vsock %llu: %s",
