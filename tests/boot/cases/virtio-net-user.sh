@@ -48,8 +48,9 @@ expect_exit 2 badpasst.log $POCVM run -k $IMAGE -n mode=user \
 one_error badpasst.log '^pocvm: --passt: /nonexistent/passt: No such file'
 
 if [ ! -e /proc/self/ns/user ]; then
-	echo "note: this L1 kernel has no user namespaces, which passt needs:" \
-	     "the guest runs are for Debian's kernel (-H stock)"
+	echo "skipped: the guest runs: this L1 kernel has no user" \
+	     "namespaces (CONFIG_USER_NS), which passt needs; they run on" \
+	     "Debian's (-H stock)"
 	exit 0
 fi
 
