@@ -35,6 +35,8 @@ for b in passt tap tap+vhost; do
 	fig() { sed -n "s/^POCVM-NETBENCH $1 //p" $b.log | tr -d '\r'; }
 	printf '%-22s %-34s %-34s %s\n' "$b" "$(fig guest-to-host)" \
 		"$(fig host-to-guest)" "$(fig connect)"
+	# A figure that is missing says why here.
+	grep -a '^tcpbench:\|^pocvm:' $b.log | sed "s/^/  $b: /"
 done
 kill $sink $source
 ip link del $TAP 2>/dev/null || tunctl -d $TAP >/dev/null
