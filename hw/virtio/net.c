@@ -577,8 +577,12 @@ static void backend_ready(void *arg, uint32_t events)
 		pthread_mutex_unlock(&vdev->dev->lock);
 		return;
 	}
-	if ((events & EPOLLOUT) && dev_running(vdev) && n->vhost_fd < 0 &&
-	    vdev->vqs[Q_TX].ready)
+	/*
+	 * Room again: finish the frame the backend holds whatever the
+	 * driver's state (or EPOLLOUT would fire on and on), then go on.
+	 */
+	if ((events & EPOLLOUT) && tx_room(n) && dev_running(vdev) &&
+	    n->vhost_fd < 0 && vdev->vqs[Q_TX].ready)
 		tx_run(vdev, &vdev->vqs[Q_TX]);
 	if (events & EPOLLIN)
 		vnet_receive(vdev);
