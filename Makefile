@@ -14,6 +14,7 @@
 # make bench-9p     virtio-9p: 64 MiB read and find over 10k files, guest vs. host
 # make bench-versus pocvm side by side with kvmtool's lkvm (LKVM=PATH):
 #                   start-up, memory, Linux boot, virtio-blk, many VMs
+# make bench-net    virtio-net: TCP both ways and connection rate, passt vs. tap
 
 HOST_ARCH := $(shell uname -m)
 BUILD := build
@@ -77,7 +78,7 @@ T_OBJS := $(SRCS:%.c=$(BUILD)/aarch64/%.o)
 H_OBJS := $(HOST_SRCS:%.c=$(BUILD)/host/%.o)
 
 .PHONY: all deps check-deps unit boot check demo clean sysroot bench bench-flush \
-	bench-versus bench-blk bench-blk-host bench-9p install fuzz
+	bench-versus bench-blk bench-blk-host bench-9p bench-net install fuzz
 PREFIX ?= /usr/local
 DESTDIR ?=
 all: pocvm
@@ -241,6 +242,9 @@ bench-blk: pocvm
 
 bench-9p: pocvm
 	$(Q)tests/boot/run -b 9p
+
+bench-net: pocvm
+	$(Q)tests/boot/run -b net
 
 # The backend alone on this host, against fio: native, no KVM, no rig.
 $(BUILD)/host/blk-backend: $(BUILD)/host/tests/bench/blk-backend.o \

@@ -19,5 +19,6 @@ const struct device_type *const device_types[] = {
 	&virtio_net_type,
 	&virtio_9p_type,
 	&virtio_balloon_type,
+	&virtio_vsock_type,
 	NULL,
 };

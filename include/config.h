@@ -20,6 +20,7 @@
 #define CONFIG_MAX_DISKS	8
 #define CONFIG_MAX_NETS		4
 #define CONFIG_TAPIF_MAX	15	/* IFNAMSIZ - 1 */
+#define CONFIG_MAX_FWDS		16	/* hostfwd= words per network */
 #define CONFIG_MAX_SHARES	8
 #define CONFIG_9P_TAG_MAX	64	/* bytes of a virtio-9p mount tag */
 
@@ -72,14 +73,27 @@ struct share_config {
 enum net_mode {
 	NET_NONE,
 	NET_TAP,
+	NET_USER,	/* passt, the user-mode network daemon */
 };
 
-/* -n/--network mode=tap|none[,tapif=NAME][,guest_mac=MAC][,vhost=0|1] */
+/* hostfwd=tcp|udp:HOSTPORT:GUESTPORT (mode=user: passt's -t and -u) */
+struct net_fwd {
+	bool udp;
+	uint16_t host_port;
+	uint16_t guest_port;
+};
+
+/*
+ * -n/--network mode=tap|user|none[,tapif=NAME][,guest_mac=MAC]
+ * [,vhost=0|1][,hostfwd=tcp:HOSTPORT:GUESTPORT...]
+ */
 struct net_config {
 	enum net_mode mode;
 	char tapif[CONFIG_TAPIF_MAX + 1];	/* "": let the kernel name it */
 	uint8_t guest_mac[6];
 	bool vhost;
+	struct net_fwd fwds[CONFIG_MAX_FWDS];
+	unsigned int nr_fwds;
 };
 
 /*
@@ -126,6 +140,8 @@ struct config {
 	unsigned int nr_shares;
 	struct net_config nets[CONFIG_MAX_NETS];
 	unsigned int nr_nets;	/* mode=none entries are not counted */
+	const char *passt;	/* --passt PATH, NULL: "passt" on PATH */
+	uint32_t vsock_cid;	/* --vsock CID, 0: no virtio-vsock */
 	const char *gdb_host;	/* --gdb [HOST:]PORT, NULL: no stub */
 	char gdb_host_buf[64];
 	unsigned int gdb_port;

@@ -80,5 +80,6 @@ extern const struct device_type virtio_blk_type;
 extern const struct device_type virtio_net_type;
 extern const struct device_type virtio_9p_type;
 extern const struct device_type virtio_balloon_type;
+extern const struct device_type virtio_vsock_type;
 
 #endif

@@ -31,6 +31,9 @@ struct sandbox {
 	bool bad_input;		/* the failure was the user's (exit 2) */
 	int landlock_abi;	/* 0: the host has no Landlock */
 	bool seccomp_on;
+	/* Processes pocvm started and ends at exit (passt). */
+	const pid_t *children;
+	unsigned int nr_children;
 };
 
 /* Check --user/--group before anything is opened; -EINVAL on bad input. */

@@ -4,6 +4,9 @@
 
 #include <linux/filter.h>
 #include <stdbool.h>
+#include <sys/types.h>
+
+#include "config.h"
 
 /* The few things the allow-list grants depending on the run's config. */
 struct seccomp_policy {
@@ -27,6 +30,12 @@ struct seccomp_policy {
 	 */
 	bool p9;
 	bool p9_rw;
+	/*
+	 * Children pocvm started (passt, one per mode=user network): at exit
+	 * kill(pid, SIGTERM) and wait4(pid, ...) for these pids only.
+	 */
+	pid_t children[CONFIG_MAX_NETS];
+	unsigned int nr_children;
 };
 
 /*

@@ -12,6 +12,7 @@
  * the device over any packet fd (a socketpair stands in for the tap).
  */
 struct vnet;
+struct net_backend;
 
 extern const struct virtio_dev_ops virtio_net_ops;
 
@@ -22,6 +23,9 @@ extern const struct virtio_dev_ops virtio_net_ops;
  */
 struct vnet *vnet_create(int fd, unsigned int fd_hdr_len,
 			 const uint8_t mac[6]);
+/* A device over a backend (taken over; NULL: none, --dump-dtb). */
+struct vnet *vnet_create_backend(struct net_backend *be,
+				 const uint8_t mac[6]);
 /*
  * For a vdev set up with virtio_net_ops and a vnet as priv. The fd is
  * readable: move packets to the receive queue (device lock held).

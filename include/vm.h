@@ -2,9 +2,11 @@
 #ifndef POCVM_VM_H
 #define POCVM_VM_H
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "config.h"
 #include "console.h"
@@ -139,7 +141,20 @@ struct vm {
 
 	const char *name;
 	struct control_server *control;	/* NULL: no control socket */
+
+	/* Processes pocvm started (passt): the sandbox lets it end them. */
+	pid_t children[CONFIG_MAX_NETS];
+	unsigned int nr_children;
 };
+
+/* Note a child that pocvm ends at exit (seccomp allows that pid). */
+static inline int vm_add_child(struct vm *vm, pid_t pid)
+{
+	if (vm->nr_children == CONFIG_MAX_NETS)
+		return -ENOSPC;
+	vm->children[vm->nr_children++] = pid;
+	return 0;
+}
 
 /* The guest's program reported its exit status (virtio-console port). */
 void vm_set_guest_status(struct vm *vm, int status);

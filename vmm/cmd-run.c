@@ -624,6 +624,8 @@ static int prepare(struct vm *vm, struct sandbox *sb)
 	ctl_fd = -1;
 	if (vm->control && !control_dir(ctl_dir, sizeof(ctl_dir)))
 		ctl_fd = control_server_dir_fd(vm->control);
+	sb->children = vm->children;
+	sb->nr_children = vm->nr_children;
 	ret = sandbox_enter(sb, ctl_fd, ctl_dir);
 	if (ret)
 		return fail(ret, sb->bad_input ? EXIT_USAGE : EXIT_VMM_FAILURE);

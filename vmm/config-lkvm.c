@@ -123,7 +123,6 @@ static const struct {
 	{ "vnc", 0, "pocvm has no framebuffer (a serial or virtio console)" },
 	{ "gtk", 0, "pocvm has no framebuffer (a serial or virtio console)" },
 	{ "sdl", 0, "pocvm has no framebuffer (a serial or virtio console)" },
-	{ "vsock", 0, "pocvm has no virtio-vsock device yet" },
 	{ "sandbox", 0, "pocvm runs a guest command with -- CMD [ARGS...]" },
 	{ "virtio-legacy", 0, "that is legacy virtio-pci and pocvm has no "
 	  "PCI (--virtio-transport mmio-legacy is virtio-mmio's legacy)" },
@@ -150,13 +149,6 @@ int config_refuse_lkvm(const char *word, int short_opt)
 			       refused[i].name, refused[i].why);
 	}
 	return 0;
-}
-
-int config_network_user(void)
-{
-	return err_set(-EINVAL, "--network: mode=user (user-mode networking) "
-		       "is not available in pocvm yet; use mode=tap or "
-		       "mode=none");
 }
 
 int config_check_lkvm(const struct config *cfg)

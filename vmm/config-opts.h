@@ -39,6 +39,8 @@ enum {
 	OPT_RW,
 	OPT_MODULES,
 	OPT_MACHINE,
+	OPT_PASST,
+	OPT_VSOCK,
 	/* kvmtool's, parsed in config-lkvm.c */
 	OPT_FIRMWARE_ADDRESS,
 	OPT_KASLR_SEED,
@@ -67,7 +69,11 @@ int config_check_lkvm(const struct config *cfg);
  * short option letter (0 for a long option).
  */
 int config_refuse_lkvm(const char *word, int short_opt);
-/* -n mode=user: refused with one line until user networking exists. */
-int config_network_user(void);
+/* vmm/config-net.c: -n/--network, --passt PATH and --vsock CID. */
+int config_parse_network(struct config *cfg, const char *value);
+int config_parse_passt(struct config *cfg, const char *arg);
+int config_parse_vsock(struct config *cfg, const char *arg);
+/* The network options against each other; after parsing. */
+int config_check_network(const struct config *cfg);
 
 #endif

@@ -70,6 +70,8 @@ static const struct option run_options[] = {
 	{ "debug-ioport", no_argument, NULL, OPT_DEBUG_IOPORT },
 	{ "disk", required_argument, NULL, 'd' },
 	{ "network", required_argument, NULL, 'n' },
+	{ "passt", required_argument, NULL, OPT_PASST },
+	{ "vsock", required_argument, NULL, OPT_VSOCK },
 	{ "9p", required_argument, NULL, OPT_9P },
 	{ "rootfs", required_argument, NULL, OPT_ROOTFS },
 	{ "rw", no_argument, NULL, OPT_RW },
@@ -443,88 +445,6 @@ fail:
 	return ret;
 }
 
-static int parse_mac(const char *s, uint8_t mac[6])
-{
-	unsigned int b[6], i;
-	char end;
-
-	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2],
-		   &b[3], &b[4], &b[5], &end) != 6 || strlen(s) != 17)
-		return -EINVAL;
-	for (i = 0; i < 6; i++)
-		mac[i] = b[i];
-	/* A multicast source address would never get a reply. */
-	return (mac[0] & 1) ? -EINVAL : 0;
-}
-
-/* kvmtool's syntax: comma-separated key=value words. */
-static int parse_network(struct config *cfg, const char *value)
-{
-	struct net_config n = { .mode = NET_TAP };
-	unsigned int index = cfg->nr_nets;
-	char buf[256], *word, *next, *val;
-	bool have_mode = false;
-
-	if (strlen(value) >= sizeof(buf))
-		return err_set(-EINVAL, "--network: '%s' is too long", value);
-	strcpy(buf, value);
-
-	/* A locally administered MAC that differs per device. */
-	memcpy(n.guest_mac, "\x02\x15\x15\x15\x15\x00", 6);
-	n.guest_mac[5] = index;
-	for (word = buf; word; word = next) {
-		next = strchr(word, ',');
-		if (next)
-			*next++ = '\0';
-		val = strchr(word, '=');
-		if (!val)
-			return err_set(-EINVAL, "--network: '%s' is not "
-				       "key=value", word);
-		*val++ = '\0';
-		if (!strcmp(word, "mode")) {
-			if (!strcmp(val, "tap"))
-				n.mode = NET_TAP;
-			else if (!strcmp(val, "user"))
-				return config_network_user();
-			else if (!strcmp(val, "none"))
-				n.mode = NET_NONE;
-			else
-				return err_set(-EINVAL, "--network: mode '%s' "
-					       "is not supported (tap, none)",
-					       val);
-			have_mode = true;
-		} else if (!strcmp(word, "tapif")) {
-			if (!*val || strlen(val) > CONFIG_TAPIF_MAX ||
-			    strchr(val, '/'))
-				return err_set(-EINVAL, "--network: tapif '%s' "
-					       "is not an interface name", val);
-			strcpy(n.tapif, val);
-		} else if (!strcmp(word, "guest_mac")) {
-			if (parse_mac(val, n.guest_mac))
-				return err_set(-EINVAL, "--network: guest_mac "
-					       "'%s' is not a unicast "
-					       "xx:xx:xx:xx:xx:xx", val);
-		} else if (!strcmp(word, "vhost")) {
-			if (strcmp(val, "0") && strcmp(val, "1"))
-				return err_set(-EINVAL, "--network: vhost="
-					       "'%s' is not 0 or 1", val);
-			n.vhost = val[0] == '1';
-		} else {
-			return err_set(-EINVAL, "--network: unknown key '%s' "
-				       "(mode, tapif, guest_mac, vhost)", word);
-		}
-	}
-	if (!have_mode)
-		return err_set(-EINVAL, "--network: give mode=tap or mode=none");
-	if (n.mode == NET_NONE)
-		return 0;
-	if (cfg->nr_nets == CONFIG_MAX_NETS)
-		return err_set(-EINVAL, "--network: at most %d network devices",
-			       CONFIG_MAX_NETS);
-	cfg->nets[cfg->nr_nets++] = n;
-	return 0;
-}
-
 static int parse_one(struct config *cfg, int opt, const char *arg)
 {
 	switch (opt) {
@@ -562,7 +482,9 @@ static int parse_one(struct config *cfg, int opt, const char *arg)
 	case OPT_USER:
 	case OPT_GROUP:
 		return parse_identity(cfg, opt, arg);
-	case 'n': return parse_network(cfg, arg);
+	case 'n': return config_parse_network(cfg, arg);
+	case OPT_PASST: return config_parse_passt(cfg, arg);
+	case OPT_VSOCK: return config_parse_vsock(cfg, arg);
 	case OPT_9P: return parse_9p(cfg, arg);
 	case OPT_ROOTFS: cfg->rootfs = arg; return 0;
 	case OPT_RW: cfg->rootfs_rw = true; return 0;
@@ -797,7 +719,7 @@ static int parse_run(struct config *cfg, int argc, char **argv)
 		return err_set(-EINVAL, "--dump-dtb writes the generated tree; "
 			       "it does not go with --dtb");
 	return check_cpu(cfg) ?: check_rootfs(cfg) ?:
-	       config_check_lkvm(cfg);
+	       config_check_network(cfg) ?: config_check_lkvm(cfg);
 }
 
 int config_parse_run(struct config *cfg, int argc, char **argv)

@@ -178,5 +178,7 @@ int sandbox_enter(struct sandbox *sb, int ctl_dir_fd, const char *ctl_dir)
 	if (ret || cfg->no_seccomp)
 		return ret;
 	pol.unlink_dirfd = sb->ctl_dir_fd;
+	for (i = 0; i < sb->nr_children && i < CONFIG_MAX_NETS; i++)
+		pol.children[pol.nr_children++] = sb->children[i];
 	return seccomp_lock_down(&pol, &sb->seccomp_on);
 }

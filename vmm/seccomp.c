@@ -22,6 +22,7 @@
  * first; anything not listed falls through to EPERM.
  */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
@@ -238,6 +239,12 @@ static int build_rules(struct rule_list *t, const struct seccomp_policy *pol)
 		ret = allow(t, p9_calls[i]);
 	for (i = 0; pol->p9_rw && i < ARRAY_SIZE(p9_rw_calls) && !ret; i++)
 		ret = allow(t, p9_rw_calls[i]);
+	/* Ending passt at exit: SIGTERM to that child, then reaping it. */
+	for (i = 0; i < pol->nr_children && !ret; i++) {
+		ret = add(t, __NR_kill, RET_ALLOW, 2, eq(0, pol->children[i]),
+			  eq(1, SIGTERM));
+		ret = ret ?: allow_if(t, __NR_wait4, eq(0, pol->children[i]));
+	}
 	/*
 	 * Removing the control socket at exit: that directory, files only.
 	 * (A read-write share allows unlinkat everywhere already.)

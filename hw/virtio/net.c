@@ -1,17 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * virtio-net (device ID 1, virtio 1.2 section 5.1) over a tap: one
- * receive and one transmit queue, the MAC and the link status in config
- * space, mergeable receive buffers, no offloads. Packets move in pocvm
- * (tap readable -> receive queue; transmit kick -> tap), or, with
- * vhost=1, in the kernel's vhost-net once the driver is running: then
- * this file only hands the queues over and takes them back on a reset.
+ * virtio-net (device ID 1, virtio 1.2 section 5.1): one receive and one
+ * transmit queue, the MAC and the link status in config space,
+ * mergeable receive buffers, no offloads. Packets move in pocvm between
+ * the queues and a backend (net-backend.h: a tap, or passt's stream
+ * socket), or, with a tap and vhost=1, in the kernel's vhost-net once
+ * the driver is running: then this file only hands the queues over and
+ * takes them back on a reset.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/if_tun.h>
 #include <linux/vhost.h>
-#include <net/if.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +22,9 @@
 
 #include "event-loop.h"
 #include "log.h"
+#include "net-backend.h"
+#include "passt.h"
+#include "vhost.h"
 #include "virtio-net.h"
 #include "vm.h"
 
@@ -40,9 +42,7 @@
 #define Q_TX			1
 
 #define NET_CONFIG_SIZE		8	/* mac, status */
-#define ETH_HDR_LEN		14
-/* 64 KiB of IP behind an Ethernet and a VLAN header. */
-#define NET_MAX_FRAME		65550
+#define ETH_HDR_LEN		NET_ETH_HDR_LEN
 /* Packets handled per wakeup, so one busy tap cannot starve the loop. */
 #define RX_BATCH		64
 
@@ -70,7 +70,7 @@ struct net_hdr {
 
 #define NET_HDR_LEN		sizeof(struct net_hdr)
 #define NET_HDR_LEN_LEGACY	10	/* no num_buffers */
-/* The largest header and frame a queue or the tap may hold: 65562. */
+/* The largest header and frame a queue or the backend may hold: 65562. */
 #define NET_MAX_PKT		(NET_HDR_LEN + NET_MAX_FRAME)
 
 /* One warning per kind until the driver resets the device. */
@@ -78,27 +78,28 @@ enum net_warning {
 	WARN_TX_LEN = 1 << 0,
 	WARN_TX_OFFLOAD = 1 << 1,
 	WARN_TX_WRITE = 1 << 2,
-	WARN_RX_LEN = 1 << 3,
-	WARN_RX_OFFLOAD = 1 << 4,
+	WARN_RX_DROP = 1 << 3,	/* a frame the backend dropped */
 	WARN_RX_ROOM = 1 << 5,
 	WARN_RX_READ = 1 << 6,
 };
 
 struct vnet {
-	int fd;				/* the tap; -1 with --dump-dtb */
-	unsigned int fd_hdr_len;	/* NET_HDR_LEN or 0 */
-	char ifname[IFNAMSIZ];
+	struct net_backend *be;		/* NULL with --dump-dtb */
+	int fd;				/* be->fd, or -1 */
+	const char *ifname;		/* be->what, for messages */
 	uint8_t mac[6];
 	bool want_vhost;
 	struct event_loop *loop;	/* NULL before start, in unit tests */
 	bool rx_watching;
+	bool tx_blocked;	/* the backend is full: wait for EPOLLOUT */
+	bool gone;		/* the tap was deleted, passt exited */
 	unsigned int warned;	/* one of each kind until reset */
 	struct log_ratelimit log_rl;	/* and resets cannot defeat this */
 	/* vhost-net while it serves the queues, and what it holds */
 	int vhost_fd;
 	unsigned int vhost_kicks;	/* bit i: queue i's kick fd taken */
 	unsigned int vhost_backends;	/* bit i: queue i has the tap */
-	/* One packet from the fd, guest header first; pkt_len 0: none. */
+	/* One packet from the backend, guest header first; 0: none. */
 	uint8_t pkt[NET_MAX_PKT + 1];
 	size_t pkt_len;			/* the frame, header not counted */
 	struct virtq_req rx_req, tx_req;
@@ -135,47 +136,61 @@ static bool dev_running(const struct virtio_dev *vdev)
 	return (vdev->status & VIRTIO_STATUS_DRIVER_OK) && !vdev->broken;
 }
 
+/* The events the backend's fd is watched for, as the state says. */
+static void update_watch(struct vnet *n)
+{
+	if (n->loop)
+		event_loop_mod(n->loop, n->fd,
+			       (n->rx_watching ? EPOLLIN : 0) |
+			       (n->tx_blocked ? EPOLLOUT : 0));
+}
+
 static void rx_watch(struct vnet *n, bool on)
 {
 	if (n->rx_watching == on)
 		return;
 	n->rx_watching = on;
+	update_watch(n);
+}
+
+/*
+ * The tap was deleted or passt exited: say so once and stop watching,
+ * or epoll, which reports a hang-up whatever we wait for, would spin.
+ */
+static void backend_gone(struct vnet *n)
+{
+	if (n->gone)
+		return;
+	n->gone = true;
+	pr_warn("virtio-net %s: the %s is gone; no more packets for the "
+		"guest", n->ifname, n->be->ops->name);
 	if (n->loop)
-		event_loop_mod(n->loop, n->fd, on ? EPOLLIN : 0);
+		event_loop_del(n->loop, n->fd);
+	n->loop = NULL;
 }
 
 /* 1: a packet is in n->pkt; 0: one was dropped; -EAGAIN: none; -errno */
 static int rx_read(struct vnet *n)
 {
 	struct net_hdr *hdr = (struct net_hdr *)n->pkt;
-	size_t hlen = n->fd_hdr_len;
 	ssize_t len;
 
-	/* The fd's header, if it has one, lands where the guest's goes. */
-	len = read(n->fd, n->pkt + NET_HDR_LEN - hlen,
-		   hlen + NET_MAX_FRAME + 1);
+	len = n->be->ops->recv(n->be, n->pkt + NET_HDR_LEN);
 	if (len < 0)
-		return errno == EINTR ? -EAGAIN : -errno;
-	if (!len)
-		return -EPIPE;		/* a socket stand-in was closed */
-	if ((size_t)len < hlen + ETH_HDR_LEN ||
-	    (size_t)len > hlen + NET_MAX_FRAME) {
-		net_warn(n, WARN_RX_LEN, "received frame of %zd bytes "
-			 "(%d to %d) dropped", len - (ssize_t)hlen,
-			 ETH_HDR_LEN, NET_MAX_FRAME);
+		return len;
+	if (!len) {
+		net_warn(n, WARN_RX_DROP, "%s", n->be->why);
 		return 0;
 	}
-	/* TUNSETOFFLOAD 0: the tap must hand over whole, summed frames. */
-	if (hlen && (hdr->gso_type != NET_HDR_GSO_NONE ||
-		     (hdr->flags & NET_HDR_F_NEEDS_CSUM))) {
-		net_warn(n, WARN_RX_OFFLOAD, "tap sent an offloaded frame "
-			 "(flags 0x%x, gso %u): dropped", hdr->flags,
-			 hdr->gso_type);
+	if (len < ETH_HDR_LEN) {
+		net_warn(n, WARN_RX_DROP, "received frame of %zd bytes "
+			 "(%d to %d) dropped", len, ETH_HDR_LEN,
+			 NET_MAX_FRAME);
 		return 0;
 	}
 	/* Nothing negotiated to tell the guest: flags 0, no GSO. */
 	memset(hdr, 0, sizeof(*hdr));
-	n->pkt_len = len - hlen;
+	n->pkt_len = len;
 	return 1;
 }
 
@@ -264,7 +279,7 @@ void vnet_receive(struct virtio_dev *vdev)
 	bool watch = false;
 	int ret;
 
-	if (n->vhost_fd >= 0)
+	if (n->vhost_fd >= 0 || !n->be || n->gone)
 		return;		/* vhost-net reads the tap */
 	if (!dev_running(vdev) || !vq->ready) {
 		rx_watch(n, false);
@@ -275,6 +290,10 @@ void vnet_receive(struct virtio_dev *vdev)
 			ret = rx_read(n);
 			if (ret == -EAGAIN) {
 				watch = true;
+				goto out;
+			}
+			if (ret == -EPIPE) {
+				backend_gone(n);
 				goto out;
 			}
 			if (ret < 0) {
@@ -318,15 +337,15 @@ bool vnet_rx_watching(const struct virtio_dev *vdev)
 	return n->rx_watching;
 }
 
-/* One transmit chain to the fd; false if it was dropped. */
+/* One transmit chain to the backend; false if it was dropped. */
 static bool tx_packet(struct vnet *n, const struct virtq_req *req,
 		      size_t hlen)
 {
-	static const struct net_hdr zero;
-	struct iovec iov[VIRTQ_MAX_SEGS + 1];
+	struct iovec iov[VIRTQ_MAX_SEGS];
 	uint64_t skip = hlen;
 	unsigned int i, nr = 0;
 	struct net_hdr hdr = { 0 };
+	int ret;
 
 	if (req->out_len < hlen + ETH_HDR_LEN ||
 	    req->out_len > hlen + NET_MAX_FRAME) {
@@ -346,9 +365,6 @@ static bool tx_packet(struct vnet *n, const struct virtq_req *req,
 			 "dropped", hdr.flags, hdr.gso_type);
 		return false;
 	}
-	/* The tap gets a header of its own: nothing the guest wrote. */
-	if (n->fd_hdr_len)
-		iov[nr++] = (struct iovec){ (void *)&zero, n->fd_hdr_len };
 	for (i = 0; i < req->nr_out; i++) {
 		size_t len = req->iov[i].iov_len;
 
@@ -361,9 +377,34 @@ static bool tx_packet(struct vnet *n, const struct virtq_req *req,
 		nr++;
 		skip = 0;
 	}
-	if (writev(n->fd, iov, nr) < 0) {
-		net_warn(n, WARN_TX_WRITE, "write: %s", strerror(errno));
+	ret = n->be->ops->send(n->be, iov, nr, req->out_len - hlen);
+	if (ret) {
+		net_warn(n, WARN_TX_WRITE, "write: %s", strerror(-ret));
 		return false;
+	}
+	return true;
+}
+
+/* false while the backend still holds a frame it could not send. */
+static bool tx_room(struct vnet *n)
+{
+	int ret;
+
+	if (!n->be->ops->flush)
+		return true;
+	ret = n->be->ops->flush(n->be);
+	if (ret == -EAGAIN) {
+		if (!n->tx_blocked) {
+			n->tx_blocked = true;
+			update_watch(n);
+		}
+		return false;
+	}
+	if (ret)
+		net_warn(n, WARN_TX_WRITE, "write: %s", strerror(-ret));
+	if (n->tx_blocked) {
+		n->tx_blocked = false;
+		update_watch(n);
 	}
 	return true;
 }
@@ -373,9 +414,12 @@ static void tx_run(struct virtio_dev *vdev, struct virtq *vq)
 	struct vnet *n = vdev->priv;
 	unsigned int count = 0;
 	bool pushed = false;
-	int ret;
+	int ret = 0;
 
-	while ((ret = virtq_pop(vq, &n->tx_req)) == 0) {
+	if (!n->be)
+		return;
+	/* The chains wait in the ring until the backend has room. */
+	while (tx_room(n) && (ret = virtq_pop(vq, &n->tx_req)) == 0) {
 		tx_packet(n, &n->tx_req, guest_hdr_len(vdev));
 		/* Sent or dropped, the buffer goes back. */
 		n->tx_used[count].id = n->tx_req.head;
@@ -429,10 +473,8 @@ static void vhost_stop(struct vnet *n, struct virtio_dev *vdev)
 	 * No VHOST_GET_VRING_BASE: the queues are reset right after this,
 	 * so where vhost-net stopped in them does not matter.
 	 */
-	for (i = 0; i < NET_NR_QUEUES; i++)
-		if (n->vhost_kicks & (1U << i))
-			vdev->queue_kick_fd(vdev, i, false);
-	n->vhost_backends = n->vhost_kicks = 0;
+	vhost_put_kicks(vdev, &n->vhost_kicks);
+	n->vhost_backends = 0;
 	/* A fresh vhost-net for the next driver: no state carries over. */
 	close(n->vhost_fd);
 	n->vhost_fd = -1;
@@ -441,49 +483,21 @@ static void vhost_stop(struct vnet *n, struct virtio_dev *vdev)
 static int vhost_queue(struct vnet *n, struct virtio_dev *vdev,
 		       unsigned int i)
 {
-	struct virtq *vq = &vdev->vqs[i];
-	struct vhost_vring_state num = { .index = i, .num = vq->num };
-	struct vhost_vring_state base = { .index = i, .num = vq->last_avail };
-	struct vhost_vring_addr addr = {
-		.index = i,
-		.desc_user_addr = (uintptr_t)vq->desc,
-		.avail_user_addr = (uintptr_t)vq->avail,
-		.used_user_addr = (uintptr_t)vq->used,
-	};
-	struct vhost_vring_file kick = { .index = i };
-	struct vhost_vring_file call = { .index = i };
 	struct vhost_vring_file backend = { .index = i, .fd = n->fd };
-	uint64_t one = 1;
+	int ret;
 
-	if (!vq->ready)
-		return err_set(-EINVAL, "queue %u is not enabled", i);
-	kick.fd = vdev->queue_kick_fd(vdev, i, true);
-	if (kick.fd < 0)
-		return err_set(kick.fd, "queue %u has no notify eventfd", i);
-	n->vhost_kicks |= 1U << i;
-	call.fd = vdev->queue_call_fd(vdev, i);
-	if (call.fd < 0)
-		return err_set(call.fd, "queue %u: no interrupt eventfd", i);
-	if (ioctl(n->vhost_fd, VHOST_SET_VRING_NUM, &num) < 0 ||
-	    ioctl(n->vhost_fd, VHOST_SET_VRING_BASE, &base) < 0 ||
-	    ioctl(n->vhost_fd, VHOST_SET_VRING_ADDR, &addr) < 0 ||
-	    ioctl(n->vhost_fd, VHOST_SET_VRING_KICK, &kick) < 0 ||
-	    ioctl(n->vhost_fd, VHOST_SET_VRING_CALL, &call) < 0 ||
-	    ioctl(n->vhost_fd, VHOST_NET_SET_BACKEND, &backend) < 0)
+	ret = vhost_set_vring(n->vhost_fd, vdev, i, &n->vhost_kicks);
+	if (ret)
+		return ret;
+	if (ioctl(n->vhost_fd, VHOST_NET_SET_BACKEND, &backend) < 0)
 		return err_set(-errno, "queue %u: %s", i, strerror(errno));
 	n->vhost_backends |= 1U << i;
 	/* Buffers added before the handover get looked at now. */
-	if (write(kick.fd, &one, sizeof(one)) < 0)
-		return err_set(-errno, "queue %u: kick: %s", i,
-			       strerror(errno));
-	return 0;
+	return vhost_kick(vdev, i);
 }
 
 static int vhost_start(struct vnet *n, struct virtio_dev *vdev)
 {
-	const struct guest_mem *mem = vdev->mem;
-	struct vhost_memory *table;
-	uint64_t have, want;
 	unsigned int i;
 	int ret;
 
@@ -494,47 +508,25 @@ static int vhost_start(struct vnet *n, struct virtio_dev *vdev)
 	if (n->vhost_fd < 0)
 		return err_set(-errno, "%s: %s", VHOST_NET_DEV,
 			       strerror(errno));
-	table = calloc(1, sizeof(*table) +
-		       mem->nr_regions * sizeof(table->regions[0]));
-	if (!table) {
-		ret = -ENOMEM;
-		goto fail;
-	}
-	table->nregions = mem->nr_regions;
-	for (i = 0; i < mem->nr_regions; i++) {
-		table->regions[i].guest_phys_addr = mem->regions[i].gpa;
-		table->regions[i].memory_size = mem->regions[i].size;
-		table->regions[i].userspace_addr =
-			(uintptr_t)mem->regions[i].host;
-	}
-	want = vdev->guest_features & VHOST_FEATURES;
 	/*
 	 * vhost-net hands the tap headers of the driver's size; the tap was
 	 * set up for 12 bytes (TUNSETVNETHDRSZ). A legacy driver without
 	 * MRG_RXBUF uses 10: pocvm serves that one itself.
 	 */
-	if (guest_hdr_len(vdev) != n->fd_hdr_len) {
+	if (guest_hdr_len(vdev) != n->be->tap_hdr_len) {
 		ret = err_set(-EOPNOTSUPP, "the driver's %zu-byte header "
 			      "(legacy, no MRG_RXBUF) is not the tap's %u",
-			      guest_hdr_len(vdev), n->fd_hdr_len);
-	} else if (ioctl(n->vhost_fd, VHOST_SET_OWNER) < 0 ||
-		   ioctl(n->vhost_fd, VHOST_GET_FEATURES, &have) < 0) {
-		ret = err_set(-errno, "%s", strerror(errno));
-	} else if (want & ~have) {
-		ret = err_set(-EOPNOTSUPP, "lacks features 0x%llx",
-			      (unsigned long long)(want & ~have));
-	} else if (ioctl(n->vhost_fd, VHOST_SET_FEATURES, &want) < 0 ||
-		   ioctl(n->vhost_fd, VHOST_SET_MEM_TABLE, table) < 0) {
+			      guest_hdr_len(vdev), n->be->tap_hdr_len);
+	} else if (ioctl(n->vhost_fd, VHOST_SET_OWNER) < 0) {
 		ret = err_set(-errno, "%s", strerror(errno));
 	} else {
-		ret = 0;
+		ret = vhost_set_memory(n->vhost_fd, vdev,
+				       vdev->guest_features & VHOST_FEATURES);
 		for (i = 0; i < NET_NR_QUEUES && !ret; i++)
 			ret = vhost_queue(n, vdev, i);
 	}
-	free(table);
 	if (!ret)
 		return 0;
-fail:
 	vhost_stop(n, vdev);
 	return ret;
 }
@@ -544,7 +536,7 @@ static void net_driver_ok(struct virtio_dev *vdev)
 	struct vnet *n = vdev->priv;
 	int ret;
 
-	if (n->want_vhost && n->fd >= 0) {
+	if (n->want_vhost && n->be && n->be->vhost_capable) {
 		ret = vhost_start(n, vdev);
 		if (!ret) {
 			rx_watch(n, false);
@@ -565,30 +557,35 @@ static void net_reset(struct virtio_dev *vdev)
 
 	if (n->vhost_fd >= 0)
 		vhost_stop(n, vdev);
-	/* A packet read for the old driver goes nowhere. */
+	/*
+	 * A packet read for the old driver goes nowhere. A frame the backend
+	 * holds half-sent stays: the stream must not lose its place.
+	 */
 	n->pkt_len = 0;
 	n->warned = 0;
 	rx_watch(n, false);
 }
 
-static void tap_ready(void *arg, uint32_t events)
+static void backend_ready(void *arg, uint32_t events)
 {
 	struct virtio_dev *vdev = arg;
 	struct vnet *n = vdev->priv;
 
 	pthread_mutex_lock(&vdev->dev->lock);
-	/*
-	 * The interface was deleted under us: epoll reports that whatever
-	 * we wait for, so stop watching or the loop spins.
-	 */
 	if (events & (EPOLLERR | EPOLLHUP)) {
-		pr_warn("virtio-net %s: the tap is gone; no more packets "
-			"for the guest", n->ifname);
-		event_loop_del(n->loop, n->fd);
-		n->loop = NULL;
-	} else {
-		vnet_receive(vdev);
+		backend_gone(n);
+		pthread_mutex_unlock(&vdev->dev->lock);
+		return;
 	}
+	/*
+	 * Room again: finish the frame the backend holds whatever the
+	 * driver's state (or EPOLLOUT would fire on and on), then go on.
+	 */
+	if ((events & EPOLLOUT) && tx_room(n) && dev_running(vdev) &&
+	    n->vhost_fd < 0 && vdev->vqs[Q_TX].ready)
+		tx_run(vdev, &vdev->vqs[Q_TX]);
+	if (events & EPOLLIN)
+		vnet_receive(vdev);
 	pthread_mutex_unlock(&vdev->dev->lock);
 }
 
@@ -600,10 +597,10 @@ static int net_start(struct virtio_dev *vdev)
 
 	/* Watched from DRIVER_OK on, and only while the guest has room. */
 	ret = event_loop_add(loop, n->fd, n->rx_watching ? EPOLLIN : 0,
-			     tap_ready, vdev);
+			     backend_ready, vdev);
 	if (ret)
-		return err_set(ret, "virtio-net %s: cannot watch the tap",
-			       n->ifname);
+		return err_set(ret, "virtio-net %s: cannot watch the %s",
+			       n->ifname, n->be->ops->name);
 	n->loop = loop;
 	return 0;
 }
@@ -619,15 +616,18 @@ static void net_config_read(struct virtio_dev *vdev, uint32_t off,
 	memcpy(data, cfg + off, len);
 }
 
-static void net_teardown(struct virtio_dev *vdev)
+static void vnet_free(struct vnet *n)
 {
-	struct vnet *n = vdev->priv;
-
 	if (n->vhost_fd >= 0)
 		close(n->vhost_fd);
-	if (n->fd >= 0)
-		close(n->fd);
+	if (n->be)
+		n->be->ops->destroy(n->be);
 	free(n);
+}
+
+static void net_teardown(struct virtio_dev *vdev)
+{
+	vnet_free(vdev->priv);
 	vdev->priv = NULL;
 }
 
@@ -647,66 +647,43 @@ const struct virtio_dev_ops virtio_net_ops = {
 	.teardown = net_teardown,
 };
 
-struct vnet *vnet_create(int fd, unsigned int fd_hdr_len,
-			 const uint8_t mac[6])
+struct vnet *vnet_create_backend(struct net_backend *be, const uint8_t mac[6])
 {
 	struct vnet *n;
 
-	if (fd_hdr_len != 0 && fd_hdr_len != NET_HDR_LEN) {
-		errno = EINVAL;
-		return NULL;
-	}
 	n = calloc(1, sizeof(*n));
 	if (!n)
 		return NULL;
-	n->fd = fd;
-	n->fd_hdr_len = fd_hdr_len;
+	n->be = be;
+	n->fd = be ? be->fd : -1;
+	n->ifname = be ? be->what : "-";
 	n->vhost_fd = -1;
 	n->log_rl.name = "virtio-net";
 	memcpy(n->mac, mac, 6);
-	strcpy(n->ifname, "-");
 	return n;
 }
 
-/* The tap named by the option (or a new one): its fd, or -errno. */
-static int tap_open(const struct net_config *nc, char *ifname)
+struct vnet *vnet_create(int fd, unsigned int fd_hdr_len,
+			 const uint8_t mac[6])
 {
-	const char *what = nc->tapif[0] ? nc->tapif : "(new)";
-	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR };
-	int hdr_len = NET_HDR_LEN;
-	int fd, ret;
+	struct net_backend *be;
+	struct vnet *n;
 
-	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return err_set(-errno, "--network: /dev/net/tun: %s",
-			       strerror(errno));
-	memcpy(ifr.ifr_name, nc->tapif, sizeof(nc->tapif));
-	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
-		ret = -errno;
-		close(fd);
-		/* An existing interface that is not a tap gives EINVAL. */
-		return err_set(ret, "--network: tapif=%s: %s%s", what,
-			       strerror(-ret), ret == -EINVAL ?
-			       " (not a tap interface)" : "");
-	}
-	/* No offloads: the tap must hand over whole, checksummed frames. */
-	if (ioctl(fd, TUNSETVNETHDRSZ, &hdr_len) < 0 ||
-	    ioctl(fd, TUNSETOFFLOAD, 0) < 0) {
-		ret = -errno;
-		close(fd);
-		return err_set(ret, "--network: tapif=%s: %s", what,
-			       strerror(-ret));
-	}
-	memcpy(ifname, ifr.ifr_name, IFNAMSIZ);
-	ifname[IFNAMSIZ - 1] = '\0';
-	return fd;
+	be = net_tap_backend(fd, fd_hdr_len, "-");
+	if (!be)
+		return NULL;
+	n = vnet_create_backend(be, mac);
+	if (!n)
+		free(be);	/* the fd stays the caller's */
+	return n;
 }
 
 static int net_add(struct vm *vm, const struct net_config *nc)
 {
-	char ifname[IFNAMSIZ] = "-";
+	struct net_backend *be = NULL;
 	struct vnet *n;
-	int fd = -1, ret;
+	pid_t pid = 0;
+	int fd, ret;
 
 	if (nc->vhost) {
 		fd = open(VHOST_NET_DEV, O_RDWR | O_CLOEXEC);
@@ -714,30 +691,37 @@ static int net_add(struct vm *vm, const struct net_config *nc)
 			return err_set(-errno, "--network: vhost=1: %s: %s",
 				       VHOST_NET_DEV, strerror(errno));
 		close(fd);
-		fd = -1;
 	}
-	/* --dump-dtb (no VM) wants the node only: no tap is touched. */
-	if (vm->vm_fd >= 0) {
-		fd = tap_open(nc, ifname);
-		if (fd < 0)
-			return fd;
-		if (!nc->tapif[0])
-			pr_warn("--network: no tapif given: the kernel named "
-				"the tap %s", ifname);
-		else
-			pr_info("virtio-net: tap %s", ifname);
+	/* --dump-dtb (no VM) wants the node only: no tap or passt. */
+	if (vm->vm_fd >= 0 && nc->mode == NET_USER) {
+		ret = passt_start(vm->cfg, nc, &fd, &pid);
+		if (ret)
+			return ret;
+		be = net_stream_backend(fd, pid);
+		if (!be) {
+			passt_stop(fd, pid);
+			return -ENOMEM;
+		}
+		ret = vm_add_child(vm, pid);
+		if (ret) {
+			be->ops->destroy(be);
+			return ret;
+		}
+	} else if (vm->vm_fd >= 0) {
+		ret = net_tap_open(nc, &be);
+		if (ret)
+			return ret;
 	}
-	n = vnet_create(fd, NET_HDR_LEN, nc->guest_mac);
+	n = vnet_create_backend(be, nc->guest_mac);
 	if (!n) {
-		if (fd >= 0)
-			close(fd);
+		if (be)
+			be->ops->destroy(be);
 		return -ENOMEM;
 	}
-	memcpy(n->ifname, ifname, IFNAMSIZ);
 	n->want_vhost = nc->vhost;
 	ret = virtio_mmio_add(vm, &virtio_net_ops, n);
 	if (ret)
-		net_teardown(&(struct virtio_dev){ .priv = n });
+		vnet_free(n);
 	return ret;
 }
 

@@ -11,13 +11,17 @@
  * packet buffer, fresh pages for it would cost a page fault each.
  *
  * Input (create): u8 how (bit 0: the fd frames packets with a 12-byte
- * virtio_net_hdr, as a tap with IFF_VNET_HDR does).
- * OP_INPUT: u8 size form, the size (see host_input()), the frame bytes.
+ * virtio_net_hdr, as a tap with IFF_VNET_HDR does; bit 1: passt's
+ * SOCK_STREAM socket instead, each frame behind a 4-byte big-endian
+ * length, made anew each run since the stream keeps its place).
+ * OP_INPUT: u8 size form, the size (see host_input()), the frame bytes;
+ * on the stream, bit 2 of the form sends the bytes raw, lengths and all.
  */
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "fuzz.h"
+#include "net-backend.h"
 #include "virtio-net.h"
 #include "virtio.h"
 
@@ -34,12 +38,47 @@ static struct backend {
 static int peer = -1;
 static unsigned int hdr_len;
 static uint8_t pkt[NET_HDR_LEN + NET_MAX_FRAME + 64];
+/* The stream: its vnet, and where drain_tx() is in what it sent. */
+static struct vnet *stream_net;
+static int stream_peer = -1;
+static bool stream;
+static uint8_t tx_len[4];
+static unsigned int tx_len_have;
+static uint64_t tx_left;
+
+static int create_stream(struct vm *vm)
+{
+	struct net_backend *be;
+	int sv[2];
+
+	if (stream_net) {
+		virtio_net_ops.teardown(&(struct virtio_dev){
+			.priv = stream_net });
+		close(stream_peer);
+	}
+	FUZZ_CHECK(!socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK |
+			       SOCK_CLOEXEC, 0, sv));
+	be = net_stream_backend(sv[0], 0);
+	FUZZ_CHECK(be);
+	stream_net = vnet_create_backend(be, mac);
+	FUZZ_CHECK(stream_net);
+	peer = stream_peer = sv[1];
+	stream = true;
+	hdr_len = 0;
+	tx_len_have = 0;
+	tx_left = 0;
+	return virtio_mmio_add(vm, &virtio_net_ops, stream_net);
+}
 
 static int create(struct vm *vm, struct fuzz_in *in)
 {
-	struct backend *be = &backends[fuzz_u8(in) & 1];
+	uint8_t how = fuzz_u8(in);
+	struct backend *be = &backends[how & 1];
 	int sv[2];
 
+	if (how & 2)
+		return create_stream(vm);
+	stream = false;
 	hdr_len = be == &backends[1] ? NET_HDR_LEN : 0;
 	if (!be->net) {
 		FUZZ_CHECK(!socketpair(AF_UNIX, SOCK_SEQPACKET |
@@ -56,12 +95,43 @@ static int create(struct vm *vm, struct fuzz_in *in)
 	return virtio_mmio_add(vm, &virtio_net_ops, be->net);
 }
 
+/* What the guest sent on the stream: each length 14 to 65550. */
+static void drain_stream(void)
+{
+	ssize_t len, i;
+	uint64_t skip;
+
+	while ((len = recv(peer, pkt, sizeof(pkt), MSG_DONTWAIT)) > 0) {
+		for (i = 0; i < len; i += skip) {
+			skip = 1;
+			if (tx_left) {
+				skip = (uint64_t)(len - i) < tx_left ?
+				       (uint64_t)(len - i) : tx_left;
+				tx_left -= skip;
+				continue;
+			}
+			tx_len[tx_len_have++] = pkt[i];
+			if (tx_len_have < 4)
+				continue;
+			tx_len_have = 0;
+			tx_left = (uint32_t)tx_len[0] << 24 | tx_len[1] << 16 |
+				  tx_len[2] << 8 | tx_len[3];
+			FUZZ_CHECK(tx_left >= ETH_HDR_LEN);
+			FUZZ_CHECK(tx_left <= NET_MAX_FRAME);
+		}
+	}
+}
+
 /* Frames the guest sent: whole, in size, behind a header of zeroes. */
 static void drain_tx(void)
 {
 	static const uint8_t zero[NET_HDR_LEN];
 	ssize_t len;
 
+	if (stream) {
+		drain_stream();
+		return;
+	}
 	while ((len = recv(peer, pkt, sizeof(pkt), MSG_DONTWAIT)) >= 0) {
 		FUZZ_CHECK((size_t)len >= hdr_len + ETH_HDR_LEN);
 		FUZZ_CHECK((size_t)len <= hdr_len + NET_MAX_FRAME);
@@ -77,10 +147,11 @@ static void drain_tx(void)
  */
 static void host_input(struct virtio_dev *vdev, struct fuzz_in *in)
 {
-	uint8_t form = fuzz_u8(in) & 3;
+	uint8_t form = fuzz_u8(in), lenb[4];
+	bool raw = form & 4;
 	size_t len;
 
-	switch (form) {
+	switch (form & 3) {
 	case 0:
 		len = fuzz_u8(in);
 		break;
@@ -97,9 +168,20 @@ static void host_input(struct virtio_dev *vdev, struct fuzz_in *in)
 	if (len > sizeof(pkt))
 		len = sizeof(pkt);
 	fuzz_bytes(in, pkt, len);
-	/* A full socket drops it, as a tap's queue would. */
-	if (send(peer, pkt, len, MSG_DONTWAIT) < 0 && len)
+	if (stream) {
+		/* Framed as passt does, or raw: the lengths are hostile too. */
+		lenb[0] = len >> 24;
+		lenb[1] = len >> 16;
+		lenb[2] = len >> 8;
+		lenb[3] = len;
+		if (!raw && send(peer, lenb, 4, MSG_DONTWAIT) < 0)
+			fuzz_report("send to the device", -1);
+		if (len && send(peer, pkt, len, MSG_DONTWAIT) < 0)
+			fuzz_report("send to the device", -1);
+	} else if (send(peer, pkt, len, MSG_DONTWAIT) < 0 && len) {
+		/* A full socket drops it, as a tap's queue would. */
 		fuzz_report("send to the device", -1);
+	}
 	drain_tx();
 	fuzz_loop_run();
 	drain_tx();

@@ -149,13 +149,16 @@ START_TEST(tty)
 }
 END_TEST
 
+/* kvmtool's default network, and its --vsock: now real (config-net). */
 START_TEST(network_user)
 {
-	assert_error(PARSE("-k", "K", "-n", "mode=user"),
-		     "--network: mode=user (user-mode networking) is not "
-		     "available in pocvm yet");
-	assert_error(PARSE("-k", "K", "--network", "mode=user,guest_mac="
-			   "02:00:00:00:00:01"), "mode=user");
+	ck_assert_int_eq(PARSE("-k", "K", "--network", "mode=user,guest_mac="
+			       "02:00:00:00:00:01"), 0);
+	ck_assert_int_eq(cfg.nets[0].mode, NET_USER);
+	ck_assert_int_eq(PARSE("-k", "K", "--vsock", "3"), 0);
+	ck_assert_uint_eq(cfg.vsock_cid, 3);
+	ck_assert_int_eq(PARSE("-k", "K", "--vsock=0x10"), 0);
+	ck_assert_uint_eq(cfg.vsock_cid, 16);
 }
 END_TEST
 
@@ -183,8 +186,6 @@ START_TEST(refused)
 	assert_error(PARSE("-k", "K", "--vnc"),
 		     "--vnc: lkvm's option, not pocvm's: pocvm has no "
 		     "framebuffer");
-	assert_error(PARSE("-k", "K", "--vsock", "3"), "--vsock: lkvm's");
-	assert_error(PARSE("-k", "K", "--vsock=3"), "--vsock: lkvm's");
 	/* -F/--flash is pocvm's now, on a machine that has flash. */
 	assert_error(PARSE("-k", "K", "-F", "flash.img"),
 		     "--flash: the kvmtool machine has no flash; use "

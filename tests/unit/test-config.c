@@ -270,7 +270,7 @@ START_TEST(networks)
 	ck_assert_uint_eq(cfg.nets[1].guest_mac[5], 1);
 	ck_assert_int_eq(PARSE("-k", "K", "-n", "mode=none"), 0);
 	ck_assert_uint_eq(cfg.nr_nets, 0);
-	assert_error(PARSE("-k", "K", "-n", "mode=user"), "mode=user");
+	assert_error(PARSE("-k", "K", "-n", "mode=slirp"), "mode 'slirp'");
 	assert_error(PARSE("-k", "K", "-n", "tapif=x"), "give mode=");
 	assert_error(PARSE("-k", "K", "-n", "mode=tap,guest_mac=01:00:00:00:00:01"),
 		     "guest_mac");

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "net-backend.h"
 #include "unit.h"
 #include "vdev-regs.h"
 #include "virtio-net.h"
@@ -78,14 +79,8 @@ static void setup_queue(unsigned int index, struct queue *q)
 }
 
 /* Bring the device up like Linux: features, both queues, DRIVER_OK. */
-static void driver_up(unsigned int fd_hdr_len, uint32_t low_features)
+static void driver_up_on(struct vnet *n, uint32_t low_features)
 {
-	struct vnet *n;
-
-	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK,
-				    0, sv), 0);
-	n = vnet_create(sv[0], fd_hdr_len, mac);
-	ck_assert_ptr_nonnull(n);
 	ck_assert_int_eq(virtio_dev_init(&vdev, &virtio_net_ops,
 					 VIRTIO_TRANSPORT_MMIO, &mem, n), 0);
 	vdev.set_irq = fake_set_irq;
@@ -102,6 +97,33 @@ static void driver_up(unsigned int fd_hdr_len, uint32_t low_features)
 	setup_queue(0, &rxq);
 	setup_queue(1, &txq);
 	wr(0x070, rd(0x070) | VIRTIO_STATUS_DRIVER_OK);
+}
+
+/* ... over a tap stand-in: one datagram, one frame. */
+static void driver_up(unsigned int fd_hdr_len, uint32_t low_features)
+{
+	struct vnet *n;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK,
+				    0, sv), 0);
+	n = vnet_create(sv[0], fd_hdr_len, mac);
+	ck_assert_ptr_nonnull(n);
+	driver_up_on(n, low_features);
+}
+
+/* ... over passt's stream socket: each frame behind its length. */
+static void driver_up_stream(uint32_t low_features)
+{
+	struct net_backend *be;
+	struct vnet *n;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK,
+				    0, sv), 0);
+	be = net_stream_backend(sv[0], 0);
+	ck_assert_ptr_nonnull(be);
+	n = vnet_create_backend(be, mac);
+	ck_assert_ptr_nonnull(n);
+	driver_up_on(n, low_features);
 }
 
 /*
@@ -570,6 +592,81 @@ START_TEST(reset_forgets_packet)
 }
 END_TEST
 
+/* passt's socket feeds the same queues: a frame in, a frame out. */
+START_TEST(stream_rx_tx)
+{
+	uint8_t hdr[HDR] = { 0 }, frame[1000], wire[4 + 1000], got[2000];
+
+	driver_up_stream(F_MAC | F_MRG | F_STATUS);
+	add_rx_buffer(0, 1536);
+	fill_frame(frame, sizeof(frame), 21);
+	memcpy(wire, "\0\0\x03\xe8", 4);		/* 1000 */
+	memcpy(wire + 4, frame, sizeof(frame));
+	/* In two pieces: the frame comes out whole all the same. */
+	ck_assert_int_eq(send(sv[1], wire, 300, 0), 300);
+	vnet_receive(&vdev);
+	ck_assert_uint_eq(used(&rxq)->idx, 0);
+	ck_assert(vnet_rx_watching(&vdev));
+	ck_assert_int_eq(send(sv[1], wire + 300, sizeof(wire) - 300, 0),
+			 sizeof(wire) - 300);
+	vnet_receive(&vdev);
+	ck_assert_uint_eq(used(&rxq)->idx, 1);
+	ck_assert_uint_eq(used(&rxq)->ring[0].len, HDR + sizeof(frame));
+	ck_assert_mem_eq(ram + BUF_OFF + HDR, frame, sizeof(frame));
+
+	fill_frame(frame, sizeof(frame), 33);
+	send_tx(hdr, frame, sizeof(frame));
+	ck_assert_int_eq(recv(sv[1], got, sizeof(got), 0), 4 + sizeof(frame));
+	ck_assert_mem_eq(got, "\0\0\x03\xe8", 4);
+	ck_assert_mem_eq(got + 4, frame, sizeof(frame));
+	ck_assert_uint_eq(used(&txq)->idx, 1);
+}
+END_TEST
+
+/*
+ * A full socket: the frame it took only part of is finished first, the
+ * other chains wait in the ring, and nothing is lost or reordered.
+ */
+START_TEST(stream_tx_waits_for_room)
+{
+	static uint8_t got[3 * (4 + 60000)];
+	uint32_t lens[2] = { HDR, 60000 };
+	uint64_t gpa[2];
+	int sndbuf = 4096;
+	size_t total = 0;
+	unsigned int k;
+	ssize_t n;
+
+	driver_up_stream(F_MAC | F_MRG | F_STATUS);
+	ck_assert_int_eq(setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sndbuf,
+				    sizeof(sndbuf)), 0);
+	for (k = 0; k < 3; k++) {
+		gpa[0] = BUF(11 + k);
+		gpa[1] = BASE + BIG_OFF + k * 0x10000;
+		memset(ram + BUF_OFF + (11 + k) * 0x1000, 0, HDR);
+		fill_frame(ram + BIG_OFF + k * 0x10000, 60000, 40 + k);
+		add_chain(&txq, gpa, lens, 2, false);
+	}
+	wr(0x050, 1);
+	/* The first chain is taken, the rest wait for room. */
+	ck_assert_uint_eq(used(&txq)->idx, 1);
+	while (used(&txq)->idx < 3 || total < sizeof(got)) {
+		n = recv(sv[1], got + total, sizeof(got) - total, 0);
+		ck_assert_int_gt(n, 0);
+		total += n;
+		wr(0x050, 1);	/* what EPOLLOUT does in a VM */
+	}
+	ck_assert_uint_eq(used(&txq)->idx, 3);
+	ck_assert_uint_eq(total, sizeof(got));
+	for (k = 0; k < 3; k++) {
+		uint8_t *f = got + k * (4 + 60000);
+
+		ck_assert_mem_eq(f, "\0\0\xea\x60", 4);	/* 60000 */
+		ck_assert_mem_eq(f + 4, ram + BIG_OFF + k * 0x10000, 60000);
+	}
+}
+END_TEST
+
 static Suite *virtio_net_suite(void)
 {
 	Suite *s = suite_create("virtio-net");
@@ -590,6 +687,8 @@ static Suite *virtio_net_suite(void)
 	tcase_add_test(tc, legacy_rx_short_header);
 	tcase_add_test(tc, legacy_rx_mergeable);
 	tcase_add_test(tc, legacy_tx_short_header);
+	tcase_add_test(tc, stream_rx_tx);
+	tcase_add_test(tc, stream_tx_waits_for_room);
 	suite_add_tcase(s, tc);
 	return s;
 }

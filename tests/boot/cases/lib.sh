@@ -50,3 +50,31 @@ wait_for() {
 		sleep 0.2
 	done
 }
+
+# in_passt_root CMD [ARGS...]: CMD in a mount namespace of its own whose
+# root is a tmpfs moved over /, as an initramfs's switch_root does, with
+# L1's programs, /dev and /proc bound in and users root, nobody and netu
+# (1001, with /tmp/xdg-net). passt confines itself with pivot_root, which
+# refuses an initramfs root (EINVAL), and may not make a user namespace
+# in a chroot (EPERM): here it is neither. CMD keeps this process's pid.
+in_passt_root() {
+	unshare -m sh -c '
+		mount --make-rprivate / 2>/dev/null
+		r=/tmp/passt-root.$$
+		mkdir -p $r && mount -t tmpfs tmpfs $r || exit 97
+		for d in bin sbin usr rig dev; do
+			mkdir -p $r/$d && mount -o bind /$d $r/$d || exit 97
+		done
+		mkdir -p $r/proc $r/etc $r/tmp/xdg-net &&
+			mount -t proc proc $r/proc || exit 97
+		chmod 1777 $r/tmp
+		chown 1001:1001 $r/tmp/xdg-net
+		printf "%s\n" "root:x:0:0::/tmp:/bin/sh" \
+			"nobody:x:65534:65534::/:/bin/false" \
+			"netu:x:1001:1001::/tmp:/bin/sh" > $r/etc/passwd
+		printf "%s\n" root:x:0: nogroup:x:65534: netu:x:1001: \
+			> $r/etc/group
+		cd $r && mount -o move . / && exec chroot . "$@"
+		exit 97
+	' sh "$@"
+}

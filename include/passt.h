@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef POCVM_PASST_H
+#define POCVM_PASST_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "config.h"
+
+/* The fd passt gets its end of the socket pair on (-F/--fd). */
+#define PASST_FD		3
+/* passt, -f -q -F N, --runas U, one -t and one -u, NULL. */
+#define PASST_MAX_ARGS		12
+#define PASST_ARGS_BUF		(4096 + 2 * CONFIG_MAX_FWDS * 12 + 256)
+
+/* What `exec passt` gets: argv points into buf. */
+struct passt_cmd {
+	char *argv[PASST_MAX_ARGS];
+	char buf[PASST_ARGS_BUF];
+};
+
+/*
+ * passt's command line for network nc on socket fd PASST_FD: path,
+ * foreground, quiet, the port forwards (-t/-u), and --runas for
+ * --user/--group. 0 or -E2BIG.
+ */
+int passt_build_cmd(struct passt_cmd *cmd, const char *path,
+		    const struct config *cfg, const struct net_config *nc);
+
+/*
+ * The passt to run: --passt PATH if given (it must be executable),
+ * else "passt" in one of PATH's directories. 0 or -ENOENT (reported).
+ */
+int passt_find(const char *given, const char *path_env, char *out,
+	       size_t len);
+
+/*
+ * Start passt for network nc, connected to pocvm by a socket pair:
+ * *fd is pocvm's end (non-blocking), *pid the child. passt dies with
+ * pocvm: SIGKILL at the parent's death, and it quits itself once its
+ * socket closes. 0 or -errno (reported).
+ */
+int passt_start(const struct config *cfg, const struct net_config *nc,
+		int *fd, pid_t *pid);
+
+/* End what passt_start() started: close fd, then SIGTERM and reap. */
+void passt_stop(int fd, pid_t pid);
+
+#endif

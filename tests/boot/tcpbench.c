@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TCP figures for the net benchmark (busybox's nc cannot half-close):
+ *   tcpbench sink PORT            read each connection to its end
+ *   tcpbench source PORT MIB      write MIB MiB to each connection
+ *   tcpbench send HOST PORT MIB   write MIB MiB, print MiB/s
+ *   tcpbench recv HOST PORT       read to the end, print MiB/s
+ *   tcpbench connect HOST PORT N  N connections in a row, print per second
+ * The servers run until killed. Figures only, no verdict.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CHUNK	(64 * 1024)
+
+static char buf[CHUNK];
+
+static int die(const char *what)
+{
+	fprintf(stderr, "tcpbench: %s: %s\n", what, strerror(errno));
+	return 1;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int listener(int port)
+{
+	struct sockaddr_in a = {
+		.sin_family = AF_INET,
+		.sin_port = htons(port),
+		.sin_addr.s_addr = htonl(INADDR_ANY),
+	};
+	int s = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+
+	if (s < 0)
+		return -1;
+	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(s, (struct sockaddr *)&a, sizeof(a)) || listen(s, 64))
+		return -1;
+	return s;
+}
+
+static int dial(const char *host, int port)
+{
+	struct sockaddr_in a = {
+		.sin_family = AF_INET,
+		.sin_port = htons(port),
+	};
+	int s;
+
+	if (inet_pton(AF_INET, host, &a.sin_addr) != 1) {
+		errno = EINVAL;
+		return -1;
+	}
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	if (s < 0)
+		return -1;
+	if (connect(s, (struct sockaddr *)&a, sizeof(a))) {
+		close(s);
+		return -1;
+	}
+	return s;
+}
+
+static long long drain(int s)
+{
+	long long total = 0;
+	ssize_t n;
+
+	while ((n = read(s, buf, sizeof(buf))) > 0)
+		total += n;
+	return n < 0 ? -1 : total;
+}
+
+static int fill(int s, long long bytes)
+{
+	ssize_t n;
+
+	while (bytes > 0) {
+		n = write(s, buf, bytes < CHUNK ? bytes : CHUNK);
+		if (n < 0)
+			return -1;
+		bytes -= n;
+	}
+	return 0;
+}
+
+static int serve(int port, long long bytes)
+{
+	int s = listener(port), c;
+
+	if (s < 0)
+		return die("listen");
+	printf("tcpbench: listening on %d\n", port);
+	fflush(stdout);
+	for (;;) {
+		c = accept(s, NULL, NULL);
+		if (c < 0)
+			continue;
+		if (bytes)
+			fill(c, bytes);
+		else
+			drain(c);
+		close(c);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	double t0, secs;
+	long long mib, got;
+	int s, i, n;
+
+	signal(SIGPIPE, SIG_IGN);
+	memset(buf, 0x5a, sizeof(buf));
+	if (argc == 3 && !strcmp(argv[1], "sink"))
+		return serve(atoi(argv[2]), 0);
+	if (argc == 4 && !strcmp(argv[1], "source"))
+		return serve(atoi(argv[2]), atoll(argv[3]) << 20);
+	if (argc == 5 && !strcmp(argv[1], "send")) {
+		mib = atoll(argv[4]);
+		t0 = now();
+		s = dial(argv[2], atoi(argv[3]));
+		if (s < 0 || fill(s, mib << 20) || shutdown(s, SHUT_WR))
+			return die("send");
+		drain(s);	/* the sink has all of it once it closes */
+		secs = now() - t0;
+		printf("%.1f MiB/s (%lld MiB in %.2f s)\n", mib / secs, mib,
+		       secs);
+		return 0;
+	}
+	if (argc == 4 && !strcmp(argv[1], "recv")) {
+		t0 = now();
+		s = dial(argv[2], atoi(argv[3]));
+		if (s < 0)
+			return die("connect");
+		got = drain(s);
+		if (got < 0)
+			return die("read");
+		secs = now() - t0;
+		printf("%.1f MiB/s (%lld MiB in %.2f s)\n",
+		       got / 1048576.0 / secs, got >> 20, secs);
+		return 0;
+	}
+	if (argc == 5 && !strcmp(argv[1], "connect")) {
+		n = atoi(argv[4]);
+		t0 = now();
+		for (i = 0; i < n; i++) {
+			s = dial(argv[2], atoi(argv[3]));
+			if (s < 0)
+				return die("connect");
+			shutdown(s, SHUT_WR);
+			drain(s);
+			close(s);
+		}
+		secs = now() - t0;
+		printf("%.0f connections/s (%d in %.2f s)\n", n / secs, n,
+		       secs);
+		return 0;
+	}
+	fprintf(stderr, "usage: see tests/boot/tcpbench.c\n");
+	return 2;
+}

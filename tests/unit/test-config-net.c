@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The network options: -n mode=user with hostfwd=, --passt, --vsock,
+ * and passt's command line and lookup (vmm/passt.c).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "passt.h"
+#include "unit.h"
+
+static struct config cfg;
+
+#define PARSE(...) parse((const char *[]){ "run", __VA_ARGS__, NULL })
+
+static int parse(const char **words)
+{
+	int argc = 0;
+
+	while (words[argc])
+		argc++;
+	err_clear();
+	config_release(&cfg);
+	return config_parse_run(&cfg, argc, (char **)words);
+}
+
+static void assert_error(int ret, const char *words)
+{
+	ck_assert_int_eq(ret, -EINVAL);
+	ck_assert_msg(strstr(err_message(ret), words),
+		      "message '%s' lacks '%s'", err_message(ret), words);
+	ck_assert_ptr_null(strchr(err_message(ret), '\n'));
+}
+
+START_TEST(user_mode)
+{
+	const struct net_config *n = &cfg.nets[0];
+
+	ck_assert_int_eq(PARSE("-k", "K", "-n", "mode=user"), 0);
+	ck_assert_uint_eq(cfg.nr_nets, 1);
+	ck_assert_int_eq(n->mode, NET_USER);
+	ck_assert_uint_eq(n->nr_fwds, 0);
+	ck_assert_ptr_null(cfg.passt);
+	ck_assert_int_eq(PARSE("-k", "K", "-n", "mode=user,guest_mac="
+			       "02:aa:bb:cc:dd:ee,hostfwd=tcp:8080:80,"
+			       "hostfwd=udp:5353:53,hostfwd=tcp:2222:22",
+			       "--passt", "/opt/passt"), 0);
+	ck_assert_uint_eq(n->guest_mac[0], 0x02);
+	ck_assert_uint_eq(n->guest_mac[5], 0xee);
+	ck_assert_uint_eq(n->nr_fwds, 3);
+	ck_assert(!n->fwds[0].udp && n->fwds[1].udp && !n->fwds[2].udp);
+	ck_assert_uint_eq(n->fwds[0].host_port, 8080);
+	ck_assert_uint_eq(n->fwds[0].guest_port, 80);
+	ck_assert_uint_eq(n->fwds[1].host_port, 5353);
+	ck_assert_uint_eq(n->fwds[2].guest_port, 22);
+	ck_assert_str_eq(cfg.passt, "/opt/passt");
+	/* The same host port over TCP and over UDP are two forwards. */
+	ck_assert_int_eq(PARSE("-k", "K", "-n", "mode=user,hostfwd=tcp:53:53,"
+			       "hostfwd=udp:53:53"), 0);
+}
+END_TEST
+
+START_TEST(user_mode_errors)
+{
+	assert_error(PARSE("-k", "K", "-n", "mode=user,hostfwd=tcp:8080"),
+		     "hostfwd 'tcp:8080' is not tcp|udp:HOSTPORT:GUESTPORT");
+	assert_error(PARSE("-k", "K", "-n", "mode=user,hostfwd=sctp:1:2"),
+		     "hostfwd 'sctp:1:2'");
+	assert_error(PARSE("-k", "K", "-n", "mode=user,hostfwd=tcp:0:80"),
+		     "hostfwd");
+	assert_error(PARSE("-k", "K", "-n", "mode=user,hostfwd=tcp:65536:80"),
+		     "hostfwd");
+	assert_error(PARSE("-k", "K", "-n", "mode=user,hostfwd=tcp:80:-1"),
+		     "hostfwd");
+	assert_error(PARSE("-k", "K", "-n", "mode=user,hostfwd=tcp:80:80x"),
+		     "hostfwd");
+	assert_error(PARSE("-k", "K", "-n", "mode=user,hostfwd=tcp::80"),
+		     "hostfwd");
+	assert_error(PARSE("-k", "K", "-n", "mode=user,hostfwd=tcp:80:80,"
+			   "hostfwd=tcp:80:81"), "tcp port 80 is forwarded "
+		     "twice");
+	assert_error(PARSE("-k", "K", "-n", "mode=user,tapif=tap0"),
+		     "mode=user has no tap");
+	assert_error(PARSE("-k", "K", "-n", "mode=user,vhost=1"),
+		     "mode=user has no tap");
+	assert_error(PARSE("-k", "K", "-n", "mode=tap,hostfwd=tcp:1:2"),
+		     "hostfwd= is mode=user's");
+	assert_error(PARSE("-k", "K", "-n", "mode=user,guest_mac=03:00:00:"
+			   "00:00:01"), "guest_mac");
+	assert_error(PARSE("-k", "K", "--passt", "/usr/bin/passt"),
+		     "--passt: only -n mode=user starts passt");
+	assert_error(PARSE("-k", "K", "-n", "mode=user", "--passt", ""),
+		     "--passt: empty path");
+}
+END_TEST
+
+/* More forwards than fit: refused, not cut short. */
+START_TEST(user_mode_many)
+{
+	char arg[1024] = "mode=user";
+	unsigned int i;
+
+	for (i = 0; i < CONFIG_MAX_FWDS; i++)
+		sprintf(arg + strlen(arg), ",hostfwd=tcp:%u:%u", 1000 + i,
+			i + 1);
+	ck_assert_int_eq(PARSE("-k", "K", "-n", arg), 0);
+	ck_assert_uint_eq(cfg.nets[0].nr_fwds, CONFIG_MAX_FWDS);
+	strcat(arg, ",hostfwd=udp:1:1");
+	assert_error(PARSE("-k", "K", "-n", arg), "at most 16 hostfwd=");
+}
+END_TEST
+
+START_TEST(vsock)
+{
+	ck_assert_int_eq(PARSE("-k", "K"), 0);
+	ck_assert_uint_eq(cfg.vsock_cid, 0);
+	ck_assert_int_eq(PARSE("-k", "K", "--vsock", "3"), 0);
+	ck_assert_uint_eq(cfg.vsock_cid, 3);
+	ck_assert_int_eq(PARSE("-k", "K", "--vsock", "4294967294"), 0);
+	ck_assert_uint_eq(cfg.vsock_cid, 0xfffffffeU);
+	assert_error(PARSE("-k", "K", "--vsock", "2"),
+		     "--vsock: '2' is not a guest CID (3 to 4294967294)");
+	assert_error(PARSE("-k", "K", "--vsock", "0"), "--vsock: '0'");
+	assert_error(PARSE("-k", "K", "--vsock", "4294967295"), "--vsock");
+	assert_error(PARSE("-k", "K", "--vsock", "99999999999"), "--vsock");
+	assert_error(PARSE("-k", "K", "--vsock", "-5"), "--vsock");
+	assert_error(PARSE("-k", "K", "--vsock", "5x"), "--vsock");
+	assert_error(PARSE("-k", "K", "--vsock", ""), "--vsock");
+}
+END_TEST
+
+static unsigned int count_args(const struct passt_cmd *cmd)
+{
+	unsigned int n = 0;
+
+	while (cmd->argv[n])
+		n++;
+	return n;
+}
+
+START_TEST(passt_command)
+{
+	struct passt_cmd cmd;
+	unsigned int n;
+
+	ck_assert_int_eq(PARSE("-k", "K", "-n", "mode=user"), 0);
+	ck_assert_int_eq(passt_build_cmd(&cmd, "/usr/bin/passt", &cfg,
+					 &cfg.nets[0]), 0);
+	ck_assert_uint_eq(count_args(&cmd), 7);
+	ck_assert_str_eq(cmd.argv[0], "/usr/bin/passt");
+	ck_assert_str_eq(cmd.argv[1], "-f");
+	ck_assert_str_eq(cmd.argv[2], "-q");
+	ck_assert_str_eq(cmd.argv[3], "-F");
+	ck_assert_str_eq(cmd.argv[4], "3");
+	/* no UDP forwards unless asked, whatever -t says */
+	ck_assert_str_eq(cmd.argv[5], "-u");
+	ck_assert_str_eq(cmd.argv[6], "none");
+
+	ck_assert_int_eq(PARSE("-k", "K", "--user", "0", "--group", "0", "-n",
+			       "mode=user,hostfwd=tcp:8080:80,hostfwd=udp:"
+			       "5353:53,hostfwd=tcp:2222:22"), 0);
+	ck_assert_int_eq(passt_build_cmd(&cmd, "passt", &cfg, &cfg.nets[0]),
+			 0);
+	n = count_args(&cmd);
+	ck_assert_uint_eq(n, 11);
+	ck_assert_str_eq(cmd.argv[5], "--runas");
+	ck_assert_str_eq(cmd.argv[6], "0:0");
+	ck_assert_str_eq(cmd.argv[7], "-t");
+	ck_assert_str_eq(cmd.argv[8], "8080:80,2222:22");
+	ck_assert_str_eq(cmd.argv[9], "-u");
+	ck_assert_str_eq(cmd.argv[10], "5353:53");
+}
+END_TEST
+
+START_TEST(passt_lookup)
+{
+	char dir[] = "/tmp/pocvm-passt-XXXXXX", path[256], out[4096];
+	int fd;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/passt", dir);
+	/* Not there, then there but not executable, then found. */
+	err_clear();
+	ck_assert_int_eq(passt_find(NULL, dir, out, sizeof(out)), -ENOENT);
+	ck_assert_ptr_nonnull(strstr(err_message(-ENOENT), "not on PATH"));
+	fd = creat(path, 0644);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_eq(passt_find(NULL, dir, out, sizeof(out)), -ENOENT);
+	ck_assert_int_eq(passt_find(path, NULL, out, sizeof(out)), -ENOENT);
+	ck_assert_ptr_nonnull(strstr(err_message(-ENOENT), "--passt: "));
+	chmod(path, 0755);
+	ck_assert_int_eq(passt_find(NULL, "/nonexistent::", out, sizeof(out)),
+			 -ENOENT);
+	ck_assert_int_eq(passt_find(NULL, "/nonexistent:", out, sizeof(out)),
+			 -ENOENT);
+	strcpy(out, "/nonexistent:");
+	strcat(out, dir);
+	ck_assert_int_eq(passt_find(NULL, strdup(out), out, sizeof(out)), 0);
+	ck_assert_str_eq(out, path);
+	ck_assert_int_eq(passt_find(path, NULL, out, sizeof(out)), 0);
+	ck_assert_str_eq(out, path);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
+static Suite *config_net_suite(void)
+{
+	Suite *s = suite_create("config-net");
+	TCase *tc = tcase_create("network options");
+
+	tcase_add_test(tc, user_mode);
+	tcase_add_test(tc, user_mode_errors);
+	tcase_add_test(tc, user_mode_many);
+	tcase_add_test(tc, vsock);
+	tcase_add_test(tc, passt_command);
+	tcase_add_test(tc, passt_lookup);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_SUITE(config_net_suite)
