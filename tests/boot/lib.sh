@@ -116,6 +116,28 @@ stock_kernel_dir() {
 	printf '%s\n' "$d"
 }
 
+# Debian's generic arm64 kernel of the stock kernel's version (the cloud
+# flavour has no 9p): the Image and the package's /lib/modules, with the
+# modules.dep its postinst would make (depmod, as an install runs it).
+# Prints the directory holding Image and pkg/lib/modules/VERSION.
+debian_kernel_dir() {
+	local cloud pkg d ver
+	cloud=$(basename "$(stock_kernel_dir)")
+	pkg=${cloud%-cloud-arm64}-arm64
+	d="$CACHE/stock/$pkg"
+	if [ ! -f "$d/Image" ]; then
+		need_cmd depmod
+		rm -rf "$d" && mkdir -p "$d/pkg"
+		dpkg-deb -x "$(fetch_deb "$pkg")" "$d/pkg"
+		ver=$(ls "$d/pkg/lib/modules")
+		depmod -b "$d/pkg" "$ver" ||
+			die "$pkg: depmod failed"
+		cp "$d/pkg/boot/vmlinuz-$ver" "$d/Image.tmp"
+		mv "$d/Image.tmp" "$d/Image"
+	fi
+	printf '%s\n' "$d"
+}
+
 # kvm-unit-tests for arm64 (--target=kvmtool) to run in L1: $KUT, a
 # tarball or a built tree; "peers" (the default) for the copy next to the
 # repository (a directory holding the tarball), used when it is there;
