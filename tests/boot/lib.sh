@@ -138,6 +138,42 @@ debian_kernel_dir() {
 	printf '%s\n' "$d"
 }
 
+# deb_libs DIR ROOT BIN...: copy BIN... (paths inside ROOT, an unpacked
+# set of arm64 packages) and every shared library they need, found in
+# ROOT through the NEEDED entries, flat into DIR.
+deb_libs() {
+	local dir=$1 root=$2 f l t found queue
+	shift 2
+	mkdir -p "$dir"
+	queue=("$@")
+	while [ ${#queue[@]} -gt 0 ]; do
+		f=${queue[0]}
+		queue=("${queue[@]:1}")
+		for l in $(${CROSS}readelf -d "$f" |
+			   sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+			[ -e "$dir/$l" ] && continue
+			found=
+			for t in "$root"/lib/aarch64-linux-gnu/"$l" \
+				 "$root"/usr/lib/aarch64-linux-gnu/"$l" \
+				 "$root"/lib/"$l" "$root"/usr/lib/"$l"; do
+				[ -e "$t" ] || [ -L "$t" ] || continue
+				# A link in the packages points inside them.
+				while [ -L "$t" ]; do
+					case $(readlink "$t") in
+					/*) t="$root$(readlink "$t")" ;;
+					*) t="$(dirname "$t")/$(readlink "$t")" ;;
+					esac
+				done
+				[ -f "$t" ] && found=$t && break
+			done
+			[ -n "$found" ] ||
+				die "$(basename "$f") needs $l: not in the packages"
+			cp "$found" "$dir/$l"
+			queue+=("$dir/$l")
+		done
+	done
+}
+
 # kvm-unit-tests for arm64 (--target=kvmtool) to run in L1: $KUT, a
 # tarball or a built tree; "peers" (the default) for the copy next to the
 # repository (a directory holding the tarball), used when it is there;
