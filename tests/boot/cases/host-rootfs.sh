@@ -11,7 +11,8 @@
 #      is the guest's own.
 #   3. --rootfs DIR --rw as uid 1000: id, cwd, and the write on the host,
 #      owned by 1000.
-#   4. bad --rootfs values: one line, exit 2.
+#   4. bad --rootfs values, a command of more words than Linux hands
+#      init: one line, exit 2.
 #   5. Debian's generic arm64 kernel (modular: virtio-mmio, virtio-console,
 #      9p and overlay are modules), with its modules found by pocvm in
 #      /lib/modules/VERSION of L1's root (the package's own files and
@@ -115,6 +116,9 @@ expect_exit 2 bad-dir.log $POCVM run -k $IMAGE --rootfs /nonexistent
 expect_line bad-dir.log '^pocvm: --rootfs /nonexistent: not a directory$'
 expect_exit 2 bad-initrd.log $POCVM run -k $IMAGE -i $INITRD --rw
 expect_line bad-initrd.log '^pocvm: --rw does not go with -i/--initrd'
+# 32 words: Linux would panic at boot (too many init args)
+expect_exit 2 bad-args.log $POCVM run -k $IMAGE -- echo $(seq 1 31)
+expect_line bad-args.log '^pocvm: guest command: 32 words; Linux hands init at most 31'
 nothing_left
 
 # 5. Debian's generic kernel, its modules from its own package's tree
