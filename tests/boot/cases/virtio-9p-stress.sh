@@ -28,8 +28,8 @@ expect_exit 0 $here/stress.log $POCVM run -k $IMAGE -m 512 --timeout 800 \
 	--fcntl 1 --lockf 1 --flock 1 --sync-file 1 --sync-file-bytes 8m"
 cd $here
 expect_line stress.log 'successful run completed'
-grep -Eq 'unsuccessful|failed: [1-9]' stress.log &&
-	fail "a stressor failed"
+grep -Eq 'unsuccessful|failed: [1-9]|stress-ng: error:' stress.log &&
+	fail "a stressor failed or met an error"
 [ -z "$(ls -A $W)" ] || fail "left in $W: $(ls -A $W | head -n 5)"
 rm -rf $W
 nothing_left
