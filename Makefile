@@ -11,7 +11,8 @@
 # make bench-flush  the PoC clean's cost per method and guest size
 # make bench-blk    virtio-blk 4 KiB random-read IOPS, guest vs. host
 # make bench-blk-host  pocvm's virtio-blk backend vs. fio, on this host (no KVM)
-# make bench-9p     virtio-9p: 64 MiB read and find over 10k files, guest vs. host
+# make bench-9p     virtio-9p: 64 MiB read and find over 10k files, guest vs.
+#                   host (and vs. lkvm when the rig has it)
 # make bench-versus pocvm side by side with kvmtool's lkvm (LKVM=PATH):
 #                   start-up, memory, Linux boot, virtio-blk, many VMs
 # make bench-net    virtio-net: TCP both ways and connection rate, passt vs. tap

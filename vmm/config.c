@@ -15,6 +15,8 @@
 #include "poc-clean.h"
 
 #define RAM_ALIGN	(2ULL << 20)
+/* Linux's argv_init: CONFIG_INIT_ENV_ARG_LIMIT (32) slots, "init" first. */
+#define GUEST_ARGS_MAX	31
 
 
 static const struct option run_options[] = {
@@ -703,6 +705,12 @@ static int parse_run(struct config *cfg, int argc, char **argv)
 			return err_set(-EINVAL, "no guest command after --");
 		cfg->guest_argv = argv + optind;
 		cfg->guest_argc = argc - optind;
+		/* More and Linux panics at boot ("Too many boot init vars"). */
+		if (cfg->guest_argc > GUEST_ARGS_MAX)
+			return err_set(-E2BIG, "guest command: %d words; Linux "
+				       "hands init at most %d (give sh -c "
+				       "'...' one string)", cfg->guest_argc,
+				       GUEST_ARGS_MAX);
 	} else if (optind < argc) {
 		return err_set(-EINVAL, "unexpected argument '%s' (a command "
 			       "for the guest goes after --)", argv[optind]);

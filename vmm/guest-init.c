@@ -30,6 +30,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <arpa/inet.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "rootfs.h"
@@ -400,6 +401,11 @@ int guest_init_main(int argc, char **argv)
 		status = WEXITSTATUS(wstatus);
 	else
 		status = 128 + WTERMSIG(wstatus);
+	/*
+	 * The command's last lines may still sit in the console's transmit
+	 * buffer, which the power-off would drop.
+	 */
+	tcdrain(STDOUT_FILENO);
 	if (cmd && port >= 0)
 		report(port, status);
 	power_off();

@@ -139,6 +139,64 @@ stock_kernel_dir() {
 	printf '%s\n' "$d"
 }
 
+# Debian's generic arm64 kernel of the stock kernel's version (the cloud
+# flavour has no 9p): the Image and the package's /lib/modules, with the
+# modules.dep its postinst would make (depmod, as an install runs it).
+# Prints the directory holding Image and pkg/lib/modules/VERSION.
+debian_kernel_dir() {
+	local cloud pkg d ver
+	cloud=$(basename "$(stock_kernel_dir)")
+	pkg=${cloud%-cloud-arm64}-arm64
+	d="$CACHE/stock/$pkg"
+	if [ ! -f "$d/Image" ]; then
+		need_cmd depmod
+		rm -rf "$d" && mkdir -p "$d/pkg"
+		dpkg-deb -x "$(fetch_deb "$pkg")" "$d/pkg"
+		ver=$(ls "$d/pkg/lib/modules")
+		depmod -b "$d/pkg" "$ver" ||
+			die "$pkg: depmod failed"
+		cp "$d/pkg/boot/vmlinuz-$ver" "$d/Image.tmp"
+		mv "$d/Image.tmp" "$d/Image"
+	fi
+	printf '%s\n' "$d"
+}
+
+# deb_libs DIR ROOT BIN...: copy BIN... (paths inside ROOT, an unpacked
+# set of arm64 packages) and every shared library they need, found in
+# ROOT through the NEEDED entries, flat into DIR.
+deb_libs() {
+	local dir=$1 root=$2 f l t found queue
+	shift 2
+	mkdir -p "$dir"
+	queue=("$@")
+	while [ ${#queue[@]} -gt 0 ]; do
+		f=${queue[0]}
+		queue=("${queue[@]:1}")
+		for l in $(${CROSS}readelf -d "$f" |
+			   sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+			[ -e "$dir/$l" ] && continue
+			found=
+			for t in "$root"/lib/aarch64-linux-gnu/"$l" \
+				 "$root"/usr/lib/aarch64-linux-gnu/"$l" \
+				 "$root"/lib/"$l" "$root"/usr/lib/"$l"; do
+				[ -e "$t" ] || [ -L "$t" ] || continue
+				# A link in the packages points inside them.
+				while [ -L "$t" ]; do
+					case $(readlink "$t") in
+					/*) t="$root$(readlink "$t")" ;;
+					*) t="$(dirname "$t")/$(readlink "$t")" ;;
+					esac
+				done
+				[ -f "$t" ] && found=$t && break
+			done
+			[ -n "$found" ] ||
+				die "$(basename "$f") needs $l: not in the packages"
+			cp "$found" "$dir/$l"
+			queue+=("$dir/$l")
+		done
+	done
+}
+
 # kvm-unit-tests for arm64 (--target=kvmtool) to run in L1: $KUT, a
 # tarball or a built tree; "peers" (the default) for the copy next to the
 # repository (a directory holding the tarball), used when it is there;

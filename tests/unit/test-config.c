@@ -285,6 +285,26 @@ START_TEST(networks)
 }
 END_TEST
 
+/*
+ * Linux hands init at most 31 words after its own name (argv_init has
+ * CONFIG_INIT_ENV_ARG_LIMIT = 32 slots) and panics at boot on more.
+ */
+START_TEST(guest_command_too_long)
+{
+	const char *words[64] = { "run", "-k", "K", "--" };
+	int i, n = 4;
+
+	for (i = 0; i < 31; i++)
+		words[n++] = "w";
+	words[n] = NULL;
+	ck_assert_int_eq(parse(words), 0);
+	ck_assert_int_eq(cfg.guest_argc, 31);
+	words[n++] = "w";
+	words[n] = NULL;
+	assert_error(parse(words), "guest command: 32 words");
+}
+END_TEST
+
 START_TEST(guest_command)
 {
 	ck_assert_int_eq(PARSE("-k", "K", "--", "true", "-p", "x"), 0);
@@ -465,6 +485,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, disk_strings_released);
 	tcase_add_test(tc, networks);
 	tcase_add_test(tc, guest_command);
+	tcase_add_test(tc, guest_command_too_long);
 	tcase_add_test(tc, gdb_options);
 	tcase_add_test(tc, virtio_transport);
 	tcase_add_test(tc, flush_options);
