@@ -273,6 +273,17 @@ static int set_size(struct p9_server *srv, struct p9_fid *f, uint64_t size)
 		return -EISDIR;
 	if (size > INT64_MAX)
 		return -EFBIG;
+	/*
+	 * The guest's ftruncate() comes on the fid it opened for writing,
+	 * whose name may be gone (unlinked while open): use that file.
+	 */
+	pthread_mutex_lock(&f->lock);
+	if (f->open_fd >= 0 && (f->open_flags & O_ACCMODE) != O_RDONLY) {
+		ret = ftruncate(f->open_fd, size) ? -errno : 0;
+		pthread_mutex_unlock(&f->lock);
+		return ret;
+	}
+	pthread_mutex_unlock(&f->lock);
 	fd = p9_fid_reopen(srv, f, O_WRONLY);
 	if (fd < 0)
 		return fd;

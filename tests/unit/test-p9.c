@@ -257,6 +257,35 @@ START_TEST(test_clunk_remove)
 }
 END_TEST
 
+/* ftruncate() of a file unlinked while the guest holds it open. */
+START_TEST(test_setattr_size_unlinked)
+{
+	char path[256];
+	uint32_t mode;
+	uint64_t size;
+
+	SKIP_IF_NO_SERVER();
+	ck_assert_int_eq(walk(0, 1, 1, "hello", 0, 0, 0), 0);
+	ck_assert_int_eq(lopen(1, 2), 0);	/* O_RDWR */
+	host_path(path, sizeof(path), "hello");
+	ck_assert_int_eq(unlink(path), 0);
+	begin(TSETATTR);
+	u32(1);
+	u32(0x8);				/* size */
+	u32(0);
+	u32(0);
+	u32(0);
+	u64(3);
+	u64(0);
+	u64(0);
+	u64(0);
+	u64(0);
+	ck_assert_int_eq(rpc(), 0);
+	ck_assert_int_eq(getattr(1, &mode, &size), 0);
+	ck_assert_uint_eq(size, 3);
+}
+END_TEST
+
 START_TEST(test_getattr_setattr)
 {
 	char path[256];
@@ -783,6 +812,7 @@ static Suite *p9_suite(void)
 	tcase_add_test(tc, test_lcreate_write);
 	tcase_add_test(tc, test_clunk_remove);
 	tcase_add_test(tc, test_getattr_setattr);
+	tcase_add_test(tc, test_setattr_size_unlinked);
 	tcase_add_test(tc, test_readdir);
 	tcase_add_test(tc, test_statfs_fsync);
 	tcase_add_test(tc, test_dir_ops);
