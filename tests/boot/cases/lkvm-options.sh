@@ -156,8 +156,9 @@ expect_line script.out "^Hello from a pocvm guest: .*, 4 CPU\(s\), 4[0-9][0-9] M
 expect_line script.err "^pocvm: KVM session ended normally\."
 
 # Bad input: one line naming the option, exit 2.
-expect_exit 2 user.log $POCVM run -k $IMAGE -n mode=user
-one_line user.log '^pocvm: --network: mode=user \(user-mode networking\) is not available'
+expect_exit 2 user.log env PATH=/nonexistent $POCVM run -k $IMAGE -i $INITRD \
+	-n mode=user
+one_line user.log '^pocvm: --network: mode=user needs passt, which is not on PATH'
 expect_exit 2 dev.log $POCVM run -k $IMAGE --dev /nonexistent/kvm
 one_line dev.log '^pocvm: --dev /nonexistent/kvm: No such file or directory'
 expect_exit 2 devnull.log $POCVM run -k $IMAGE --dev /dev/null
