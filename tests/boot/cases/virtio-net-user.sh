@@ -8,10 +8,7 @@
 # only the error paths run. passt also confines
 # itself with pivot_root, which the initramfs that is L1's root refuses
 # (EINVAL): the guest runs happen on a tmpfs root (in_passt_root).
-# Our kernel has had user namespaces only since the namespaces went into
-# the rig's config, and the guest runs have not yet passed on it: there
-# the case runs when asked (-H patched), until they have.
-# matrix: hosts=patched?,stock cpus=max gics=3
+# matrix: hosts=patched,stock cpus=max gics=3
 # timeout: 2400
 TAP=pnet0
 CONNS=${usernet_conns:-1000}
