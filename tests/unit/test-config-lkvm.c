@@ -4,31 +4,8 @@
 #include <string.h>
 
 #include "config.h"
+#include "config-parse.h"
 #include "unit.h"
-
-static struct config cfg;
-
-#define PARSE(...) parse((const char *[]){ "run", __VA_ARGS__, NULL })
-
-static int parse(const char **words)
-{
-	int argc = 0;
-
-	while (words[argc])
-		argc++;
-	err_clear();
-	config_release(&cfg);
-	return config_parse_run(&cfg, argc, (char **)words);
-}
-
-static void assert_error(int ret, const char *words)
-{
-	ck_assert_int_eq(ret, -EINVAL);
-	ck_assert_msg(strstr(err_message(ret), words),
-		      "message '%s' lacks '%s'", err_message(ret), words);
-	/* One line, as every usage error. */
-	ck_assert_ptr_null(strchr(err_message(ret), '\n'));
-}
 
 START_TEST(defaults)
 {
