@@ -68,6 +68,11 @@ int fdt_begin_mmio_device(void *fdt, const char *node_name,
 			  const char *compatible, uint64_t base, uint64_t size,
 			  unsigned int spi, uint32_t gic_phandle,
 			  bool dma_coherent);
+/* The same with a rising-edge SPI. */
+int fdt_begin_mmio_device_edge(void *fdt, const char *node_name,
+			       const char *compatible, uint64_t base,
+			       uint64_t size, unsigned int spi,
+			       uint32_t gic_phandle, bool dma_coherent);
 /* The same with a compatible string list ("a\0b"), len bytes of it. */
 int fdt_begin_mmio_device_list(void *fdt, const char *node_name,
 			       const char *compatible, size_t compatible_len,

@@ -66,8 +66,13 @@ struct virtq_used {
 
 /* Largest queue a device may offer: the spec's limit for split rings. */
 #define VIRTQ_MAX_NUM		32768
-/* Segments one request may have; a longer chain fails with -E2BIG. */
-#define VIRTQ_MAX_SEGS		128
+/*
+ * Segments one request may have; a longer chain fails with -E2BIG. 258:
+ * a 1 MiB block request in 4 KiB pages, its header and its status byte
+ * in one chain (virtio-blk's seg_max is this less 2), where 128 split it
+ * into three requests.
+ */
+#define VIRTQ_MAX_SEGS		258
 
 /*
  * One split virtqueue. The transport fills num and the three ring

@@ -19,6 +19,7 @@
 
 /* Interrupt specifier cells of the GIC bindings, for device nodes. */
 #define GIC_SPI			0
+#define IRQ_TYPE_EDGE_RISING	1
 #define IRQ_TYPE_LEVEL_HIGH	4
 
 /* libfdt sizes are ints; a bigger buffer is simply not used in full. */
@@ -45,14 +46,32 @@ static int check_params(const struct fdt_params *p)
 	return 0;
 }
 
+static int begin_mmio_device(void *fdt, const char *node_name,
+			     const char *compatible, size_t compatible_len,
+			     uint64_t base, uint64_t size, unsigned int spi,
+			     uint32_t irq_type, uint32_t gic_phandle,
+			     bool dma_coherent);
+
 int fdt_begin_mmio_device(void *fdt, const char *node_name,
 			  const char *compatible, uint64_t base, uint64_t size,
 			  unsigned int spi, uint32_t gic_phandle,
 			  bool dma_coherent)
 {
-	return fdt_begin_mmio_device_list(fdt, node_name, compatible,
-					  strlen(compatible) + 1, base, size,
-					  spi, gic_phandle, dma_coherent);
+	return begin_mmio_device(fdt, node_name, compatible,
+				 strlen(compatible) + 1, base, size, spi,
+				 IRQ_TYPE_LEVEL_HIGH, gic_phandle,
+				 dma_coherent);
+}
+
+int fdt_begin_mmio_device_edge(void *fdt, const char *node_name,
+			       const char *compatible, uint64_t base,
+			       uint64_t size, unsigned int spi,
+			       uint32_t gic_phandle, bool dma_coherent)
+{
+	return begin_mmio_device(fdt, node_name, compatible,
+				 strlen(compatible) + 1, base, size, spi,
+				 IRQ_TYPE_EDGE_RISING, gic_phandle,
+				 dma_coherent);
 }
 
 int fdt_begin_mmio_device_list(void *fdt, const char *node_name,
@@ -60,10 +79,21 @@ int fdt_begin_mmio_device_list(void *fdt, const char *node_name,
 			       uint64_t base, uint64_t size, unsigned int spi,
 			       uint32_t gic_phandle, bool dma_coherent)
 {
+	return begin_mmio_device(fdt, node_name, compatible, compatible_len,
+				 base, size, spi, IRQ_TYPE_LEVEL_HIGH,
+				 gic_phandle, dma_coherent);
+}
+
+static int begin_mmio_device(void *fdt, const char *node_name,
+			     const char *compatible, size_t compatible_len,
+			     uint64_t base, uint64_t size, unsigned int spi,
+			     uint32_t irq_type, uint32_t gic_phandle,
+			     bool dma_coherent)
+{
 	const fdt64_t reg[2] = { cpu_to_fdt64(base), cpu_to_fdt64(size) };
 	const fdt32_t irq[3] = {
 		cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(spi),
-		cpu_to_fdt32(IRQ_TYPE_LEVEL_HIGH),
+		cpu_to_fdt32(irq_type),
 	};
 	int ret;
 

@@ -31,15 +31,32 @@ struct bus_kick {
 };
 
 /*
- * The SPI as a KVM irqfd with a resample fd: raising it is a write from
- * whichever thread completed the work, no ioctl. KVM drops the line when
- * the guest EOIs it and tells us through resample_fd; if InterruptStatus
- * is still non-zero then, we raise it again, which is how a level line
- * behaves.
+ * The SPI as a KVM irqfd: raising it is a write from whichever thread
+ * completed the work, no ioctl.
+ *
+ * In the device tree pocvm generates the SPI is rising-edge, as QEMU's
+ * and kvmtool's virtio-mmio nodes have it: virtio-mmio asks only that
+ * the interrupt be asserted while InterruptStatus is non-zero, and the
+ * driver reads InterruptStatus and writes InterruptACK before it looks
+ * at the rings (Linux's vm_interrupt()), so an edge on each 0 -> non-zero
+ * change of InterruptStatus loses nothing: an event after the ACK makes
+ * a new edge, one before it is seen when the driver reads the rings, and
+ * the GIC latches an edge that comes while the last one is active. A
+ * plain irqfd is exactly that edge (KVM asserts and de-asserts the line
+ * at once; the vgic latches it as pending for an edge-configured SPI).
+ * The guest's EOI then costs neither a maintenance exit nor a wake-up
+ * of pocvm.
+ *
+ * With the user's device tree (--dtb) the SPI may be level-triggered,
+ * and a pulse on a level SPI can be dropped before the guest takes it:
+ * there the irqfd has a resample fd. KVM drops the line when the guest
+ * EOIs it and tells us through resample_fd; if InterruptStatus is still
+ * non-zero then, we raise it again, which is how a level line behaves.
  */
 struct bus_irqfd {
 	int fd;			/* -1: KVM_IRQ_LINE instead */
-	int resample_fd;
+	int resample_fd;	/* -1: the edge-triggered SPI needs none */
+	bool edge;		/* the device tree says rising-edge */
 };
 
 /* An eventfd another server (vhost) signals for a queue's interrupt. */
@@ -103,22 +120,28 @@ static int irqfd_attach(struct device *dev, struct virtio_bus_dev *b)
 {
 	struct kvm_irqfd req = {
 		.gsi = dev->spi,	/* vgic's default routing: GSI n = SPI n */
-		.flags = KVM_IRQFD_FLAG_RESAMPLE,
 	};
 	int ret;
 
 	b->irq.fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	b->irq.resample_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (b->irq.fd < 0 || b->irq.resample_fd < 0) {
-		ret = -errno;
-		goto fail;
-	}
+	if (b->irq.fd < 0)
+		return -errno;
 	req.fd = b->irq.fd;
-	req.resamplefd = b->irq.resample_fd;
+	if (!b->irq.edge) {
+		b->irq.resample_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (b->irq.resample_fd < 0) {
+			ret = -errno;
+			goto fail;
+		}
+		req.flags = KVM_IRQFD_FLAG_RESAMPLE;
+		req.resamplefd = b->irq.resample_fd;
+	}
 	if (ioctl(dev->vm->vm_fd, KVM_IRQFD, &req) < 0) {
 		ret = -errno;
 		goto fail;
 	}
+	if (b->irq.edge)
+		return 0;
 	ret = event_loop_add(dev->vm->loop, b->irq.resample_fd, EPOLLIN,
 			     bus_irq_resample, dev);
 	if (ret) {
@@ -256,8 +279,16 @@ static int bus_start(struct device *dev)
 	else
 		pr_debug("%s: interrupts by irqfd (SPI %u)",
 			 b->vdev.ops->name, dev->spi);
-	if (!ret && b->vdev.irq_level)
+	/*
+	 * A line raised by KVM_IRQ_LINE before: an edge SPI has it latched,
+	 * a level one (the guest has not set the trigger yet) must not stay
+	 * high for ever, since only KVM_IRQ_LINE could lower it again.
+	 */
+	if (!ret && b->vdev.irq_level) {
+		if (b->irq.edge)
+			vm_set_irq(dev->vm, dev->spi, 0);
 		irqfd_raise(&b->irq);
+	}
 	pthread_mutex_unlock(&dev->lock);
 	for (i = 0; i < b->vdev.ops->nr_queues; i++) {
 		ret = kick_attach(dev, &b->kicks[i]);
@@ -283,8 +314,9 @@ static int bus_fdt_node(const struct device *dev, void *fdt,
 	snprintf(name, sizeof(name), "virtio@%llx",
 		 (unsigned long long)dev->base);
 	/* The rings are ordinary cacheable RAM that pocvm reads: coherent. */
-	ret = fdt_begin_mmio_device(fdt, name, "virtio,mmio", dev->base,
-				    dev->size, dev->spi, gic_phandle, true);
+	ret = fdt_begin_mmio_device_edge(fdt, name, "virtio,mmio", dev->base,
+					 dev->size, dev->spi, gic_phandle,
+					 true);
 	return ret ?: fdt_end_node(fdt);
 }
 
@@ -391,6 +423,8 @@ int virtio_mmio_add(struct vm *vm, const struct virtio_dev_ops *ops,
 		b->calls[i].fd = -1;
 	}
 	b->irq.fd = b->irq.resample_fd = -1;
+	/* Only the tree pocvm generates says what the SPI's trigger is. */
+	b->irq.edge = !vm->cfg->dtb;
 	vdev->dev = dev;
 	vdev->set_irq = bus_set_irq;
 	vdev->queue_kick_fd = bus_queue_kick_fd;

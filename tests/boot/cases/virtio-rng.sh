@@ -15,7 +15,7 @@ for k in ours stock; do
 	expect_line rng-$k.log '^POCVM-VIRTIO-ID virtio0 0x0004'
 	expect_line rng-$k.log '^POCVM-RNG-BYTES 64[[:space:]]*$'
 done
-# Interrupts go through an irqfd with a resample fd: both host kernels
-# (6.12 and Debian's 6.1) have it, so no device may fall back.
+# Interrupts go through an irqfd (edge SPIs: no resample fd): both host
+# kernels (6.12 and Debian's 6.1) have it, so no device may fall back.
 expect_line rng-ours.log '^pocvm: debug: virtio-rng: interrupts by irqfd'
 expect_line rng-ours.log '^pocvm: debug: virtio-console: interrupts by irqfd'

@@ -196,6 +196,32 @@ START_TEST(nodefaults_asked_devices)
 }
 END_TEST
 
+/* The third cell of PATH's interrupts: the trigger type. */
+static uint32_t irq_type(const char *path)
+{
+	int off = fdt_path_offset(dtb, path), len;
+	const fdt32_t *v;
+
+	ck_assert_int_ge(off, 0);
+	v = fdt_getprop(dtb, off, "interrupts", &len);
+	ck_assert_ptr_nonnull(v);
+	ck_assert_int_eq(len, 12);
+	return fdt32_to_cpu(v[2]);
+}
+
+/*
+ * virtio-mmio SPIs are rising-edge (1), as in QEMU's and kvmtool's
+ * trees: the plain irqfd pocvm raises them with is an edge. The 8250
+ * stays level-high (4).
+ */
+START_TEST(virtio_spi_is_edge)
+{
+	DUMP("--nodefaults", "--rng", "--network", "mode=none");
+	ck_assert_uint_eq(irq_type("/virtio@3000000"), 1);
+	ck_assert_uint_eq(irq_type("/uart@1000000"), 4);
+}
+END_TEST
+
 static uint32_t vrd(struct virtio_dev *vdev, uint64_t off)
 {
 	uint32_t v;
@@ -290,6 +316,7 @@ static Suite *run_devices_suite(void)
 	tcase_add_test(dt, nodefaults);
 	tcase_add_test(dt, nodefaults_no_params);
 	tcase_add_test(dt, nodefaults_virtio_console);
+	tcase_add_test(dt, virtio_spi_is_edge);
 	tcase_add_test(dt, nodefaults_guest_command);
 	tcase_add_test(dt, nodefaults_boot_report);
 	tcase_add_test(dt, nodefaults_asked_devices);
