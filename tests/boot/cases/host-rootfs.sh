@@ -24,9 +24,7 @@
 #      Debian's tmpfs has and our kernel's lacks: CONFIG_TMPFS_XATTR).
 # A guest command holds no newline or double quote: the kernel command
 # line carries it. Parts 1-4 boot our kernel (9P and overlayfs built in).
-# On Debian's host (-H stock) only when asked: its overlay and generic
-# kernel runs have passed on ours only so far.
-# matrix: hosts=patched,stock? cpus=max gics=3
+# matrix: hosts=patched,stock cpus=max gics=3
 # timeout: 1800
 E='[[:space:]]*$'
 release=$(grep -ao 'Linux version [^ ]*' $IMAGE | head -1 | cut -d' ' -f3)
