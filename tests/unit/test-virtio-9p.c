@@ -359,6 +359,11 @@ static Suite *virtio_9p_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
+	/*
+	 * wait_used() allows 10 s per wait: Check's default of 4 s per test
+	 * would cut a loaded machine's run short first, as an error.
+	 */
+	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_tag);
 	tcase_add_test(tc, test_requests);
 	tcase_add_test(tc, test_bad_chains);
