@@ -12,7 +12,7 @@
 # make bench-blk    virtio-blk 4 KiB random-read IOPS, guest vs. host
 # make bench-blk-host  pocvm's virtio-blk backend vs. fio, on this host (no KVM)
 # make bench-9p     virtio-9p: 64 MiB read and find over 10k files, guest vs.
-#                   host (and vs. lkvm when the rig has it)
+#                   host (and vs. lkvm, POCVM_ALSO builds), two mount modes
 # make bench-versus pocvm side by side with kvmtool's lkvm (LKVM=PATH):
 #                   start-up, memory, Linux boot, virtio-blk, many VMs
 # make bench-net    virtio-net: TCP both ways and connection rate, passt vs. tap
@@ -242,7 +242,7 @@ bench-blk: pocvm
 	$(Q)tests/boot/run -b blk
 
 bench-9p: pocvm
-	$(Q)tests/boot/run -b 9p
+	$(Q)$(BENCH_ENV) tests/boot/run -b 9p
 
 bench-net: pocvm
 	$(Q)tests/boot/run -b net

@@ -290,15 +290,47 @@ static void console_ctty(void)
 	ioctl(0, TIOCSCTTY, 0);
 }
 
+/*
+ * When a session's leader exits, Linux hangs up its controlling tty (a
+ * serial console is no pty), and the hang-up drops whatever the tty has
+ * yet to send: the command's last lines. So the leader is not the
+ * command but this process, which waits for it, lets the tty drain and
+ * exits with its status (128 + the signal for a killed command, as PID 1
+ * reports it). It ignores the terminal's signals, which are the
+ * command's to take.
+ */
+static void lead_session(pid_t pid)
+{
+	int wstatus = 1 << 8;
+
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	signal(SIGTSTP, SIG_IGN);
+	signal(SIGTTOU, SIG_IGN);	/* tcdrain() from the background */
+	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
+		;
+	tcdrain(STDOUT_FILENO);
+	if (WIFEXITED(wstatus))
+		_exit(WEXITSTATUS(wstatus));
+	_exit(128 + WTERMSIG(wstatus));
+}
+
 static void run_child(char **cmd, unsigned int uid, unsigned int gid,
 		      const char *cwd)
 {
 	char home[PATH_MAX], shell[PATH_MAX], *sh_argv[] = { shell, NULL };
 	char *path = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:"
 		     "/usr/bin:/sbin:/bin";
+	pid_t pid;
 
 	setsid();
 	console_ctty();
+	pid = fork();
+	if (pid > 0)
+		lead_session(pid);
+	if (pid < 0)
+		say("fork: %s: the command's last lines may be lost",
+		    strerror(errno));
 	passwd_entry(uid, home, shell, sizeof(home));
 	clearenv();
 	putenv(path);

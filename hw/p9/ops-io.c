@@ -219,23 +219,30 @@ out:
 	return ret;
 }
 
-/* The fid's open descriptor, duplicated so a clunk cannot close it. */
-static int open_fd_of(struct p9_server *srv, uint32_t fid, int *flags)
+/*
+ * The open fid and its descriptor in *fd (or NULL, -errno in *fd). The
+ * descriptor, once set, stays until the fid's last reference goes
+ * (fid_free), so the reference held here keeps it open through a clunk
+ * meanwhile, with no dup and close around each read: fid_put(f) when done.
+ */
+static struct p9_fid *open_fid(struct p9_server *srv, uint32_t fid, int *fd,
+			       int *flags)
 {
 	struct p9_fid *f = fid_get(&srv->fids, fid);
-	int fd;
 
+	*fd = -EBADF;
 	if (!f)
-		return -EBADF;
+		return NULL;
 	pthread_mutex_lock(&f->lock);
-	fd = f->open_fd < 0 ? -EBADF :
-	     fcntl(f->open_fd, F_DUPFD_CLOEXEC, 0);
-	if (fd == -1)
-		fd = -errno;
+	*fd = f->open_fd;
 	*flags = f->open_flags;
 	pthread_mutex_unlock(&f->lock);
-	fid_put(&srv->fids, f);
-	return fd;
+	if (*fd < 0) {
+		fid_put(&srv->fids, f);
+		*fd = -EBADF;
+		return NULL;
+	}
+	return f;
 }
 
 int p9_op_read(struct p9_server *srv, struct p9_in *in, struct p9_out *out)
@@ -244,6 +251,7 @@ int p9_op_read(struct p9_server *srv, struct p9_in *in, struct p9_out *out)
 	uint64_t offset = p9_get64(in);
 	uint32_t count = p9_get32(in);
 	uint8_t *cnt, *data;
+	struct p9_fid *f;
 	int fd, flags;
 	ssize_t n;
 
@@ -256,11 +264,11 @@ int p9_op_read(struct p9_server *srv, struct p9_in *in, struct p9_out *out)
 		return -ENOBUFS;
 	if (count > out->cap - out->pos - 4)
 		count = out->cap - out->pos - 4;
-	fd = open_fd_of(srv, fid, &flags);
-	if (fd < 0)
+	f = open_fid(srv, fid, &fd, &flags);
+	if (!f)
 		return fd;
 	if ((flags & O_ACCMODE) == O_WRONLY) {
-		close(fd);
+		fid_put(&srv->fids, f);
 		return -EBADF;
 	}
 	cnt = p9_put_room(out, 4);
@@ -268,7 +276,7 @@ int p9_op_read(struct p9_server *srv, struct p9_in *in, struct p9_out *out)
 	do {
 		n = pread(fd, data, count, offset);
 	} while (n < 0 && errno == EINTR);
-	close(fd);
+	fid_put(&srv->fids, f);
 	if (n < 0)
 		return -errno;
 	p9_put32(&(struct p9_out){ .p = cnt, .cap = 4 }, n);
@@ -282,6 +290,7 @@ int p9_op_write(struct p9_server *srv, struct p9_in *in, struct p9_out *out)
 	uint64_t offset = p9_get64(in);
 	uint32_t count = p9_get32(in);
 	const uint8_t *data = p9_get_bytes(in, count);
+	struct p9_fid *f;
 	int fd, flags;
 	ssize_t n;
 
@@ -291,18 +300,18 @@ int p9_op_write(struct p9_server *srv, struct p9_in *in, struct p9_out *out)
 		return -EINVAL;
 	if (srv->ro)
 		return -EROFS;
-	fd = open_fd_of(srv, fid, &flags);
-	if (fd < 0)
+	f = open_fid(srv, fid, &fd, &flags);
+	if (!f)
 		return fd;
 	if ((flags & O_ACCMODE) == O_RDONLY) {
-		close(fd);
+		fid_put(&srv->fids, f);
 		return -EBADF;
 	}
 	do {
 		n = (flags & O_APPEND) ? write(fd, data, count) :
 		     pwrite(fd, data, count, offset);
 	} while (n < 0 && errno == EINTR);
-	close(fd);
+	fid_put(&srv->fids, f);
 	if (n < 0)
 		return -errno;
 	p9_put32(out, n);
@@ -412,18 +421,19 @@ int p9_op_fsync(struct p9_server *srv, struct p9_in *in, struct p9_out *out)
 {
 	uint32_t fid = p9_get32(in);
 	uint32_t datasync;
+	struct p9_fid *f;
 	int fd, flags, ret = 0;
 
 	/* Older clients send no datasync word. */
 	datasync = in->pos + 4 <= in->len ? p9_get32(in) : 0;
 	if (in->bad)
 		return -EPROTO;
-	fd = open_fd_of(srv, fid, &flags);
-	if (fd < 0)
+	f = open_fid(srv, fid, &fd, &flags);
+	if (!f)
 		return fd;
 	if (datasync ? fdatasync(fd) : fsync(fd))
 		ret = -errno;
-	close(fd);
+	fid_put(&srv->fids, f);
 	return ret;
 }
 
@@ -460,6 +470,7 @@ int p9_op_lock(struct p9_server *srv, struct p9_in *in, struct p9_out *out)
 	struct flock fl = { 0 };
 	uint64_t start, length;
 	char client[256];
+	struct p9_fid *f;
 	int fd, flags, ret;
 	uint8_t status;
 
@@ -476,8 +487,8 @@ int p9_op_lock(struct p9_server *srv, struct p9_in *in, struct p9_out *out)
 	ret = ret ?: lock_range(start, length, &fl);
 	if (ret)
 		return ret;
-	fd = open_fd_of(srv, fid, &flags);
-	if (fd < 0)
+	f = open_fid(srv, fid, &fd, &flags);
+	if (!f)
 		return fd;
 	if (!fcntl(fd, F_OFD_SETLK, &fl))
 		status = P9_LOCK_SUCCESS;
@@ -485,7 +496,7 @@ int p9_op_lock(struct p9_server *srv, struct p9_in *in, struct p9_out *out)
 		status = P9_LOCK_BLOCKED;
 	else
 		status = P9_LOCK_ERROR;
-	close(fd);
+	fid_put(&srv->fids, f);
 	p9_put8(out, status);
 	return 0;
 }
@@ -499,6 +510,7 @@ int p9_op_getlock(struct p9_server *srv, struct p9_in *in,
 	uint64_t start, length;
 	char client[256];
 	uint32_t proc_id;
+	struct p9_fid *f;
 	int fd, flags, ret;
 
 	start = p9_get64(in);
@@ -515,11 +527,11 @@ int p9_op_getlock(struct p9_server *srv, struct p9_in *in,
 	ret = ret ?: lock_range(start, length, &fl);
 	if (ret)
 		return ret;
-	fd = open_fd_of(srv, fid, &flags);
-	if (fd < 0)
+	f = open_fid(srv, fid, &fd, &flags);
+	if (!f)
 		return fd;
 	ret = fcntl(fd, F_OFD_GETLK, &fl) ? -errno : 0;
-	close(fd);
+	fid_put(&srv->fids, f);
 	if (ret)
 		return ret;
 	p9_put8(out, fl.l_type == F_RDLCK ? P9_LOCK_TYPE_RDLCK :

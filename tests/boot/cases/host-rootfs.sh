@@ -2,7 +2,9 @@
 # builds the initramfs itself (its own binary as /init), shares the root
 # over virtio-9p and runs CMD as the invoking user in the invoking
 # directory, reporting its status (exit 35 when it fails).
-#   1. L1's own / (nothing else given): the kernel's release, uid 0, 35.
+#   1. L1's own / (nothing else given): the kernel's release, uid 0, 35;
+#      a command's output up to its last line, however much is still
+#      on its way out of the serial port when the command exits.
 #   2. --rootfs DIR (a small busybox tree), as root: the root is the 9p
 #      share read-only under a tmpfs overlay. New files in /etc, $HOME
 #      and the working directory, an appended host file and a removed
@@ -34,6 +36,15 @@ expect_exit 35 plain.log $POCVM run -k $IMAGE -m 256 --timeout 500 -- \
 	sh -c 'uname -r; id -u; exit 3'
 expect_line plain.log "^$release$E"
 expect_line plain.log "^0$E"
+nothing_left
+# ... and the command's last line, written while ~3.5 KiB are still on
+# their way out of the guest's serial port, reaches the host: when the
+# command itself led the session, its exit hung the tty up, which drops
+# what the port has yet to send (guest-init now leads, and drains first).
+expect_exit 0 tail.log $POCVM run -k $IMAGE -m 256 --timeout 500 -- \
+	sh -c 'for i in $(seq 1 60); do echo tail-$i-abcdefghijklmnopqrstuvwxyz-abcdefghijklmnopqrstuvwxyz; done; echo tail-end'
+expect_line tail.log "^tail-60-"
+expect_line tail.log "^tail-end$E"
 nothing_left
 
 # 2. a tree of its own, read-only underneath a tmpfs overlay
