@@ -40,6 +40,33 @@ expect_line() {
 	grep -Eq "$2" "$1" || fail "no line matching '$2' in $1"
 }
 
+# one_error LOG PATTERN: the run said exactly one line, matching the
+# extended regex PATTERN.
+one_error() {
+	expect_line "$1" "$2"
+	[ "$(wc -l < "$1")" = 1 ] || fail "$1: more than one line"
+}
+
+# alive PID: PID runs, and is no zombie (kill -0 succeeds on one).
+alive() {
+	[ -e /proc/$1/status ] &&
+		! grep -q '^State:[[:space:]]*Z' /proc/$1/status
+}
+
+# wait_line LOG PATTERN PID SECONDS: LOG gets a line matching the basic
+# regex PATTERN while PID runs, within SECONDS; else the case fails with
+# LOG shown (and PID killed if it still runs).
+wait_line() {
+	_i=0
+	until grep -q "$2" "$1"; do
+		_i=$((_i + 1))
+		alive $3 || { cat "$1"; fail "no '$2' in $1"; }
+		[ $_i -lt $(($4 * 5)) ] ||
+			{ cat "$1"; kill $3; fail "no '$2' in $1"; }
+		sleep 0.2
+	done
+}
+
 # wait_for LOG PATTERN SECONDS: LOG gets a line matching the extended
 # regex in time (for a guest driven through its console).
 wait_for() {

@@ -13,27 +13,6 @@
 TAP=pnet0
 CONNS=${usernet_conns:-1000}
 
-# PID runs: exists and is no zombie (kill -0 succeeds on one).
-alive() {
-	[ -e /proc/$1/status ] && ! grep -q '^State:[[:space:]]*Z' /proc/$1/status
-}
-
-# wait_line LOG PATTERN PID: until LOG has the line, while PID runs.
-wait_line() {
-	i=0
-	until grep -q "$2" "$1"; do
-		i=$((i + 1))
-		alive $3 || { cat "$1"; fail "no '$2' in $1"; }
-		[ $i -lt 3000 ] || { cat "$1"; kill $3; fail "no '$2' in $1"; }
-		sleep 0.2
-	done
-}
-
-one_error() {
-	expect_line "$1" "$2"
-	[ "$(wc -l < "$1")" = 1 ] || fail "$1: more than one line"
-}
-
 # passt processes (run through the rig's ld.so wrapper), as ps shows them.
 passts() {
 	ps | grep -v grep | grep -c 'libexec/passt'
@@ -78,7 +57,7 @@ usernet() {
 	echo "+ pocvm run ... -n mode=user,hostfwd=tcp:$port:8080 $*"
 	"$@" < /dev/null > $log 2>&1 &
 	pid=$!
-	wait_line $log '^POCVM-USERNET-SERVING' $pid
+	wait_line $log '^POCVM-USERNET-SERVING' $pid 600
 	i=0
 	until [ "$(nc 127.0.0.1 $port < /dev/null 2>/dev/null)" = \
 		"hello from the guest" ]; do
