@@ -4,6 +4,9 @@
 # its sum, makes 1000 short connections in a row, and serves L1 through
 # a hostfwd; again as a user who may open /dev/kvm and nothing else.
 # SIGKILL of pocvm leaves no passt; a missing passt is one line, exit 2.
+# A host-rootfs guest with no -n gets the same network, set up by
+# guest-init (no DHCP), or none when there is no passt; -n mode=user
+# without passt stays exit 2.
 # passt needs user namespaces: on an L1 kernel without CONFIG_USER_NS
 # only the error paths run. passt also confines
 # itself with pivot_root, which the initramfs that is L1's root refuses
@@ -119,6 +122,25 @@ until [ "$(passts)" = 0 ]; do
 	sleep 0.2
 done
 echo "passt is gone after SIGKILL"
+
+# A host-rootfs guest (L1's tree as its root) with no -n: passt from
+# PATH, the address guest-init sets up from pocvm's command line, and
+# the same server through the gateway address pocvm gave passt.
+expect_exit 0 rootfs.log in_passt_root $POCVM run -k $IMAGE -m 256 \
+	--loglevel info -- \
+	sh -c 'busybox wget -q -O - http://10.0.2.2:8000/blob | busybox sha256sum'
+expect_line rootfs.log '^pocvm: info: virtio-net: passt .*/passt \(pid [0-9]+\)'
+expect_line rootfs.log "^$want"
+[ "$(passts)" = 0 ] || fail "passt is left after pocvm exited"
+# No passt there: no network, one info line, and the command runs.
+expect_exit 0 rootfs-nopasst.log env PATH=/bin:/sbin $POCVM run -k $IMAGE \
+	-m 256 --loglevel info -- sh -c 'echo no-net; exit 0'
+expect_line rootfs-nopasst.log '^pocvm: info: host-rootfs guest: no network: passt is not on PATH'
+expect_line rootfs-nopasst.log '^no-net'
+# Asked for, it is still an error.
+expect_exit 2 rootfs-user.log env PATH=/bin:/sbin $POCVM run -k $IMAGE \
+	-m 256 -n mode=user -- true
+one_error rootfs-user.log '^pocvm: --network: mode=user needs passt'
 
 kill $hpid
 ip link del $TAP 2>/dev/null || tunctl -d $TAP >/dev/null
