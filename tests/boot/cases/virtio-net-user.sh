@@ -1,9 +1,10 @@
 # -n mode=user: pocvm starts passt (Debian's arm64 build, in L1's image)
 # and the guest gets its address by DHCP, fetches a file from a server
 # on L1's loopback (passt takes the gateway address there) and checks
-# its sum, makes 1000 short connections in a row, and serves L1 through
-# a hostfwd; again as a user who may open /dev/kvm and nothing else.
-# SIGKILL of pocvm leaves no passt; a missing passt is one line, exit 2.
+# its sum, sends 32 MiB up to L1 (sums compared), makes 1000 short
+# connections in a row, and serves L1 through a hostfwd; again as a
+# user who may open /dev/kvm and nothing else. SIGKILL of pocvm leaves
+# no passt; a missing passt is one line, exit 2.
 # A host-rootfs guest with no -n gets the same network, set up by
 # guest-init (no DHCP), or none when there is no passt; -n mode=user
 # without passt stays exit 2.
@@ -80,12 +81,22 @@ usernet() {
 	[ "$(passts)" = 0 ] || fail "passt is left after pocvm exited"
 }
 
-# As root, with passt from PATH (/rig/bin), the MAC asked for.
+# As root, with passt from PATH (/rig/bin), the MAC asked for; 32 MiB
+# from the guest into up.bin, which takes the rig longer than the 24 s
+# after which Debian 12's passt resets a connection whose server never
+# sent (tcpbench.c): tcpbench save greets it.
+tcpbench save 9100 up.bin > save.log 2>&1 &
+savepid=$!
 usernet root.log $CONNS 18080 in_passt_root $POCVM run -k $IMAGE -i $INITRD -m 256 \
 	--loglevel info \
 	-n mode=user,guest_mac=02:70:6f:63:00:0c,hostfwd=tcp:18080:8080 \
-	-p "quiet guest_action=usernet usernet_conns=$CONNS"
+	-p "quiet guest_action=usernet usernet_conns=$CONNS usernet_up_kib=32768"
 expect_line root.log '^pocvm: info: virtio-net: passt .*/passt \(pid [0-9]+\)'
+grep -q '^POCVM-USERNET-UP ' root.log || { kill $savepid; fail "no upload"; }
+wait $savepid || fail "tcpbench save: $(cat save.log)"
+up=$(sha256sum < up.bin)
+echo "L1 got $(wc -c < up.bin) bytes from the guest"
+expect_line root.log "^POCVM-USERNET-UP ${up%% *}"
 
 # As a user whose only privilege is /dev/kvm.
 kvm_mode=$(stat -c %a /dev/kvm)
