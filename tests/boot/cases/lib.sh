@@ -84,6 +84,8 @@ wait_for() {
 # (1001, with /tmp/xdg-net). passt confines itself with pivot_root, which
 # refuses an initramfs root (EINVAL), and may not make a user namespace
 # in a chroot (EPERM): here it is neither. CMD keeps this process's pid.
+# Empty /sys and /run are there for a host-rootfs guest of this root:
+# its init mounts them (sysfs finds the exit-status port).
 in_passt_root() {
 	unshare -m sh -c '
 		mount --make-rprivate / 2>/dev/null
@@ -92,7 +94,7 @@ in_passt_root() {
 		for d in bin sbin usr rig dev; do
 			mkdir -p $r/$d && mount -o bind /$d $r/$d || exit 97
 		done
-		mkdir -p $r/proc $r/etc $r/tmp/xdg-net &&
+		mkdir -p $r/proc $r/sys $r/run $r/etc $r/tmp/xdg-net &&
 			mount -t proc proc $r/proc || exit 97
 		chmod 1777 $r/tmp
 		chown 1001:1001 $r/tmp/xdg-net

@@ -48,10 +48,13 @@ ip addr add 192.168.102.1/24 dev $TAP && ip link set $TAP up &&
 mkdir -p www
 dd if=/dev/urandom of=www/blob bs=1024 count=512 2>/dev/null
 echo small > www/small
-want=$(sha256sum < www/blob)
-want=${want%% *}
+# (blob, not want: expect_exit sets want)
+blob=$(sha256sum < www/blob)
+blob=${blob%% *}
 httpd -f -p 127.0.0.1:8000 -h $PWD/www &
 hpid=$!
+# A failing step must not leave it holding the case's output open.
+trap 'kill $hpid 2>/dev/null' EXIT
 
 # usernet LOG CONNS HOSTPORT [pocvm options...]: one guest run, its
 # hostfwd called from L1 once it serves; the run must exit 0.
@@ -75,7 +78,7 @@ usernet() {
 	cat $log
 	[ $rc = 0 ] || fail "$log: pocvm exited $rc"
 	expect_line $log '^POCVM-USERNET-LEASE 192\.168\.102\.1 192\.168\.102\.2'
-	expect_line $log "^POCVM-USERNET-SUM $want"
+	expect_line $log "^POCVM-USERNET-SUM $blob"
 	expect_line $log "^POCVM-USERNET-CONNS $conns/$conns"
 	expect_line $log '^POCVM-USERNET-SERVED'
 	[ "$(passts)" = 0 ] || fail "passt is left after pocvm exited"
@@ -139,18 +142,20 @@ echo "passt is gone after SIGKILL"
 # the same server through the gateway address pocvm gave passt.
 expect_exit 0 rootfs.log in_passt_root $POCVM run -k $IMAGE -m 256 \
 	--loglevel info -- \
-	sh -c 'busybox wget -q -O - http://10.0.2.2:8000/blob | busybox sha256sum'
+	sh -c 'busybox wget -q -O - http://10.0.2.2:8000/blob | busybox sha256sum' \
+	< /dev/null
 expect_line rootfs.log '^pocvm: info: virtio-net: passt .*/passt \(pid [0-9]+\)'
-expect_line rootfs.log "^$want"
+expect_line rootfs.log "^$blob"
+expect_line rootfs.log '^pocvm: info: guest reported exit status 0'
 [ "$(passts)" = 0 ] || fail "passt is left after pocvm exited"
 # No passt there: no network, one info line, and the command runs.
 expect_exit 0 rootfs-nopasst.log env PATH=/bin:/sbin $POCVM run -k $IMAGE \
-	-m 256 --loglevel info -- sh -c 'echo no-net; exit 0'
+	-m 256 --loglevel info -- sh -c 'echo no-net; exit 0' < /dev/null
 expect_line rootfs-nopasst.log '^pocvm: info: host-rootfs guest: no network: passt is not on PATH'
 expect_line rootfs-nopasst.log '^no-net'
 # Asked for, it is still an error.
 expect_exit 2 rootfs-user.log env PATH=/bin:/sbin $POCVM run -k $IMAGE \
-	-m 256 -n mode=user -- true
+	-m 256 -n mode=user -- true < /dev/null
 one_error rootfs-user.log '^pocvm: --network: mode=user needs passt'
 
 kill $hpid
