@@ -94,6 +94,12 @@ struct net_config {
 	bool vhost;
 	struct net_fwd fwds[CONFIG_MAX_FWDS];
 	unsigned int nr_fwds;
+	/*
+	 * mode=user for a host-rootfs guest: guest-init sets the address
+	 * up itself (the host's tree may have no DHCP client), so pocvm
+	 * tells passt which one (PASST_GUEST_ADDR and friends).
+	 */
+	bool guest_static;
 };
 
 /*
@@ -140,6 +146,7 @@ struct config {
 	unsigned int nr_shares;
 	struct net_config nets[CONFIG_MAX_NETS];
 	unsigned int nr_nets;	/* mode=none entries are not counted */
+	bool net_given;		/* any -n, mode=none too */
 	const char *passt;	/* --passt PATH, NULL: "passt" on PATH */
 	uint32_t vsock_cid;	/* --vsock CID, 0: no virtio-vsock */
 	const char *gdb_host;	/* --gdb [HOST:]PORT, NULL: no stub */

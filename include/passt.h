@@ -9,8 +9,16 @@
 
 /* The fd passt gets its end of the socket pair on (-F/--fd). */
 #define PASST_FD		3
-/* passt, -f -q -F N, --runas U, one -t and one -u, NULL. */
-#define PASST_MAX_ARGS		12
+/*
+ * A host-rootfs guest's network (net_config.guest_static): passt hands
+ * out these, and guest-init sets them up, QEMU's user-mode numbers.
+ * Connections to the gateway reach the host's loopback.
+ */
+#define PASST_GUEST_ADDR	"10.0.2.15"
+#define PASST_GUEST_PREFIX	"24"
+#define PASST_GATEWAY		"10.0.2.2"
+/* passt, -f -q -F N, --runas U, -a -n -g, one -t and one -u, NULL. */
+#define PASST_MAX_ARGS		18
 #define PASST_ARGS_BUF		(4096 + 2 * CONFIG_MAX_FWDS * 12 + 256)
 
 /* What `exec passt` gets: argv points into buf. */
@@ -21,8 +29,9 @@ struct passt_cmd {
 
 /*
  * passt's command line for network nc on socket fd PASST_FD: path,
- * foreground, quiet, the port forwards (-t/-u), and --runas for
- * --user/--group. 0 or -E2BIG.
+ * foreground, quiet, the port forwards (-t/-u), --runas for
+ * --user/--group, and the guest's addresses if pocvm sets them up
+ * (guest_static). 0 or -E2BIG.
  */
 int passt_build_cmd(struct passt_cmd *cmd, const char *path,
 		    const struct config *cfg, const struct net_config *nc);

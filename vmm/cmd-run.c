@@ -125,7 +125,8 @@ static bool device_wanted(const struct config *cfg,
 		return defaults || cfg->boot_report;
 	/*
 	 * virtio-rng, -blk, -net, -9p, -balloon: one per --rng, --disk,
-	 * --network, --9p, --balloon.
+	 * --network, --9p, --balloon, and for a host-rootfs guest the
+	 * root share and, with no -n, its network (rootfs.c adds them).
 	 */
 	return true;
 }

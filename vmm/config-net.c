@@ -154,6 +154,7 @@ int config_parse_network(struct config *cfg, const char *value)
 	if (n.mode == NET_TAP && n.nr_fwds)
 		return err_set(-EINVAL, "--network: hostfwd= is mode=user's "
 			       "(a tap is reached at its own address)");
+	cfg->net_given = true;
 	if (n.mode == NET_NONE)
 		return 0;
 	if (cfg->nr_nets == CONFIG_MAX_NETS)
@@ -195,7 +196,8 @@ int config_check_network(const struct config *cfg)
 	for (i = 0; i < cfg->nr_nets; i++)
 		if (cfg->nets[i].mode == NET_USER)
 			return 0;
-	if (cfg->passt)
+	/* With no -n at all a host-rootfs guest may run it: rootfs.c. */
+	if (cfg->passt && cfg->net_given)
 		return err_set(-EINVAL, "--passt: only -n mode=user starts "
 			       "passt");
 	return 0;

@@ -3,12 +3,13 @@
  * Host-rootfs guests, the guest's side: pocvm itself as the initramfs's
  * /init (PID 1). It loads the modules pocvm packed, mounts the host's
  * tree (virtio-9p, tag pocvm-root) as the root, read-only under a tmpfs
- * overlay unless --rw, then /proc /sys /dev /tmp /run; brings up lo,
- * names the host, runs the command as the invoking user in the invoking
- * directory (or a shell), reports its status on the exit-status port and
- * powers off. Everything comes from the kernel command line: pocvm_uid,
- * pocvm_gid, pocvm_rw, pocvm_cwd and pocvm_argc as environment, the
- * command as the last pocvm_argc arguments.
+ * overlay unless --rw, then /proc /sys /dev /tmp /run; brings up lo and
+ * the user-mode network's interface, names the host, runs the command
+ * as the invoking user in the invoking directory (or a shell), reports
+ * its status on the exit-status port and powers off. Everything comes
+ * from the kernel command line: pocvm_uid, pocvm_gid, pocvm_rw,
+ * pocvm_cwd, pocvm_net and pocvm_argc as environment, the command as
+ * the last pocvm_argc arguments.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <net/if.h>
+#include <net/route.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -189,6 +191,100 @@ static void bring_up_lo(void)
 		if (ioctl(fd, SIOCSIFFLAGS, &ifr))
 			say("lo: up: %s", strerror(errno));
 	}
+	close(fd);
+}
+
+/* The name of the interface with MAC mac, into name; false if none. */
+static bool find_if(int fd, const uint8_t mac[6], char name[IF_NAMESIZE])
+{
+	struct if_nameindex *ifs, *i;
+	struct ifreq ifr;
+	bool found = false;
+
+	ifs = if_nameindex();
+	for (i = ifs; i && i->if_index && !found; i++) {
+		memset(&ifr, 0, sizeof(ifr));
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", i->if_name);
+		if (ioctl(fd, SIOCGIFHWADDR, &ifr) ||
+		    memcmp(ifr.ifr_hwaddr.sa_data, mac, 6))
+			continue;
+		snprintf(name, IF_NAMESIZE, "%s", i->if_name);
+		found = true;
+	}
+	if (ifs)
+		if_freenameindex(ifs);
+	return found;
+}
+
+static void set_in4(struct sockaddr *sa, struct in_addr a)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr = a };
+
+	memcpy(sa, &sin, sizeof(sin));
+}
+
+/*
+ * pocvm_net=MAC,ADDR/PREFIX,GATEWAY: what passt was told to hand out.
+ * The interface with that MAC gets the address and the default route,
+ * with the kernel's ioctls: nothing in the root's userspace is needed.
+ */
+static void bring_up_net(const char *spec)
+{
+	unsigned int m[6], prefix, i;
+	struct in_addr addr, gw, mask;
+	char a[16], g[16], name[IF_NAMESIZE];
+	struct rtentry rt = { 0 };
+	struct ifreq ifr = { 0 };
+	uint8_t mac[6];
+	int fd, tries;
+
+	if (sscanf(spec, "%x:%x:%x:%x:%x:%x,%15[0-9.]/%u,%15[0-9.]",
+		   &m[0], &m[1], &m[2], &m[3], &m[4], &m[5], a, &prefix,
+		   g) != 9 || prefix > 32 || !inet_aton(a, &addr) ||
+	    !inet_aton(g, &gw)) {
+		say("pocvm_net=%s: not MAC,ADDR/PREFIX,GATEWAY", spec);
+		return;
+	}
+	for (i = 0; i < 6; i++)
+		mac[i] = m[i];
+	mask.s_addr = prefix ? htonl(~0U << (32 - prefix)) : 0;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		say("network: socket: %s", strerror(errno));
+		return;
+	}
+	/* A driver loaded from /modules has probed by now; allow 1 s. */
+	for (tries = 0; !find_if(fd, mac, name); tries++) {
+		if (tries == 10) {
+			say("network: no interface has MAC %.17s "
+			    "(CONFIG_VIRTIO_NET?)", spec);
+			close(fd);
+			return;
+		}
+		usleep(100 * 1000);
+	}
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	set_in4(&ifr.ifr_addr, addr);
+	if (ioctl(fd, SIOCSIFADDR, &ifr))
+		goto fail;
+	set_in4(&ifr.ifr_netmask, mask);
+	if (ioctl(fd, SIOCSIFNETMASK, &ifr) || ioctl(fd, SIOCGIFFLAGS, &ifr))
+		goto fail;
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr))
+		goto fail;
+	set_in4(&rt.rt_dst, (struct in_addr){ 0 });
+	set_in4(&rt.rt_genmask, (struct in_addr){ 0 });
+	set_in4(&rt.rt_gateway, gw);
+	rt.rt_flags = RTF_UP | RTF_GATEWAY;
+	rt.rt_dev = name;
+	if (ioctl(fd, SIOCADDRT, &rt) && errno != EEXIST)
+		goto fail;
+	close(fd);
+	return;
+fail:
+	say("network: %s %s/%u via %s: %s", name, a, prefix, g,
+	    strerror(errno));
 	close(fd);
 }
 
@@ -396,6 +492,7 @@ int guest_init_main(int argc, char **argv)
 	unsigned int uid = env_uint("pocvm_uid", 0);
 	unsigned int gid = env_uint("pocvm_gid", 0);
 	const char *cwd = getenv("pocvm_cwd");
+	const char *net = getenv("pocvm_net");
 	char **cmd = NULL;
 	int port, status, wstatus = 0;
 	pid_t child, pid;
@@ -413,6 +510,8 @@ int guest_init_main(int argc, char **argv)
 	if (mount_root(env_uint("pocvm_rw", 0)) || (mount_api(), switch_root()))
 		fail_boot();
 	bring_up_lo();
+	if (net && *net)
+		bring_up_net(net);
 	if (sethostname(GUEST_HOSTNAME, strlen(GUEST_HOSTNAME)))
 		say("hostname: %s", strerror(errno));
 	port = open_exit_port();

@@ -87,6 +87,15 @@ int passt_build_cmd(struct passt_cmd *cmd, const char *path,
 		ret = add_arg(cmd, &argc, &used, "--runas");
 		ret = ret ?: add_arg(cmd, &argc, &used, word);
 	}
+	/* Else passt copies the host's address and gateway. */
+	if (nc->guest_static) {
+		ret = ret ?: add_arg(cmd, &argc, &used, "-a");
+		ret = ret ?: add_arg(cmd, &argc, &used, PASST_GUEST_ADDR);
+		ret = ret ?: add_arg(cmd, &argc, &used, "-n");
+		ret = ret ?: add_arg(cmd, &argc, &used, PASST_GUEST_PREFIX);
+		ret = ret ?: add_arg(cmd, &argc, &used, "-g");
+		ret = ret ?: add_arg(cmd, &argc, &used, PASST_GATEWAY);
+	}
 	ret = ret ?: add_ports(cmd, &argc, &used, nc, false);
 	ret = ret ?: add_ports(cmd, &argc, &used, nc, true);
 	return ret;

@@ -8,6 +8,12 @@
  * (virtio-mmio, virtio-console, 9p, overlay) in dependency order. The
  * root itself is a virtio-9p share; what guest-init needs to know goes
  * on the kernel command line.
+ *
+ * With no -n at all the guest gets user-mode networking through passt,
+ * as virtme-ng gives one, or none if passt is not there: that default
+ * must not break a run. guest-init sets up the first mode=user
+ * network's address itself, from the command line: the host's tree
+ * need have no DHCP client.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,9 +27,11 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "config-opts.h"
 #include "cpio.h"
 #include "kmod.h"
 #include "log.h"
+#include "passt.h"
 #include "rootfs.h"
 #include "util.h"
 
@@ -41,7 +49,15 @@ static const struct kmod_want wanted[] = {
 	{ "9p", "CONFIG_9P_FS", true },
 	/* without it guest-init falls back to tmpfs over a read-only root */
 	{ "overlay", "CONFIG_OVERLAY_FS", false },
+	/* last: only with a network (nr_wanted()) */
+	{ "virtio_net", "CONFIG_VIRTIO_NET", false },
 };
+
+/* The modules of wanted[] this guest needs: virtio_net with a network. */
+static unsigned int nr_wanted(const struct config *cfg)
+{
+	return ARRAY_LEN(wanted) - !cfg->nr_nets;
+}
 
 /* The whole of path, NUL-terminated; -ENOENT and friends unrecorded. */
 static int read_file(const char *path, char **buf, size_t *len)
@@ -189,7 +205,7 @@ static int add_modules(struct cpio *c, const struct config *cfg,
 			       strerror(-ret));
 	snprintf(path, sizeof(path), "%s/modules.builtin", dir);
 	read_file(path, &builtin, &len);
-	ret = kmod_resolve(dep, builtin, wanted, ARRAY_LEN(wanted), order,
+	ret = kmod_resolve(dep, builtin, wanted, nr_wanted(cfg), order,
 			   ROOTFS_MODULES_MAX, &n, &missing);
 	if (ret == -ENOENT && missing)
 		err_set(ret, "--kernel %s (%s): no %s: neither built in nor a "
@@ -275,21 +291,74 @@ static void guest_cwd(const char *root, char *out, size_t len)
 		snprintf(out, len, "%s", cwd[n] ? cwd + n : "/");
 }
 
+/*
+ * No -n: mode=user if passt is there (the network -n mode=user would
+ * give), else no network and one info line. An explicit --passt that
+ * is not there is an error, as with -n mode=user. The first mode=user
+ * network is guest-init's to set up.
+ */
+static int add_network(struct config *cfg)
+{
+	char path[PATH_MAX];
+	unsigned int i;
+	int ret;
+
+	if (!cfg->net_given) {
+		ret = passt_find(cfg->passt, getenv("PATH"), path,
+				 sizeof(path));
+		if (ret && cfg->passt)
+			return ret;
+		if (ret) {
+			pr_info("host-rootfs guest: no network: passt is not "
+				"on PATH (Debian's passt package)");
+			return 0;
+		}
+		ret = config_parse_network(cfg, "mode=user");
+		if (ret)
+			return ret;
+	}
+	for (i = 0; i < cfg->nr_nets; i++) {
+		if (cfg->nets[i].mode == NET_USER) {
+			cfg->nets[i].guest_static = true;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* pocvm_net=MAC,ADDR/PREFIX,GATEWAY for guest-init, or "". */
+static void net_param(const struct config *cfg, char *out, size_t len)
+{
+	const uint8_t *m;
+	unsigned int i;
+
+	*out = '\0';
+	for (i = 0; i < cfg->nr_nets; i++) {
+		if (!cfg->nets[i].guest_static)
+			continue;
+		m = cfg->nets[i].guest_mac;
+		snprintf(out, len, " pocvm_net=%02x:%02x:%02x:%02x:%02x:%02x,"
+			 "%s/%s,%s", m[0], m[1], m[2], m[3], m[4], m[5],
+			 PASST_GUEST_ADDR, PASST_GUEST_PREFIX, PASST_GATEWAY);
+	}
+}
+
 static int make_params(struct config *cfg, struct rootfs *rf, uid_t uid,
 		       gid_t gid)
 {
-	char cwd[PATH_MAX], root[PATH_MAX];
+	char cwd[PATH_MAX], root[PATH_MAX], net[96];
 	int n;
 
 	/* --rootfs . or ../tree: compared with getcwd()'s absolute path */
 	if (!realpath(cfg->rootfs ? cfg->rootfs : "/", root))
 		snprintf(root, sizeof(root), "%s", cfg->rootfs);
 	guest_cwd(root, cwd, sizeof(cwd));
+	net_param(cfg, net, sizeof(net));
 	/* Unknown key=value words are guest-init's environment. */
 	n = asprintf(&rf->params, "%s%spocvm_uid=%u pocvm_gid=%u pocvm_rw=%d "
-		     "pocvm_cwd=\"%s\"", cfg->params ? cfg->params : "",
+		     "pocvm_cwd=\"%s\"%s", cfg->params ? cfg->params : "",
 		     cfg->params ? " " : "", (unsigned int)uid,
-		     (unsigned int)gid, cfg->rootfs_rw, cwd);
+		     (unsigned int)gid, cfg->rootfs_rw, cwd, net);
 	if (n < 0) {
 		rf->params = NULL;
 		return -ENOMEM;
@@ -322,7 +391,9 @@ int rootfs_prepare(struct config *cfg, struct rootfs *rf, uid_t uid,
 	rf->memfd = -1;
 	rf->params = NULL;
 	if (!wants_rootfs(cfg))
-		return 0;
+		return cfg->passt && !cfg->net_given ?
+		       err_set(-EINVAL, "--passt: only -n mode=user or a "
+			       "host-rootfs guest starts passt") : 0;
 	image = read_image(cfg->kernel, &len);
 	if (!image)
 		return 0;
@@ -336,6 +407,9 @@ int rootfs_prepare(struct config *cfg, struct rootfs *rf, uid_t uid,
 	free(image);
 	if (stat(dir, &st) || !S_ISDIR(st.st_mode))
 		return err_set(-EINVAL, "--rootfs %s: not a directory", dir);
+	ret = add_network(cfg);
+	if (ret)
+		return ret;
 
 	ret = build_initramfs(&c, cfg, release);
 	if (!ret) {

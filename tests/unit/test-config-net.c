@@ -71,8 +71,15 @@ START_TEST(user_mode_errors)
 		     "hostfwd= is mode=user's");
 	assert_error(PARSE("-k", "K", "-n", "mode=user,guest_mac=03:00:00:"
 			   "00:00:01"), "guest_mac");
-	assert_error(PARSE("-k", "K", "--passt", "/usr/bin/passt"),
+	assert_error(PARSE("-k", "K", "-n", "mode=none", "--passt",
+			   "/usr/bin/passt"),
 		     "--passt: only -n mode=user starts passt");
+	/* No -n: a host-rootfs guest's default network may use it. */
+	ck_assert_int_eq(PARSE("-k", "K", "--passt", "/usr/bin/passt"), 0);
+	ck_assert(!cfg.net_given);
+	ck_assert_int_eq(PARSE("-k", "K", "-n", "mode=none"), 0);
+	ck_assert(cfg.net_given);
+	ck_assert_uint_eq(cfg.nr_nets, 0);
 	assert_error(PARSE("-k", "K", "-n", "mode=user", "--passt", ""),
 		     "--passt: empty path");
 }
@@ -153,6 +160,22 @@ START_TEST(passt_command)
 	ck_assert_str_eq(cmd.argv[8], "8080:80,2222:22");
 	ck_assert_str_eq(cmd.argv[9], "-u");
 	ck_assert_str_eq(cmd.argv[10], "5353:53");
+
+	/* A host-rootfs guest's: the addresses guest-init sets up. */
+	ck_assert_int_eq(PARSE("-k", "K", "-n", "mode=user,hostfwd=tcp:1:2"),
+			 0);
+	cfg.nets[0].guest_static = true;
+	ck_assert_int_eq(passt_build_cmd(&cmd, "passt", &cfg, &cfg.nets[0]),
+			 0);
+	ck_assert_uint_eq(count_args(&cmd), 15);
+	ck_assert_str_eq(cmd.argv[5], "-a");
+	ck_assert_str_eq(cmd.argv[6], "10.0.2.15");
+	ck_assert_str_eq(cmd.argv[7], "-n");
+	ck_assert_str_eq(cmd.argv[8], "24");
+	ck_assert_str_eq(cmd.argv[9], "-g");
+	ck_assert_str_eq(cmd.argv[10], "10.0.2.2");
+	ck_assert_str_eq(cmd.argv[11], "-t");
+	ck_assert_str_eq(cmd.argv[12], "1:2");
 }
 END_TEST
 

@@ -497,6 +497,119 @@ START_TEST(initramfs_kernel_without_9p)
 }
 END_TEST
 
+/* Whether the initramfs in rf holds a module file named base. */
+static bool has_module(const struct rootfs *rf, const char *base)
+{
+	struct entry e;
+	struct stat st;
+	size_t off = 0;
+	bool found = false;
+	uint8_t *a;
+
+	ck_assert_int_eq(fstat(rf->memfd, &st), 0);
+	a = malloc(st.st_size);
+	ck_assert_int_eq(pread(rf->memfd, a, st.st_size, 0),
+			 (ssize_t)st.st_size);
+	while (!next_entry(a, st.st_size, &off, &e))
+		if (!strncmp(e.name, "modules/", 8) &&
+		    strstr(e.name + 8, base))
+			found = true;
+	free(a);
+	return found;
+}
+
+/*
+ * No -n: mode=user when passt is on PATH (virtio_net loaded, the
+ * address on guest-init's command line), else no network and no error;
+ * -n mode=none means none; a given -n mode=user is the one set up; an
+ * explicit --passt that is not there fails.
+ */
+START_TEST(host_rootfs_network)
+{
+	static const char net_dep[] = "kernel/drivers/net/virtio_net.ko.xz: "
+		"kernel/drivers/virtio/virtio_ring.ko.xz\n";
+	char image[512], mods[512], bin[512], passt[600], *old_path;
+	struct rootfs rf;
+	int fd, ret;
+
+	make_tree();
+	put("mods/modules.dep", fake_dep);
+	put("mods/kernel/drivers/net/virtio_net.ko.xz", "virtio_net");
+	snprintf(mods, sizeof(mods), "%s/mods/modules.dep", tree);
+	fd = open(mods, O_WRONLY | O_APPEND);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, net_dep, strlen(net_dep)),
+			 (ssize_t)strlen(net_dep));
+	close(fd);
+	snprintf(image, sizeof(image), "%s/Image", tree);
+	snprintf(mods, sizeof(mods), "%s/mods", tree);
+	snprintf(bin, sizeof(bin), "%s/bin", tree);
+	snprintf(passt, sizeof(passt), "%s/passt", bin);
+	mkdir(bin, 0755);
+	old_path = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
+	setenv("PATH", bin, 1);
+
+	/* no passt on PATH: no network, and the run goes on */
+	ck_assert_int_eq(PARSE("-k", image, "--modules", mods, "--rootfs",
+			       tree, "--", "true"), 0);
+	ret = rootfs_prepare(&cfg, &rf, 0, 0);
+	ck_assert_msg(!ret, "%s", err_message(ret));
+	ck_assert_uint_eq(cfg.nr_nets, 0);
+	ck_assert_ptr_null(strstr(cfg.params, "pocvm_net="));
+	ck_assert(!has_module(&rf, "virtio_net"));
+	rootfs_release(&rf);
+
+	/* ... unless --passt names one: then that is an error */
+	ck_assert_int_eq(PARSE("-k", image, "--modules", mods, "--passt",
+			       passt), 0);
+	ret = rootfs_prepare(&cfg, &rf, 0, 0);
+	ck_assert_int_eq(ret, -ENOENT);
+	ck_assert(strstr(err_message(ret), "--passt: "));
+
+	/* passt on PATH: the default network, set up by guest-init */
+	put("bin/passt", "#!/bin/sh\n");
+	ck_assert_int_eq(chmod(passt, 0755), 0);
+	ck_assert_int_eq(PARSE("-k", image, "--modules", mods), 0);
+	ret = rootfs_prepare(&cfg, &rf, 0, 0);
+	ck_assert_msg(!ret, "%s", err_message(ret));
+	ck_assert_uint_eq(cfg.nr_nets, 1);
+	ck_assert_int_eq(cfg.nets[0].mode, NET_USER);
+	ck_assert(cfg.nets[0].guest_static);
+	ck_assert_msg(strstr(cfg.params, " pocvm_net=02:15:15:15:15:00,"
+			     "10.0.2.15/24,10.0.2.2"), "%s", cfg.params);
+	ck_assert(has_module(&rf, "virtio_net"));
+	rootfs_release(&rf);
+
+	/* -n mode=none: none, passt or not */
+	ck_assert_int_eq(PARSE("-k", image, "--modules", mods, "-n",
+			       "mode=none"), 0);
+	ret = rootfs_prepare(&cfg, &rf, 0, 0);
+	ck_assert_msg(!ret, "%s", err_message(ret));
+	ck_assert_uint_eq(cfg.nr_nets, 0);
+	ck_assert_ptr_null(strstr(cfg.params, "pocvm_net="));
+	rootfs_release(&rf);
+
+	/* a tap, then a given mode=user: that one is guest-init's */
+	ck_assert_int_eq(PARSE("-k", image, "--modules", mods, "-n",
+			       "mode=tap", "-n", "mode=user,guest_mac="
+			       "02:00:00:00:00:07"), 0);
+	ret = rootfs_prepare(&cfg, &rf, 0, 0);
+	ck_assert_msg(!ret, "%s", err_message(ret));
+	ck_assert_uint_eq(cfg.nr_nets, 2);
+	ck_assert(!cfg.nets[0].guest_static);
+	ck_assert(cfg.nets[1].guest_static);
+	ck_assert_msg(strstr(cfg.params, " pocvm_net=02:00:00:00:00:07,"),
+		      "%s", cfg.params);
+	rootfs_release(&rf);
+
+	if (old_path)
+		setenv("PATH", old_path, 1);
+	free(old_path);
+	remove_tree();
+	config_release(&cfg);
+}
+END_TEST
+
 /*
  * A flat binary (no Image magic) and no rootfs option: left alone; with
  * one, an error. A kernel that cannot be read: left to the loader.
@@ -546,6 +659,7 @@ static Suite *rootfs_suite(void)
 	tcase_add_test(tc, initramfs_with_modules);
 	tcase_add_test(tc, initramfs_kernel_without_9p);
 	tcase_add_test(tc, flat_binary_left_alone);
+	tcase_add_test(tc, host_rootfs_network);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -27,6 +27,11 @@
 # matrix: hosts=patched,stock cpus=max gics=3
 # timeout: 1800
 E='[[:space:]]*$'
+# With no -n a host-rootfs guest gets passt's network when passt is on
+# PATH; the rig's passt (/rig/bin) needs in_passt_root's tmpfs root, and
+# Debian's kernel here has no virtio_net module file: these guests run
+# without (virtio-net-user tests that default).
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 release=$(grep -ao 'Linux version [^ ]*' $IMAGE | head -1 | cut -d' ' -f3)
 echo "guest kernel: $release"
 [ -n "$release" ] || fail "no release string in $IMAGE"

@@ -40,6 +40,33 @@ expect_line() {
 	grep -Eq "$2" "$1" || fail "no line matching '$2' in $1"
 }
 
+# one_error LOG PATTERN: the run said exactly one line, matching the
+# extended regex PATTERN.
+one_error() {
+	expect_line "$1" "$2"
+	[ "$(wc -l < "$1")" = 1 ] || fail "$1: more than one line"
+}
+
+# alive PID: PID runs, and is no zombie (kill -0 succeeds on one).
+alive() {
+	[ -e /proc/$1/status ] &&
+		! grep -q '^State:[[:space:]]*Z' /proc/$1/status
+}
+
+# wait_line LOG PATTERN PID SECONDS: LOG gets a line matching the basic
+# regex PATTERN while PID runs, within SECONDS; else the case fails with
+# LOG shown (and PID killed if it still runs).
+wait_line() {
+	_i=0
+	until grep -q "$2" "$1"; do
+		_i=$((_i + 1))
+		alive $3 || { cat "$1"; fail "no '$2' in $1"; }
+		[ $_i -lt $(($4 * 5)) ] ||
+			{ cat "$1"; kill $3; fail "no '$2' in $1"; }
+		sleep 0.2
+	done
+}
+
 # wait_for LOG PATTERN SECONDS: LOG gets a line matching the extended
 # regex in time (for a guest driven through its console).
 wait_for() {
@@ -57,6 +84,8 @@ wait_for() {
 # (1001, with /tmp/xdg-net). passt confines itself with pivot_root, which
 # refuses an initramfs root (EINVAL), and may not make a user namespace
 # in a chroot (EPERM): here it is neither. CMD keeps this process's pid.
+# Empty /sys and /run are there for a host-rootfs guest of this root:
+# its init mounts them (sysfs finds the exit-status port).
 in_passt_root() {
 	unshare -m sh -c '
 		mount --make-rprivate / 2>/dev/null
@@ -65,7 +94,7 @@ in_passt_root() {
 		for d in bin sbin usr rig dev; do
 			mkdir -p $r/$d && mount -o bind /$d $r/$d || exit 97
 		done
-		mkdir -p $r/proc $r/etc $r/tmp/xdg-net &&
+		mkdir -p $r/proc $r/sys $r/run $r/etc $r/tmp/xdg-net &&
 			mount -t proc proc $r/proc || exit 97
 		chmod 1777 $r/tmp
 		chown 1001:1001 $r/tmp/xdg-net

@@ -1,9 +1,13 @@
 # -n mode=user: pocvm starts passt (Debian's arm64 build, in L1's image)
 # and the guest gets its address by DHCP, fetches a file from a server
 # on L1's loopback (passt takes the gateway address there) and checks
-# its sum, makes 1000 short connections in a row, and serves L1 through
-# a hostfwd; again as a user who may open /dev/kvm and nothing else.
-# SIGKILL of pocvm leaves no passt; a missing passt is one line, exit 2.
+# its sum, sends 32 MiB up to L1 (sums compared), makes 1000 short
+# connections in a row, and serves L1 through a hostfwd; again as a
+# user who may open /dev/kvm and nothing else. SIGKILL of pocvm leaves
+# no passt; a missing passt is one line, exit 2.
+# A host-rootfs guest with no -n gets the same network, set up by
+# guest-init (no DHCP), or none when there is no passt; -n mode=user
+# without passt stays exit 2.
 # passt needs user namespaces: on an L1 kernel without CONFIG_USER_NS
 # only the error paths run. passt also confines
 # itself with pivot_root, which the initramfs that is L1's root refuses
@@ -12,27 +16,6 @@
 # timeout: 2400
 TAP=pnet0
 CONNS=${usernet_conns:-1000}
-
-# PID runs: exists and is no zombie (kill -0 succeeds on one).
-alive() {
-	[ -e /proc/$1/status ] && ! grep -q '^State:[[:space:]]*Z' /proc/$1/status
-}
-
-# wait_line LOG PATTERN PID: until LOG has the line, while PID runs.
-wait_line() {
-	i=0
-	until grep -q "$2" "$1"; do
-		i=$((i + 1))
-		alive $3 || { cat "$1"; fail "no '$2' in $1"; }
-		[ $i -lt 3000 ] || { cat "$1"; kill $3; fail "no '$2' in $1"; }
-		sleep 0.2
-	done
-}
-
-one_error() {
-	expect_line "$1" "$2"
-	[ "$(wc -l < "$1")" = 1 ] || fail "$1: more than one line"
-}
 
 # passt processes (run through the rig's ld.so wrapper), as ps shows them.
 passts() {
@@ -65,10 +48,13 @@ ip addr add 192.168.102.1/24 dev $TAP && ip link set $TAP up &&
 mkdir -p www
 dd if=/dev/urandom of=www/blob bs=1024 count=512 2>/dev/null
 echo small > www/small
-want=$(sha256sum < www/blob)
-want=${want%% *}
+# (blob, not want: expect_exit sets want)
+blob=$(sha256sum < www/blob)
+blob=${blob%% *}
 httpd -f -p 127.0.0.1:8000 -h $PWD/www &
 hpid=$!
+# A failing step must not leave it holding the case's output open.
+trap 'kill $hpid 2>/dev/null' EXIT
 
 # usernet LOG CONNS HOSTPORT [pocvm options...]: one guest run, its
 # hostfwd called from L1 once it serves; the run must exit 0.
@@ -78,7 +64,7 @@ usernet() {
 	echo "+ pocvm run ... -n mode=user,hostfwd=tcp:$port:8080 $*"
 	"$@" < /dev/null > $log 2>&1 &
 	pid=$!
-	wait_line $log '^POCVM-USERNET-SERVING' $pid
+	wait_line $log '^POCVM-USERNET-SERVING' $pid 600
 	i=0
 	until [ "$(nc 127.0.0.1 $port < /dev/null 2>/dev/null)" = \
 		"hello from the guest" ]; do
@@ -92,18 +78,28 @@ usernet() {
 	cat $log
 	[ $rc = 0 ] || fail "$log: pocvm exited $rc"
 	expect_line $log '^POCVM-USERNET-LEASE 192\.168\.102\.1 192\.168\.102\.2'
-	expect_line $log "^POCVM-USERNET-SUM $want"
+	expect_line $log "^POCVM-USERNET-SUM $blob"
 	expect_line $log "^POCVM-USERNET-CONNS $conns/$conns"
 	expect_line $log '^POCVM-USERNET-SERVED'
 	[ "$(passts)" = 0 ] || fail "passt is left after pocvm exited"
 }
 
-# As root, with passt from PATH (/rig/bin), the MAC asked for.
+# As root, with passt from PATH (/rig/bin), the MAC asked for; 32 MiB
+# from the guest into up.bin, which takes the rig longer than the 24 s
+# after which Debian 12's passt resets a connection whose server never
+# sent (tcpbench.c): tcpbench save greets it.
+tcpbench save 9100 up.bin > save.log 2>&1 &
+savepid=$!
 usernet root.log $CONNS 18080 in_passt_root $POCVM run -k $IMAGE -i $INITRD -m 256 \
 	--loglevel info \
 	-n mode=user,guest_mac=02:70:6f:63:00:0c,hostfwd=tcp:18080:8080 \
-	-p "quiet guest_action=usernet usernet_conns=$CONNS"
+	-p "quiet guest_action=usernet usernet_conns=$CONNS usernet_up_kib=32768"
 expect_line root.log '^pocvm: info: virtio-net: passt .*/passt \(pid [0-9]+\)'
+grep -q '^POCVM-USERNET-UP ' root.log || { kill $savepid; fail "no upload"; }
+wait $savepid || fail "tcpbench save: $(cat save.log)"
+up=$(sha256sum < up.bin)
+echo "L1 got $(wc -c < up.bin) bytes from the guest"
+expect_line root.log "^POCVM-USERNET-UP ${up%% *}"
 
 # As a user whose only privilege is /dev/kvm.
 kvm_mode=$(stat -c %a /dev/kvm)
@@ -140,6 +136,27 @@ until [ "$(passts)" = 0 ]; do
 	sleep 0.2
 done
 echo "passt is gone after SIGKILL"
+
+# A host-rootfs guest (L1's tree as its root) with no -n: passt from
+# PATH, the address guest-init sets up from pocvm's command line, and
+# the same server through the gateway address pocvm gave passt.
+expect_exit 0 rootfs.log in_passt_root $POCVM run -k $IMAGE -m 256 \
+	--loglevel info -- \
+	sh -c 'busybox wget -q -O - http://10.0.2.2:8000/blob | busybox sha256sum' \
+	< /dev/null
+expect_line rootfs.log '^pocvm: info: virtio-net: passt .*/passt \(pid [0-9]+\)'
+expect_line rootfs.log "^$blob"
+expect_line rootfs.log '^pocvm: info: guest reported exit status 0'
+[ "$(passts)" = 0 ] || fail "passt is left after pocvm exited"
+# No passt there: no network, one info line, and the command runs.
+expect_exit 0 rootfs-nopasst.log env PATH=/bin:/sbin $POCVM run -k $IMAGE \
+	-m 256 --loglevel info -- sh -c 'echo no-net; exit 0' < /dev/null
+expect_line rootfs-nopasst.log '^pocvm: info: host-rootfs guest: no network: passt is not on PATH'
+expect_line rootfs-nopasst.log '^no-net'
+# Asked for, it is still an error.
+expect_exit 2 rootfs-user.log env PATH=/bin:/sbin $POCVM run -k $IMAGE \
+	-m 256 -n mode=user -- true < /dev/null
+one_error rootfs-user.log '^pocvm: --network: mode=user needs passt'
 
 kill $hpid
 ip link del $TAP 2>/dev/null || tunctl -d $TAP >/dev/null

@@ -15,12 +15,6 @@ ip link set $TAP up || fail "cannot bring $TAP up"
 # Else the vhost path would silently go untested.
 [ -c /dev/vhost-net ] || fail "no /dev/vhost-net in L1"
 
-# one_error LOG PATTERN: the run said exactly one line, matching PATTERN.
-one_error() {
-	expect_line "$1" "$2"
-	[ "$(wc -l < "$1")" = 1 ] || fail "$1: more than one line"
-}
-
 # without FILE CODE LOG cmd...: expect_exit with FILE moved out of the way.
 without() {
 	f=$1

@@ -6,41 +6,19 @@
 # matrix: hosts=patched,stock cpus=max gics=3
 # timeout: 600
 
-# PID runs: exists and is no zombie (kill -0 succeeds on one).
-alive() {
-	[ -e /proc/$1/status ] && ! grep -q '^State:[[:space:]]*Z' /proc/$1/status
-}
-
-# wait_line LOG PATTERN PID: until LOG has the line, while PID runs.
-wait_line() {
-	i=0
-	until grep -q "$2" "$1"; do
-		i=$((i + 1))
-		alive $3 || { cat "$1"; fail "no '$2' in $1"; }
-		[ $i -lt 1500 ] || { cat "$1"; kill $3; fail "no '$2' in $1"; }
-		sleep 0.2
-	done
-}
-
-# one_error LOG PATTERN: the run said exactly one line, matching PATTERN.
-one_error() {
-	expect_line "$1" "$2"
-	[ "$(wc -l < "$1")" = 1 ] || fail "$1: more than one line"
-}
-
 [ -c /dev/vhost-vsock ] || fail "no /dev/vhost-vsock in L1"
 
 echo "+ vsock-echo serve 5000 1 &"
 vsock-echo serve 5000 1 > l1-serve.log 2>&1 &
 spid=$!
-wait_line l1-serve.log 'listening' $spid
+wait_line l1-serve.log 'listening' $spid 300
 
 echo "+ $POCVM run -k $IMAGE -i $INITRD --vsock 3 ... &"
 $POCVM run -k $IMAGE -i $INITRD --vsock 3 --loglevel info \
 	-p "quiet guest_action=vsock vsock_port=5000 vsock_guest_port=5001" \
 	< /dev/null > vsock.log 2>&1 &
 pid=$!
-wait_line vsock.log '^vsock-echo: listening' $pid
+wait_line vsock.log '^vsock-echo: listening' $pid 300
 expect_line vsock.log '^POCVM-VSOCK-REPLY echo:from-guest'
 wait $spid || fail "L1's listener failed: $(cat l1-serve.log)"
 
