@@ -30,7 +30,7 @@
 static struct guest_mem mem;
 static uint8_t *ram;
 static struct virtio_dev vdev;
-static unsigned int driver_oks, resets, notifies;
+static unsigned int driver_oks, resets, notifies, raises;
 static enum log_level saved_level;
 
 static void fake_driver_ok(struct virtio_dev *v)
@@ -57,6 +57,14 @@ static const struct virtio_dev_ops fake_ops = {
 	.reset = fake_reset,
 	.queue_notify = fake_notify,
 };
+
+/* An edge-triggered line: what matters is how often it is raised. */
+static int count_raises(struct virtio_dev *v, int level)
+{
+	if (level)
+		raises++;
+	return 0;
+}
 
 /* The device under test's registers. */
 #define rd(off)		vdev_rd(&vdev, off)
@@ -130,6 +138,35 @@ START_TEST(driver_ok_once_per_reset)
 	ck_assert_uint_eq(rd(0x070), ST_UP);
 	wr(0x050, 0);
 	ck_assert_uint_eq(notifies, 1);
+}
+END_TEST
+
+/*
+ * The config change comes between the driver's read of InterruptStatus
+ * and its acknowledgement of what it read: the bit left set needs an
+ * edge of its own, or the guest never hears of it, nor of anything else
+ * (the status never returns to zero for a new edge to start from).
+ */
+START_TEST(edge_for_a_bit_left_after_ack)
+{
+	uint32_t isr;
+
+	bring_up();
+	vdev.set_irq = count_raises;
+	raises = 0;
+	virtio_vring_interrupt(&vdev);
+	ck_assert_uint_eq(raises, 1);
+	isr = rd(0x060);
+	ck_assert_uint_eq(isr, VIRTIO_INT_VRING);
+	virtio_config_changed(&vdev);
+	wr(0x064, isr);
+	ck_assert_uint_eq(rd(0x060), VIRTIO_INT_CONFIG);
+	ck_assert_uint_eq(raises, 2);
+	/* All acknowledged: nothing more to raise until the next event. */
+	wr(0x064, VIRTIO_INT_CONFIG);
+	ck_assert_uint_eq(raises, 2);
+	virtio_vring_interrupt(&vdev);
+	ck_assert_uint_eq(raises, 3);
 }
 END_TEST
 
@@ -271,6 +308,7 @@ static Suite *virtio_mmio_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, driver_ok_once_per_reset);
 	tcase_add_test(tc, features_ok_not_taken_back);
+	tcase_add_test(tc, edge_for_a_bit_left_after_ack);
 	tcase_add_test(tc, clear_before_driver_ok);
 	tcase_add_test(tc, driver_cannot_set_needs_reset);
 	tcase_add_test(tc, guest_cannot_flood_the_log);
