@@ -41,7 +41,9 @@ struct bus_kick {
  * at the rings (Linux's vm_interrupt()), so an edge on each 0 -> non-zero
  * change of InterruptStatus loses nothing: an event after the ACK makes
  * a new edge, one before it is seen when the driver reads the rings, and
- * the GIC latches an edge that comes while the last one is active. A
+ * the GIC latches an edge that comes while the last one is active. A bit
+ * the ACK leaves set (set after the driver's read) gets an edge of its
+ * own from the ACK (hw/virtio/mmio.c). A
  * plain irqfd is exactly that edge (KVM asserts and de-asserts the line
  * at once; the vgic latches it as pending for an edge-configured SPI).
  * The guest's EOI then costs neither a maintenance exit nor a wake-up
