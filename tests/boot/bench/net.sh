@@ -23,7 +23,7 @@ sleep 1
 
 printf '%-22s %-34s %-34s %s\n' backend "guest -> L1" "L1 -> guest" \
 	"connections"
-for b in passt tap tap+vhost; do
+for b in ${netbench_backends:-passt tap tap+vhost}; do
 	case $b in
 	passt) net=mode=user p= ;;
 	tap) net=mode=tap,tapif=$TAP,vhost=0
