@@ -16,7 +16,7 @@ static struct config cfg;
 
 #define PARSE(...) parse((const char *[]){ "run", __VA_ARGS__, NULL })
 
-static int parse(const char **words)
+static inline int parse(const char **words)
 {
 	int argc = 0;
 
@@ -29,7 +29,7 @@ static int parse(const char **words)
 }
 
 /* A usage error: -EINVAL, one line, naming what WORDS says. */
-static void assert_error(int ret, const char *words)
+static inline void assert_error(int ret, const char *words)
 {
 	ck_assert_int_eq(ret, -EINVAL);
 	ck_assert_msg(strstr(err_message(ret), words),

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "config-parse.h"
 #include "cpio.h"
 #include "kmod.h"
 #include "log.h"
@@ -285,21 +286,6 @@ START_TEST(module_builtin_and_missing)
 	free(dep);
 }
 END_TEST
-
-static struct config cfg;
-
-#define PARSE(...) parse((const char *[]){ "run", __VA_ARGS__, NULL })
-
-static int parse(const char **words)
-{
-	int argc = 0;
-
-	while (words[argc])
-		argc++;
-	err_clear();
-	config_release(&cfg);
-	return config_parse_run(&cfg, argc, (char **)words);
-}
 
 START_TEST(rootfs_options)
 {
