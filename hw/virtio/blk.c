@@ -559,6 +559,17 @@ static int reap_some(struct vblk *b, struct io_event *ev, int max)
 	return n;
 }
 
+/* Finish the n requests whose completion events ev holds. */
+static void finish_events(struct vblk *b, const struct io_event *ev, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		b->in_flight--;
+		req_done(b, ev[i].data, (long)ev[i].res);
+	}
+}
+
 /*
  * Finish everything the kernel has completed. The eventfd is cleared
  * first: what completes after that signals it again, so the event loop
@@ -569,18 +580,16 @@ static bool reap(struct vblk *b)
 	struct io_event ev[REAP_BATCH];
 	bool pushed = false;
 	uint64_t count;
-	int i, n;
+	int n;
 
 	if (read(b->efd, &count, sizeof(count)) < 0)
 		count = 0;
 	do {
 		n = reap_some(b, ev, REAP_BATCH);
-		for (i = 0; i < n; i++) {
-			b->in_flight--;
-			req_done(b, ev[i].data, (long)ev[i].res);
-		}
-		if (n > 0)
+		if (n > 0) {
+			finish_events(b, ev, n);
 			pushed = true;
+		}
 	} while (n == REAP_BATCH);
 	return pushed;
 }
@@ -649,7 +658,7 @@ void vblk_complete(struct virtio_dev *vdev, bool wait)
 	struct vblk *b = vdev->priv;
 	struct io_event ev[REAP_BATCH];
 	bool pushed;
-	int i, n;
+	int n;
 
 	vdev_lock(vdev);
 	pushed = reap(b);
@@ -659,10 +668,7 @@ void vblk_complete(struct virtio_dev *vdev, bool wait)
 			continue;
 		if (n <= 0)
 			break;
-		for (i = 0; i < n; i++) {
-			b->in_flight--;
-			req_done(b, ev[i].data, (long)ev[i].res);
-		}
+		finish_events(b, ev, n);
 		pushed = true;
 	}
 	if (pushed) {
