@@ -212,6 +212,12 @@ struct virtio_dev {
 	void *priv;
 	/* Drives the interrupt line; vm_set_irq() in a VM, a fake in tests. */
 	int (*set_irq)(struct virtio_dev *vdev, int level);
+	/*
+	 * The line is asserted and stays so, but the guest needs another
+	 * interrupt: an edge-triggered SPI's last edge is spent (NULL: a
+	 * level line, which needs nothing).
+	 */
+	void (*irq_again)(struct virtio_dev *vdev);
 	bool irq_level;
 	/*
 	 * For a device that lets the kernel (vhost) serve its queues; set

@@ -95,6 +95,21 @@ static int bus_set_irq(struct virtio_dev *vdev, int level)
 	return 0;
 }
 
+/* Another edge while InterruptStatus stays non-zero (see mmio.c). */
+static void bus_irq_again(struct virtio_dev *vdev)
+{
+	struct virtio_bus_dev *b = vdev->dev->priv;
+
+	/* A level line is still asserted: the resample re-raises it. */
+	if (!b->irq.edge)
+		return;
+	/* KVM latches an edge SPI's pending state at every assertion. */
+	if (b->irq.fd < 0)
+		vm_set_irq(vdev->dev->vm, vdev->dev->spi, 1);
+	else
+		irqfd_raise(&b->irq);
+}
+
 static void bus_irq_resample(void *arg, uint32_t events)
 {
 	struct device *dev = arg;
@@ -429,6 +444,7 @@ int virtio_mmio_add(struct vm *vm, const struct virtio_dev_ops *ops,
 	b->irq.edge = !vm->cfg->dtb;
 	vdev->dev = dev;
 	vdev->set_irq = bus_set_irq;
+	vdev->irq_again = bus_irq_again;
 	vdev->queue_kick_fd = bus_queue_kick_fd;
 	vdev->queue_call_fd = bus_queue_call_fd;
 	return 0;

@@ -283,13 +283,12 @@ static void reg_write(struct virtio_dev *vdev, uint64_t off, uint32_t val)
 		virtio_mmio_update_irq(vdev);
 		/*
 		 * A bit set after the driver read InterruptStatus and not
-		 * acknowledged now: the SPI is an edge (hw/virtio/bus.c), and
-		 * the one that brought the driver here is spent, so raise
+		 * acknowledged now: on an edge-triggered SPI (hw/virtio/bus.c)
+		 * the edge that brought the driver here is spent, so raise
 		 * another or that bit, and every later one, waits for ever.
-		 * A level line is merely raised again, which changes nothing.
 		 */
-		if (vdev->isr && vdev->set_irq)
-			vdev->set_irq(vdev, 1);
+		if (vdev->isr && vdev->irq_again)
+			vdev->irq_again(vdev);
 		return;
 	case REG_STATUS:
 		set_status(vdev, val);
