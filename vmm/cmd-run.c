@@ -551,6 +551,7 @@ static int prepare(struct vm *vm, struct sandbox *sb)
 	ret = arm64_gic_probe(vm);
 	ret = ret ?: arm64_cpu_probe(vm);
 	ret = ret ?: poc_clean_probe(vm);
+	ret = ret ?: check_vcpu_affinity(vm->cfg);
 	/* Every option is checked against the host: now files may open. */
 	ret = ret ?: console_open_log(&vm->console, vm->cfg->console_log);
 	if (ret)
@@ -616,9 +617,6 @@ static int prepare(struct vm *vm, struct sandbox *sb)
 		if (vm->cfg->gdb_wait)
 			vm_pause_request(vm);
 	}
-	ret = check_vcpu_affinity(vm->cfg);
-	if (ret)
-		return fail(ret, EXIT_USAGE);
 	if (vm->cfg->boot_report)
 		vm->statm_fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
 	/* From here on nothing new opens: the guest is about to run. */
