@@ -100,6 +100,8 @@ struct net_config {
 	 * tells passt which one (PASST_GUEST_ADDR and friends).
 	 */
 	bool guest_static;
+	/* No -n asked for it (a host-rootfs guest's): passt stays quiet. */
+	bool by_default;
 };
 
 /*

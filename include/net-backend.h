@@ -7,6 +7,7 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
+struct event_loop;
 struct net_config;
 
 #define NET_ETH_HDR_LEN		14
@@ -42,6 +43,11 @@ struct net_backend_ops {
 	 * while the fd is full (wait for EPOLLOUT). May be NULL.
 	 */
 	int (*flush)(struct net_backend *be);
+	/*
+	 * Watch what the backend needs besides fd, from the device's start
+	 * on (the event loop's thread). May be NULL.
+	 */
+	int (*start)(struct net_backend *be, struct event_loop *loop);
 	/* Close the fd and end what the backend started. */
 	void (*destroy)(struct net_backend *be);
 };
@@ -72,5 +78,10 @@ int net_tap_open(const struct net_config *nc, struct net_backend **be);
  * to end at destroy().
  */
 struct net_backend *net_stream_backend(int fd, pid_t pid);
+/*
+ * The pipe of the child's messages: relayed as pocvm's lines at level
+ * from the device's start on. Takes log_fd, which must be non-blocking.
+ */
+void net_stream_set_log(struct net_backend *be, int log_fd, int level);
 
 #endif

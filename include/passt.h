@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include "config.h"
+#include "log.h"
 
 /* The fd passt gets its end of the socket pair on (-F/--fd). */
 #define PASST_FD		3
@@ -45,12 +46,26 @@ int passt_find(const char *given, const char *path_env, char *out,
 
 /*
  * Start passt for network nc, connected to pocvm by a socket pair:
- * *fd is pocvm's end (non-blocking), *pid the child. passt dies with
- * pocvm: SIGKILL at the parent's death, and it quits itself once its
- * socket closes. 0 or -errno (reported).
+ * *fd is pocvm's end (non-blocking), *pid the child, *log_fd the read
+ * end (non-blocking) of the pipe that is passt's stdout and stderr.
+ * passt dies with pocvm: SIGKILL at the parent's death, and it quits
+ * itself once its socket closes. 0 or -errno (reported).
  */
 int passt_start(const struct config *cfg, const struct net_config *nc,
-		int *fd, pid_t *pid);
+		int *fd, int *log_fd, pid_t *pid);
+
+/* passt's output not yet logged: a line being cut from the pipe. */
+struct passt_log {
+	char buf[256];
+	size_t len;
+};
+
+/*
+ * Log what passt's pipe (fd) holds now, a line at a time, as pocvm's
+ * "passt: ..." lines at level; blank lines are dropped. 0 when the
+ * pipe is empty, -EPIPE once passt has closed it.
+ */
+int passt_relay(int fd, struct passt_log *lg, enum log_level level);
 
 /* End what passt_start() started: close fd, then SIGTERM and reap. */
 void passt_stop(int fd, pid_t pid);

@@ -9,6 +9,11 @@
  * close-on-exec and held by pocvm alone, so any death of pocvm closes
  * it; the child also asks for SIGKILL at its parent's death; and a
  * normal exit closes the socket, then sends SIGTERM and reaps.
+ *
+ * passt's own messages (stdout and stderr) come to pocvm through a pipe
+ * and are logged as pocvm's lines once the guest runs: a run that ends
+ * on the user's error before that prints its one line alone, whatever
+ * passt had to say about the host meanwhile.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -74,7 +79,7 @@ int passt_build_cmd(struct passt_cmd *cmd, const char *path,
 	int ret;
 
 	snprintf(word, sizeof(word), "%d", PASST_FD);
-	/* In the foreground, as pocvm's child; errors only, to stderr. */
+	/* In the foreground, as pocvm's child, its messages to pocvm. */
 	ret = add_arg(cmd, &argc, &used, path);
 	ret = ret ?: add_arg(cmd, &argc, &used, "-f");
 	ret = ret ?: add_arg(cmd, &argc, &used, "-q");
@@ -130,7 +135,7 @@ int passt_find(const char *given, const char *path_env, char *out,
 
 /* In the child, between fork and exec: only async-signal-safe calls. */
 static void __attribute__((noreturn))
-child_exec(const struct passt_cmd *cmd, int fd, pid_t parent)
+child_exec(const struct passt_cmd *cmd, int fd, int log_fd, pid_t parent)
 {
 	sigset_t none;
 	int null;
@@ -143,10 +148,10 @@ child_exec(const struct passt_cmd *cmd, int fd, pid_t parent)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
-	/* pocvm's stdout is the guest's console: passt writes to stderr. */
+	/* Before fd's dup2: log_fd may be PASST_FD's number. */
 	null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (null < 0 || dup2(null, STDIN_FILENO) < 0 ||
-	    dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+	    dup2(log_fd, STDOUT_FILENO) < 0 || dup2(log_fd, STDERR_FILENO) < 0)
 		_exit(127);
 	if (fd == PASST_FD) {
 		if (fcntl(fd, F_SETFD, 0) < 0)
@@ -159,12 +164,12 @@ child_exec(const struct passt_cmd *cmd, int fd, pid_t parent)
 }
 
 int passt_start(const struct config *cfg, const struct net_config *nc,
-		int *fd, pid_t *pid)
+		int *fd, int *log_fd, pid_t *pid)
 {
 	struct passt_cmd cmd;
 	char path[4096];
 	pid_t parent = getpid();
-	int sv[2], ret;
+	int sv[2], lp[2], ret;
 
 	ret = passt_find(cfg->passt, getenv("PATH"), path, sizeof(path));
 	if (ret)
@@ -173,30 +178,77 @@ int passt_start(const struct config *cfg, const struct net_config *nc,
 	if (ret)
 		return err_set(ret, "--network: passt's command line is too "
 			       "long");
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
-		return err_set(-errno, "--network: mode=user: socketpair: %s",
+	if (pipe2(lp, O_CLOEXEC))
+		return err_set(-errno, "--network: mode=user: pipe: %s",
 			       strerror(errno));
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
+		ret = -errno;
+		goto close_pipe;
+	}
 	fflush(NULL);
 	*pid = fork();
 	if (*pid < 0) {
 		ret = -errno;
 		close(sv[0]);
 		close(sv[1]);
-		return err_set(ret, "--network: mode=user: fork: %s",
-			       strerror(-ret));
+		goto close_pipe;
 	}
 	if (!*pid)
-		child_exec(&cmd, sv[1], parent);
+		child_exec(&cmd, sv[1], lp[1], parent);
 	close(sv[1]);
-	if (fcntl(sv[0], F_SETFL, O_NONBLOCK) < 0) {
+	close(lp[1]);
+	if (fcntl(sv[0], F_SETFL, O_NONBLOCK) < 0 ||
+	    fcntl(lp[0], F_SETFL, O_NONBLOCK) < 0) {
 		ret = -errno;
+		close(lp[0]);
 		passt_stop(sv[0], *pid);
 		return err_set(ret, "--network: mode=user: %s",
 			       strerror(-ret));
 	}
 	pr_info("virtio-net: passt %s (pid %d)", path, (int)*pid);
 	*fd = sv[0];
+	*log_fd = lp[0];
 	return 0;
+close_pipe:
+	close(lp[0]);
+	close(lp[1]);
+	return err_set(ret, "--network: mode=user: %s", strerror(-ret));
+}
+
+int passt_relay(int fd, struct passt_log *lg, enum log_level level)
+{
+	const size_t room = sizeof(lg->buf) - 1;
+	size_t line, used;
+	ssize_t n;
+	char *nl;
+
+	for (;;) {
+		n = read(fd, lg->buf + lg->len, room - lg->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return 0;
+		/* passt is gone: what it left without a newline, then stop. */
+		if (n <= 0) {
+			lg->buf[lg->len] = '\0';
+			if (lg->len)
+				log_msg(level, "passt: %s", lg->buf);
+			lg->len = 0;
+			return -EPIPE;
+		}
+		lg->len += n;
+		/* A line longer than the buffer goes out in pieces. */
+		while ((nl = memchr(lg->buf, '\n', lg->len)) ||
+		       lg->len == room) {
+			line = nl ? (size_t)(nl - lg->buf) : lg->len;
+			used = nl ? line + 1 : line;
+			lg->buf[line] = '\0';
+			if (line)
+				log_msg(level, "passt: %s", lg->buf);
+			memmove(lg->buf, lg->buf + used, lg->len - used);
+			lg->len -= used;
+		}
+	}
 }
 
 void passt_stop(int fd, pid_t pid)

@@ -316,6 +316,7 @@ static int add_network(struct config *cfg)
 		ret = config_parse_network(cfg, "mode=user");
 		if (ret)
 			return ret;
+		cfg->nets[cfg->nr_nets - 1].by_default = true;
 	}
 	for (i = 0; i < cfg->nr_nets; i++) {
 		if (cfg->nets[i].mode == NET_USER) {

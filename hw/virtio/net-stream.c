@@ -10,13 +10,19 @@
  * keeps its tail until the socket is writable again. The lengths come
  * from another process: one larger than any frame is skipped, never
  * copied.
+ *
+ * The child's messages (passt's) arrive on a pipe of their own, which
+ * the event loop watches from the device's start on: until the guest
+ * runs they wait in it, so an error before then is printed alone.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <unistd.h>
 
+#include "event-loop.h"
 #include "net-backend.h"
 #include "passt.h"
 
@@ -31,6 +37,10 @@ _Static_assert(RX_BUF_SIZE >= LEN_BYTES + NET_MAX_FRAME,
 struct stream_backend {
 	struct net_backend be;
 	pid_t pid;		/* the peer process, 0: none of ours */
+	int log_fd;		/* its messages' pipe, -1: none */
+	enum log_level log_level;
+	struct event_loop *loop;	/* watching log_fd, NULL: not yet */
+	struct passt_log log;
 	/* rx[start, end): bytes read and not yet cut into frames */
 	size_t rx_start, rx_end;
 	uint64_t rx_skip;	/* bytes of an oversized frame still to drop */
@@ -185,10 +195,41 @@ static int stream_send(struct net_backend *be, const struct iovec *iov,
 	return 0;
 }
 
+static void stream_log_ready(void *arg, uint32_t events)
+{
+	struct stream_backend *s = arg;
+
+	(void)events;
+	if (passt_relay(s->log_fd, &s->log, s->log_level) == -EPIPE) {
+		event_loop_del(s->loop, s->log_fd);
+		close(s->log_fd);
+		s->log_fd = -1;
+		s->loop = NULL;
+	}
+}
+
+static int stream_start(struct net_backend *be, struct event_loop *loop)
+{
+	struct stream_backend *s = (struct stream_backend *)be;
+	int ret;
+
+	if (s->log_fd < 0)
+		return 0;
+	ret = event_loop_add(loop, s->log_fd, EPOLLIN, stream_log_ready, s);
+	if (!ret)
+		s->loop = loop;
+	return ret;
+}
+
 static void stream_destroy(struct net_backend *be)
 {
 	struct stream_backend *s = (struct stream_backend *)be;
 
+	if (s->log_fd >= 0) {
+		if (s->loop)
+			event_loop_del(s->loop, s->log_fd);
+		close(s->log_fd);
+	}
 	passt_stop(be->fd, s->pid);
 	free(s);
 }
@@ -198,6 +239,7 @@ static const struct net_backend_ops stream_ops = {
 	.recv = stream_recv,
 	.send = stream_send,
 	.flush = stream_flush,
+	.start = stream_start,
 	.destroy = stream_destroy,
 };
 
@@ -211,6 +253,15 @@ struct net_backend *net_stream_backend(int fd, pid_t pid)
 	s->be.ops = &stream_ops;
 	s->be.fd = fd;
 	s->pid = pid;
+	s->log_fd = -1;
 	snprintf(s->be.what, sizeof(s->be.what), "passt");
 	return &s->be;
+}
+
+void net_stream_set_log(struct net_backend *be, int log_fd, int level)
+{
+	struct stream_backend *s = (struct stream_backend *)be;
+
+	s->log_fd = log_fd;
+	s->log_level = (enum log_level)level;
 }

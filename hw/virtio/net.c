@@ -598,6 +598,8 @@ static int net_start(struct virtio_dev *vdev)
 	/* Watched from DRIVER_OK on, and only while the guest has room. */
 	ret = event_loop_add(loop, n->fd, n->rx_watching ? EPOLLIN : 0,
 			     backend_ready, vdev);
+	if (!ret && n->be && n->be->ops->start)
+		ret = n->be->ops->start(n->be, loop);
 	if (ret)
 		return err_set(ret, "virtio-net %s: cannot watch the %s",
 			       n->ifname, n->be->ops->name);
@@ -683,7 +685,7 @@ static int net_add(struct vm *vm, const struct net_config *nc)
 	struct net_backend *be = NULL;
 	struct vnet *n;
 	pid_t pid = 0;
-	int fd, ret;
+	int fd, log_fd, ret;
 
 	if (nc->vhost) {
 		fd = open(VHOST_NET_DEV, O_RDWR | O_CLOEXEC);
@@ -694,14 +696,18 @@ static int net_add(struct vm *vm, const struct net_config *nc)
 	}
 	/* --dump-dtb (no VM) wants the node only: no tap or passt. */
 	if (vm->vm_fd >= 0 && nc->mode == NET_USER) {
-		ret = passt_start(vm->cfg, nc, &fd, &pid);
+		ret = passt_start(vm->cfg, nc, &fd, &log_fd, &pid);
 		if (ret)
 			return ret;
 		be = net_stream_backend(fd, pid);
 		if (!be) {
+			close(log_fd);
 			passt_stop(fd, pid);
 			return -ENOMEM;
 		}
+		/* The network nobody asked for keeps passt's words to info. */
+		net_stream_set_log(be, log_fd, nc->by_default ? LOG_INFO :
+				   LOG_WARN);
 		ret = vm_add_child(vm, pid);
 		if (ret) {
 			be->ops->destroy(be);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The network options: -n mode=user with hostfwd=, --passt, --vsock,
- * and passt's command line and lookup (vmm/passt.c).
+ * and passt's command line, lookup and messages (vmm/passt.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "log.h"
 #include "passt.h"
 #include "config-parse.h"
 #include "unit.h"
@@ -212,6 +213,108 @@ START_TEST(passt_lookup)
 }
 END_TEST
 
+/* What fn logs to stderr while it runs, in out (NUL-terminated). */
+static void logged(void (*fn)(void *), void *arg, char *out, size_t len)
+{
+	FILE *f = tmpfile();
+	int saved = dup(STDERR_FILENO);
+	size_t n;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(dup2(fileno(f), STDERR_FILENO), STDERR_FILENO);
+	fn(arg);
+	ck_assert_int_eq(dup2(saved, STDERR_FILENO), STDERR_FILENO);
+	close(saved);
+	rewind(f);
+	n = fread(out, 1, len - 1, f);
+	out[n] = '\0';
+	fclose(f);
+}
+
+struct relay_case {
+	int pipe[2];
+	struct passt_log lg;
+	int first, second;	/* passt_relay() before and after EOF */
+};
+
+static void relay_twice(void *arg)
+{
+	struct relay_case *c = arg;
+
+	c->first = passt_relay(c->pipe[0], &c->lg, LOG_WARN);
+	close(c->pipe[1]);
+	c->second = passt_relay(c->pipe[0], &c->lg, LOG_WARN);
+}
+
+/*
+ * passt's output, cut into pocvm's lines: blank ones dropped, a line
+ * longer than the buffer in pieces, a last line without its newline
+ * once passt is gone.
+ */
+START_TEST(passt_messages)
+{
+	static const char said[] = "Don't run as root.\n\nNo external "
+				   "routable interface\nlast words";
+	struct relay_case c = { .lg.len = 0 };
+	char longline[600], out[4096], want[4096];
+	enum log_level was = log_threshold;
+
+	memset(longline, 'x', sizeof(longline) - 1);
+	longline[sizeof(longline) - 1] = '\n';
+	ck_assert_int_eq(pipe2(c.pipe, O_NONBLOCK | O_CLOEXEC), 0);
+	ck_assert_int_eq(write(c.pipe[1], longline, sizeof(longline)),
+			 (ssize_t)sizeof(longline));
+	ck_assert_int_eq(write(c.pipe[1], said, sizeof(said) - 1),
+			 (ssize_t)sizeof(said) - 1);
+	log_threshold = LOG_WARN;
+	logged(relay_twice, &c, out, sizeof(out));
+	log_threshold = was;
+	close(c.pipe[0]);
+	ck_assert_int_eq(c.first, 0);
+	ck_assert_int_eq(c.second, -EPIPE);
+	/* 599 x: pieces of 255, 255 and 89. */
+	snprintf(want, sizeof(want),
+		 "pocvm: warning: passt: %.255s\n"
+		 "pocvm: warning: passt: %.255s\n"
+		 "pocvm: warning: passt: %.89s\n"
+		 "pocvm: warning: passt: Don't run as root.\n"
+		 "pocvm: warning: passt: No external routable interface\n"
+		 "pocvm: warning: passt: last words\n",
+		 longline, longline, longline);
+	ck_assert_str_eq(out, want);
+}
+END_TEST
+
+static void relay_info(void *arg)
+{
+	struct relay_case *c = arg;
+
+	c->first = passt_relay(c->pipe[0], &c->lg, LOG_INFO);
+}
+
+/* The default network's passt speaks at info: not shown by default. */
+START_TEST(passt_messages_quiet)
+{
+	struct relay_case c = { .lg.len = 0 };
+	enum log_level was = log_threshold;
+	char out[256];
+
+	ck_assert_int_eq(pipe2(c.pipe, O_NONBLOCK | O_CLOEXEC), 0);
+	ck_assert_int_eq(write(c.pipe[1], "noise\n", 6), 6);
+	log_threshold = LOG_WARN;
+	logged(relay_info, &c, out, sizeof(out));
+	ck_assert_int_eq(c.first, 0);
+	ck_assert_str_eq(out, "");
+	ck_assert_int_eq(write(c.pipe[1], "said\n", 5), 5);
+	log_threshold = LOG_INFO;
+	logged(relay_info, &c, out, sizeof(out));
+	log_threshold = was;
+	ck_assert_str_eq(out, "pocvm: info: passt: said\n");
+	close(c.pipe[0]);
+	close(c.pipe[1]);
+}
+END_TEST
+
 static Suite *config_net_suite(void)
 {
 	Suite *s = suite_create("config-net");
@@ -223,6 +326,8 @@ static Suite *config_net_suite(void)
 	tcase_add_test(tc, vsock);
 	tcase_add_test(tc, passt_command);
 	tcase_add_test(tc, passt_lookup);
+	tcase_add_test(tc, passt_messages);
+	tcase_add_test(tc, passt_messages_quiet);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -29,6 +29,12 @@ one_error nopasst.log '^pocvm: --network: mode=user needs passt, which is not on
 expect_exit 2 badpasst.log $POCVM run -k $IMAGE -n mode=user \
 	--passt /nonexistent/passt
 one_error badpasst.log '^pocvm: --passt: /nonexistent/passt: No such file'
+# An error found once passt runs is one line too: what passt says about
+# the host (as root here: "Don't run as root", no syslog) waits in its
+# pipe until the guest runs, and this guest never does.
+expect_exit 2 late.log $POCVM run -k $IMAGE -i /nonexistent/initrd \
+	-n mode=user
+one_error late.log '^pocvm: .*/nonexistent/initrd'
 
 if [ ! -e /proc/self/ns/user ]; then
 	echo "skipped: the guest runs: this L1 kernel has no user" \
