@@ -62,7 +62,8 @@ struct passt_log {
 
 /*
  * Log what passt's pipe (fd) holds now, a line at a time, as pocvm's
- * "passt: ..." lines at level; blank lines are dropped. 0 when the
+ * "passt: ..." lines at level (its "Failed to send N bytes to syslog"
+ * at debug); blank lines are dropped. 0 when the
  * pipe is empty, -EPIPE once passt has closed it.
  */
 int passt_relay(int fd, struct passt_log *lg, enum log_level level);

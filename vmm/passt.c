@@ -215,6 +215,21 @@ close_pipe:
 	return err_set(ret, "--network: mode=user: %s", strerror(-ret));
 }
 
+/*
+ * passt also logs to syslog, and says so on stderr when none listens:
+ * noise, since the same message came on stderr beside it.
+ */
+static enum log_level line_level(const char *line, enum log_level level)
+{
+	static const char head[] = "Failed to send ";
+	size_t len = strlen(line);
+
+	if (!strncmp(line, head, sizeof(head) - 1) && len > 10 &&
+	    !strcmp(line + len - 10, " to syslog"))
+		return LOG_DEBUG;
+	return level;
+}
+
 int passt_relay(int fd, struct passt_log *lg, enum log_level level)
 {
 	const size_t room = sizeof(lg->buf) - 1;
@@ -232,7 +247,8 @@ int passt_relay(int fd, struct passt_log *lg, enum log_level level)
 		if (n <= 0) {
 			lg->buf[lg->len] = '\0';
 			if (lg->len)
-				log_msg(level, "passt: %s", lg->buf);
+				log_msg(line_level(lg->buf, level),
+					"passt: %s", lg->buf);
 			lg->len = 0;
 			return -EPIPE;
 		}
@@ -244,7 +260,8 @@ int passt_relay(int fd, struct passt_log *lg, enum log_level level)
 			used = nl ? line + 1 : line;
 			lg->buf[line] = '\0';
 			if (line)
-				log_msg(level, "passt: %s", lg->buf);
+				log_msg(line_level(lg->buf, level),
+					"passt: %s", lg->buf);
 			memmove(lg->buf, lg->buf + used, lg->len - used);
 			lg->len -= used;
 		}

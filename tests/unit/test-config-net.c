@@ -247,13 +247,14 @@ static void relay_twice(void *arg)
 }
 
 /*
- * passt's output, cut into pocvm's lines: blank ones dropped, a line
- * longer than the buffer in pieces, a last line without its newline
- * once passt is gone.
+ * passt's output, cut into pocvm's lines: blank ones dropped, syslog's
+ * absence at debug, a line longer than the buffer in pieces, a last
+ * line without its newline once passt is gone.
  */
 START_TEST(passt_messages)
 {
-	static const char said[] = "Don't run as root.\n\nNo external "
+	static const char said[] = "Don't run as root.\n\nFailed to send "
+				   "47 bytes to syslog\nNo external "
 				   "routable interface\nlast words";
 	struct relay_case c = { .lg.len = 0 };
 	char longline[600], out[4096], want[4096];
