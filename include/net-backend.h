@@ -32,6 +32,13 @@ struct net_backend_ops {
 	 */
 	ssize_t (*recv)(struct net_backend *be, uint8_t *buf);
 	/*
+	 * true while recv() can go on without reading the fd: bytes it
+	 * already read hold another frame (or one to drop). The fd is not
+	 * readable for those, so the caller must take them without waiting
+	 * for it. May be NULL (one frame per read, nothing kept).
+	 */
+	bool (*buffered)(const struct net_backend *be);
+	/*
 	 * One frame of len bytes (1 to NET_MAX_FRAME) in iov: 0 once it is
 	 * taken (sent, or kept until the fd is writable), -errno if it was
 	 * dropped. Call only after flush() said 0.

@@ -130,6 +130,21 @@ static ssize_t stream_recv(struct net_backend *be, uint8_t *buf)
 	}
 }
 
+static bool stream_buffered(const struct net_backend *be)
+{
+	const struct stream_backend *s = (const struct stream_backend *)be;
+	uint64_t have = s->rx_end - s->rx_start, len;
+
+	if (s->rx_skip)
+		return have;
+	if (have < LEN_BYTES)
+		return false;
+	len = get_be32(s->rx + s->rx_start);
+	/* A length recv() refuses is dropped without a read too. */
+	return len < NET_ETH_HDR_LEN || len > NET_MAX_FRAME ||
+	       have >= LEN_BYTES + len;
+}
+
 static int stream_flush(struct net_backend *be)
 {
 	struct stream_backend *s = (struct stream_backend *)be;
@@ -237,6 +252,7 @@ static void stream_destroy(struct net_backend *be)
 static const struct net_backend_ops stream_ops = {
 	.name = "stream socket",
 	.recv = stream_recv,
+	.buffered = stream_buffered,
 	.send = stream_send,
 	.flush = stream_flush,
 	.start = stream_start,

@@ -43,7 +43,11 @@
 
 #define NET_CONFIG_SIZE		8	/* mac, status */
 #define ETH_HDR_LEN		NET_ETH_HDR_LEN
-/* Packets handled per wakeup, so one busy tap cannot starve the loop. */
+/*
+ * Packets read per wakeup, so one busy tap cannot starve the loop. Frames
+ * a stream backend already holds are not counted: no wakeup would come
+ * for them (backend_has_frame()).
+ */
 #define RX_BATCH		64
 
 #define VHOST_NET_DEV		"/dev/vhost-net"
@@ -271,6 +275,12 @@ static int rx_deliver(struct vnet *n, struct virtio_dev *vdev,
 	return ret ?: 1;
 }
 
+/* The backend holds a frame it read: the fd will not say so. */
+static bool backend_has_frame(const struct vnet *n)
+{
+	return n->be->ops->buffered && n->be->ops->buffered(n->be);
+}
+
 void vnet_receive(struct virtio_dev *vdev)
 {
 	struct vnet *n = vdev->priv;
@@ -285,7 +295,7 @@ void vnet_receive(struct virtio_dev *vdev)
 		rx_watch(n, false);
 		return;
 	}
-	for (i = 0; i < RX_BATCH; i++) {
+	for (i = 0; i < RX_BATCH || backend_has_frame(n); i++) {
 		if (!n->pkt_len) {
 			ret = rx_read(n);
 			if (ret == -EAGAIN) {

@@ -18,6 +18,14 @@
  * the guest data since: a long upload to a silent server always ends
  * so (passt commit 4e73e9bd, "tcp: Don't special case the handling of
  * the ack of a syn", fixed it upstream in March 2023).
+ *
+ * connect reads the greeting before it half-closes. The same passt never
+ * sends its FIN on a connection the guest half-closed while data from
+ * the server was still unacknowledged: once it has the guest's FIN it
+ * stops dequeuing what the guest acknowledges, so the greeting stays in
+ * its socket and its FIN never goes out, and when the server closes it
+ * drops the connection with no FIN at all. The guest then waits in
+ * FIN_WAIT2 for ever. A FIN that acknowledges the greeting avoids that.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -240,8 +248,10 @@ int main(int argc, char **argv)
 			s = dial(argv[2], atoi(argv[3]));
 			if (s < 0)
 				return die("connect");
-			shutdown(s, SHUT_WR);
-			drain(s);
+			/* The greeting before the half-close: see above. */
+			if (read(s, buf, 1) != 1 || shutdown(s, SHUT_WR) ||
+			    drain(s) < 0)
+				return die("connect: exchange");
 			close(s);
 		}
 		secs = now() - t0;

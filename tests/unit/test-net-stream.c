@@ -161,6 +161,55 @@ static unsigned int pump(const uint8_t *wire, size_t n, struct result *res,
 	}
 }
 
+/* recv() into a buffer marked anew, for assert_frame(). */
+static ssize_t recv_fresh(void)
+{
+	memset(buf, 0xee, sizeof(buf));
+	return be->ops->recv(be, buf);
+}
+
+/*
+ * buffered(): true exactly while recv() can go on from what it already
+ * read, a frame or a length to drop; the fd says nothing about those.
+ */
+START_TEST(buffered_says_what_recv_holds)
+{
+	uint8_t wire[600];
+	size_t n = 0, c;
+
+	ck_assert(!be->ops->buffered(be));
+	n += frame(wire + n, 60, 1);
+	n += frame(wire + n, 100, 2);
+	c = n;
+	n += frame(wire + n, 200, 3);
+	send_all(wire, c + 50);
+	assert_frame(recv_fresh(), 60, 1);
+	ck_assert(be->ops->buffered(be));
+	assert_frame(recv_fresh(), 100, 2);
+	/* Part of a frame: the rest comes through the fd. */
+	ck_assert(!be->ops->buffered(be));
+	send_all(wire + c + 50, n - c - 50);
+	ck_assert(!be->ops->buffered(be));
+	assert_frame(recv_fresh(), 200, 3);
+	ck_assert(!be->ops->buffered(be));
+
+	/* A length recv() drops, and the bytes it skips. */
+	n = frame(wire, 60, 4);
+	put_len(wire + n, 5);
+	memset(wire + n + 4, 0, 5);
+	n += 9;
+	n += frame(wire + n, 14, 5);
+	send_all(wire, n);
+	assert_frame(recv_fresh(), 60, 4);
+	ck_assert(be->ops->buffered(be));
+	ck_assert_int_eq(recv_fresh(), 0);
+	ck_assert(be->ops->buffered(be));
+	assert_frame(recv_fresh(), 14, 5);
+	ck_assert(!be->ops->buffered(be));
+	ck_assert_int_eq(recv_fresh(), -EAGAIN);
+}
+END_TEST
+
 /* The largest frame fits; longer or shorter ones are skipped whole. */
 START_TEST(hostile_lengths)
 {
@@ -258,6 +307,7 @@ static Suite *net_stream_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, frames_whole_and_in_pieces);
 	tcase_add_test(tc, many_per_read);
+	tcase_add_test(tc, buffered_says_what_recv_holds);
 	tcase_add_test(tc, hostile_lengths);
 	tcase_add_test(tc, huge_length);
 	tcase_add_test(tc, send_and_short_writes);
