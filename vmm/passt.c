@@ -221,13 +221,21 @@ close_pipe:
  */
 static enum log_level line_level(const char *line, enum log_level level)
 {
-	static const char head[] = "Failed to send ";
+	static const char head[] = "Failed to send ", tail[] = " to syslog";
 	size_t len = strlen(line);
 
-	if (!strncmp(line, head, sizeof(head) - 1) && len > 10 &&
-	    !strcmp(line + len - 10, " to syslog"))
+	if (!strncmp(line, head, sizeof(head) - 1) && len >= sizeof(tail) &&
+	    !strcmp(line + len - (sizeof(tail) - 1), tail))
 		return LOG_DEBUG;
 	return level;
+}
+
+/* The first len bytes of buf as one of pocvm's lines; none if empty. */
+static void log_line(char *buf, size_t len, enum log_level level)
+{
+	buf[len] = '\0';
+	if (len)
+		log_msg(line_level(buf, level), "passt: %s", buf);
 }
 
 int passt_relay(int fd, struct passt_log *lg, enum log_level level)
@@ -245,10 +253,7 @@ int passt_relay(int fd, struct passt_log *lg, enum log_level level)
 			return 0;
 		/* passt is gone: what it left without a newline, then stop. */
 		if (n <= 0) {
-			lg->buf[lg->len] = '\0';
-			if (lg->len)
-				log_msg(line_level(lg->buf, level),
-					"passt: %s", lg->buf);
+			log_line(lg->buf, lg->len, level);
 			lg->len = 0;
 			return -EPIPE;
 		}
@@ -258,10 +263,7 @@ int passt_relay(int fd, struct passt_log *lg, enum log_level level)
 		       lg->len == room) {
 			line = nl ? (size_t)(nl - lg->buf) : lg->len;
 			used = nl ? line + 1 : line;
-			lg->buf[line] = '\0';
-			if (line)
-				log_msg(line_level(lg->buf, level),
-					"passt: %s", lg->buf);
+			log_line(lg->buf, line, level);
 			memmove(lg->buf, lg->buf + used, lg->len - used);
 			lg->len -= used;
 		}
