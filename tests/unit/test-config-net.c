@@ -4,6 +4,7 @@
  * and passt's command line, lookup and messages (vmm/passt.c).
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,37 +131,38 @@ static unsigned int count_args(const struct passt_cmd *cmd)
 	return n;
 }
 
+/* cmd's words from argv[from] on are the NULL-ended list given. */
+static void assert_args(const struct passt_cmd *cmd, unsigned int from, ...)
+{
+	const char *want;
+	va_list ap;
+
+	va_start(ap, from);
+	while ((want = va_arg(ap, const char *)))
+		ck_assert_str_eq(cmd->argv[from++], want);
+	va_end(ap);
+}
+
 START_TEST(passt_command)
 {
 	struct passt_cmd cmd;
-	unsigned int n;
 
 	ck_assert_int_eq(PARSE("-k", "K", "-n", "mode=user"), 0);
 	ck_assert_int_eq(passt_build_cmd(&cmd, "/usr/bin/passt", &cfg,
 					 &cfg.nets[0]), 0);
 	ck_assert_uint_eq(count_args(&cmd), 7);
-	ck_assert_str_eq(cmd.argv[0], "/usr/bin/passt");
-	ck_assert_str_eq(cmd.argv[1], "-f");
-	ck_assert_str_eq(cmd.argv[2], "-q");
-	ck_assert_str_eq(cmd.argv[3], "-F");
-	ck_assert_str_eq(cmd.argv[4], "3");
 	/* no UDP forwards unless asked, whatever -t says */
-	ck_assert_str_eq(cmd.argv[5], "-u");
-	ck_assert_str_eq(cmd.argv[6], "none");
+	assert_args(&cmd, 0, "/usr/bin/passt", "-f", "-q", "-F", "3", "-u",
+		    "none", NULL);
 
 	ck_assert_int_eq(PARSE("-k", "K", "--user", "0", "--group", "0", "-n",
 			       "mode=user,hostfwd=tcp:8080:80,hostfwd=udp:"
 			       "5353:53,hostfwd=tcp:2222:22"), 0);
 	ck_assert_int_eq(passt_build_cmd(&cmd, "passt", &cfg, &cfg.nets[0]),
 			 0);
-	n = count_args(&cmd);
-	ck_assert_uint_eq(n, 11);
-	ck_assert_str_eq(cmd.argv[5], "--runas");
-	ck_assert_str_eq(cmd.argv[6], "0:0");
-	ck_assert_str_eq(cmd.argv[7], "-t");
-	ck_assert_str_eq(cmd.argv[8], "8080:80,2222:22");
-	ck_assert_str_eq(cmd.argv[9], "-u");
-	ck_assert_str_eq(cmd.argv[10], "5353:53");
+	ck_assert_uint_eq(count_args(&cmd), 11);
+	assert_args(&cmd, 5, "--runas", "0:0", "-t", "8080:80,2222:22", "-u",
+		    "5353:53", NULL);
 
 	/* A host-rootfs guest's: the addresses guest-init sets up. */
 	ck_assert_int_eq(PARSE("-k", "K", "-n", "mode=user,hostfwd=tcp:1:2"),
@@ -169,14 +171,8 @@ START_TEST(passt_command)
 	ck_assert_int_eq(passt_build_cmd(&cmd, "passt", &cfg, &cfg.nets[0]),
 			 0);
 	ck_assert_uint_eq(count_args(&cmd), 15);
-	ck_assert_str_eq(cmd.argv[5], "-a");
-	ck_assert_str_eq(cmd.argv[6], "10.0.2.15");
-	ck_assert_str_eq(cmd.argv[7], "-n");
-	ck_assert_str_eq(cmd.argv[8], "24");
-	ck_assert_str_eq(cmd.argv[9], "-g");
-	ck_assert_str_eq(cmd.argv[10], "10.0.2.2");
-	ck_assert_str_eq(cmd.argv[11], "-t");
-	ck_assert_str_eq(cmd.argv[12], "1:2");
+	assert_args(&cmd, 5, "-a", "10.0.2.15", "-n", "24", "-g", "10.0.2.2",
+		    "-t", "1:2", NULL);
 }
 END_TEST
 
