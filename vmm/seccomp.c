@@ -16,10 +16,10 @@
  *
  * The classic BPF program is assembled here, not by libseccomp: its
  * generic compiler took longer than the rest of a short run's start-up
- * under nested emulation (and its heap stayed resident). The program is
- * a priority-ordered list, as libseccomp's default: arch check, then
- * per system call "this number? then these argument tests", ioctl (KVM_RUN)
- * first; anything not listed falls through to EPERM.
+ * under nested emulation (and its heap stayed resident). The program:
+ * arch check, ioctl (KVM_RUN) first, then a binary search on the call's
+ * number down to short lists of "this number? then these argument
+ * tests"; anything not listed ends at EPERM.
  */
 #include <errno.h>
 #include <signal.h>
@@ -50,19 +50,12 @@
 #error "seccomp: no audit arch for this target"
 #endif
 
-/*
- * Allowed with any arguments. The rig's kernel has no BPF JIT, so the
- * filter is interpreted on every call: the hot ones come first.
- */
-static const int hot_calls[] = {
+/* Allowed with any arguments. */
+static const int plain_calls[] = {
+	/* the event loop, device and console I/O on descriptors open */
 	__NR_read, __NR_write, __NR_epoll_pwait, __NR_futex,
 	__NR_io_getevents, __NR_io_submit, __NR_ppoll, __NR_readv,
-	__NR_writev,
-};
-
-static const int plain_calls[] = {
-	/* device and console I/O on descriptors already open */
-	__NR_pread64, __NR_pwrite64,
+	__NR_writev, __NR_pread64, __NR_pwrite64,
 	__NR_preadv, __NR_pwritev, __NR_pselect6,
 	__NR_clock_gettime, __NR_epoll_ctl,
 	__NR_lseek, __NR_close, __NR_fcntl, __NR_fstat,
@@ -205,8 +198,6 @@ static int build_rules(struct rule_list *t, const struct seccomp_policy *pol)
 	/* The full 64 bits: the kernel would drop high bits set here. */
 	for (i = 0; i < ARRAY_SIZE(tty_ioctls) && !ret; i++)
 		ret = allow_if(t, __NR_ioctl, eq(1, tty_ioctls[i]));
-	for (i = 0; i < ARRAY_SIZE(hot_calls) && !ret; i++)
-		ret = allow(t, hot_calls[i]);
 	for (i = 0; i < ARRAY_SIZE(plain_calls) && !ret; i++)
 		ret = allow(t, plain_calls[i]);
 	if (ret)
@@ -328,22 +319,46 @@ static bool first_of_call(const struct rule_list *t, unsigned int i)
 	return true;
 }
 
-/* Call t->r[first].nr: its number, then each of its ways in turn. */
+/* Call t->r[first].nr's ways: their length, and how many there are. */
+static unsigned int ways_len(const struct rule_list *t, unsigned int first,
+			     unsigned int *ways)
+{
+	unsigned int i, body = 0;
+
+	*ways = 0;
+	for (i = first; i < t->n; i++) {
+		if (t->r[i].nr != t->r[first].nr)
+			continue;
+		body += rule_len(&t->r[i]);
+		(*ways)++;
+	}
+	return body;
+}
+
+/* The instructions emit_call() takes for call t->r[first].nr. */
+static unsigned int call_len(const struct rule_list *t, unsigned int first)
+{
+	unsigned int ways, body = ways_len(t, first, &ways);
+
+	if (ways == 1 && !t->r[first].nr_tests)
+		return 2;
+	return 1 + body + 1;
+}
+
+/*
+ * Call t->r[first].nr: its number, then each of its ways in turn; a
+ * different number jumps past all of it, to what follows.
+ */
 static int emit_call(struct bpf_prog *p, const struct rule_list *t,
 		     unsigned int first)
 {
 	const struct rule *f = &t->r[first];
-	unsigned int i, j, body = 0, ways = 0, left;
+	unsigned int i, j, ways, body = ways_len(t, first, &ways), left;
 	int ret;
 
-	for (i = first; i < t->n; i++) {
-		if (t->r[i].nr != f->nr)
-			continue;
-		if (t->r[i].action != f->action)
+	for (i = first; i < t->n; i++)
+		if (t->r[i].nr == f->nr && t->r[i].action != f->action)
 			return -EINVAL;
-		body += rule_len(&t->r[i]);
-		ways++;
-	}
 	/* A way that always holds: no tests, no EPERM after it. */
 	if (ways == 1 && !f->nr_tests) {
 		ret = emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, f->nr);
@@ -372,11 +387,73 @@ static int emit_call(struct bpf_prog *p, const struct rule_list *t,
 	return ret ?: emit(p, BPF_RET | BPF_K, 0, 0, RET_ERRNO(EPERM));
 }
 
+/*
+ * The calls after the first are found by a binary search on their
+ * numbers, not a list walked top to bottom: when the filter is attached
+ * the kernel runs it for every system call number (its cache of calls
+ * always allowed), and a walk of some hundred tests per number took
+ * milliseconds of a short run's start-up under nested emulation. A
+ * search is a handful of tests for any number, listed or not.
+ */
+#define LEAF_CALLS	4	/* calls a leaf tests one after another */
+
+/* The calls' first rules, calls[lo..hi) sorted by number: the length. */
+static unsigned int tree_len(const struct rule_list *t,
+			     const unsigned int *calls, unsigned int lo,
+			     unsigned int hi)
+{
+	unsigned int i, n = 1, mid = lo + (hi - lo) / 2, left;
+
+	if (hi - lo <= LEAF_CALLS) {
+		for (i = lo; i < hi; i++)
+			n += call_len(t, calls[i]);
+		return n;	/* and the leaf's EPERM */
+	}
+	left = tree_len(t, calls, lo, mid);
+	/* A left side longer than a jump reaches takes a JA over it. */
+	return (left > 255 ? 2 : 1) + left + tree_len(t, calls, mid, hi);
+}
+
+static int emit_tree(struct bpf_prog *p, const struct rule_list *t,
+		     const unsigned int *calls, unsigned int lo,
+		     unsigned int hi)
+{
+	unsigned int i, mid = lo + (hi - lo) / 2, left;
+	int ret = 0;
+
+	if (hi - lo <= LEAF_CALLS) {
+		for (i = lo; i < hi && !ret; i++)
+			ret = emit_call(p, t, calls[i]);
+		return ret ?: emit(p, BPF_RET | BPF_K, 0, 0, RET_ERRNO(EPERM));
+	}
+	/* A >= the middle call's number: the right side. */
+	left = tree_len(t, calls, lo, mid);
+	if (left <= 255) {
+		ret = emit(p, BPF_JMP | BPF_JGE | BPF_K, left, 0,
+			   t->r[calls[mid]].nr);
+	} else {
+		ret = emit(p, BPF_JMP | BPF_JGE | BPF_K, 0, 1,
+			   t->r[calls[mid]].nr);
+		ret = ret ?: emit(p, BPF_JMP | BPF_JA, 0, 0, left);
+	}
+	ret = ret ?: emit_tree(p, t, calls, lo, mid);
+	return ret ?: emit_tree(p, t, calls, mid, hi);
+}
+
 static int assemble(struct bpf_prog *p, const struct rule_list *t)
 {
-	unsigned int i;
+	unsigned int calls[MAX_RULES], n = 0, i, j;
 	int ret;
 
+	/* Each call's first rule; after the first call, by number. */
+	for (i = 0; i < t->n; i++) {
+		if (!first_of_call(t, i))
+			continue;
+		for (j = n; j > 1 && t->r[calls[j - 1]].nr > t->r[i].nr; j--)
+			calls[j] = calls[j - 1];
+		calls[j] = i;
+		n++;
+	}
 	p->len = 0;
 	/* Another arch's numbers mean other calls: refuse them all. */
 	ret = emit(p, BPF_LD | BPF_W | BPF_ABS, 0, 0,
@@ -390,10 +467,11 @@ static int assemble(struct bpf_prog *p, const struct rule_list *t)
 	ret = ret ?: emit(p, BPF_JMP | BPF_JGE | BPF_K, 0, 1, 0x40000000);
 	ret = ret ?: emit(p, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_KILL_PROCESS);
 #endif
-	for (i = 0; i < t->n && !ret; i++)
-		if (first_of_call(t, i))
-			ret = emit_call(p, t, i);
-	return ret ?: emit(p, BPF_RET | BPF_K, 0, 0, RET_ERRNO(EPERM));
+	if (ret || !n)
+		return ret ?: emit(p, BPF_RET | BPF_K, 0, 0, RET_ERRNO(EPERM));
+	/* The list's first call (ioctl: KVM_RUN) is tested before any. */
+	ret = emit_call(p, t, calls[0]);
+	return ret ?: emit_tree(p, t, calls, 1, n);
 }
 
 int seccomp_filter_build(const struct seccomp_policy *pol,

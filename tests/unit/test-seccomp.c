@@ -435,11 +435,59 @@ static uint32_t run_filter(const struct sock_filter *insn, unsigned int len,
 		case BPF_JMP | BPF_JGE | BPF_K:
 			pc += a >= f->k ? f->jt : f->jf;
 			break;
+		case BPF_JMP | BPF_JA:
+			pc += f->k;
+			break;
 		case BPF_RET | BPF_K:
 			return f->k;
 		default:
 			ck_abort_msg("instruction %u: code 0x%x", pc - 1,
 				     f->code);
+		}
+	}
+	ck_abort_msg("ran off the end of the program");
+	return 0;
+}
+
+/*
+ * What attaching the filter costs the kernel: it runs the program for
+ * every call number of the arch, up to the first load of an argument,
+ * to find the calls always allowed (seccomp_cache_prepare). The
+ * instructions that walk takes for number nr.
+ */
+static unsigned int cache_steps(const struct sock_filter *insn,
+				unsigned int len, const struct seccomp_data *d)
+{
+	unsigned int pc = 0, steps = 0;
+	uint32_t a = 0;
+
+	while (pc < len) {
+		const struct sock_filter *f = &insn[pc++];
+
+		steps++;
+		switch (f->code) {
+		case BPF_LD | BPF_W | BPF_ABS:
+			if (f->k == offsetof(struct seccomp_data, nr))
+				a = d->nr;
+			else if (f->k == offsetof(struct seccomp_data, arch))
+				a = d->arch;
+			else
+				return steps;	/* an argument: not constant */
+			break;
+		case BPF_ALU | BPF_AND | BPF_K:
+			a &= f->k;
+			break;
+		case BPF_JMP | BPF_JEQ | BPF_K:
+			pc += a == f->k ? f->jt : f->jf;
+			break;
+		case BPF_JMP | BPF_JGE | BPF_K:
+			pc += a >= f->k ? f->jt : f->jf;
+			break;
+		case BPF_JMP | BPF_JA:
+			pc += f->k;
+			break;
+		default:
+			return steps;	/* a return */
 		}
 	}
 	ck_abort_msg("ran off the end of the program");
@@ -506,6 +554,57 @@ START_TEST(test_seccomp_program_order)
 }
 END_TEST
 
+/*
+ * Every call number, listed or not, is a short search: for the kernel's
+ * walk over all numbers when the filter is attached, and for each call
+ * at run time. Walked as a list, an unlisted number took some 110 tests.
+ */
+START_TEST(test_seccomp_program_search)
+{
+	static struct sock_filter insn[1024];
+	struct seccomp_policy pol = {
+		.unlink_dirfd = 7, .open_rdwr = true, .p9 = true,
+		.p9_rw = true, .children = { 100, 101 }, .nr_children = 2,
+	};
+	unsigned int steps, total = 0, worst = 0;
+	struct seccomp_data d;
+	uint32_t ret;
+	int len, nr;
+
+	len = seccomp_filter_build(&pol, insn, 1024);
+	ck_assert_int_gt(len, 0);
+	for (nr = 0; nr < 512; nr++) {
+		d = call(nr, 0, 0, 0);
+		steps = cache_steps(insn, len, &d);
+		total += steps;
+		if (steps > worst)
+			worst = steps;
+		/* Each number's answer, whatever its arguments: a verdict. */
+		ret = run_filter(insn, len, &d, &steps);
+		ck_assert(ret == SECCOMP_RET_ALLOW ||
+			  (ret & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO);
+		ck_assert_uint_le(steps, 24);
+	}
+	ck_assert_uint_le(worst, 16);
+	ck_assert_uint_le(total, 512 * 16);
+	/* Calls at both ends of the search, and one between. */
+	d = call(__NR_read, 3, 0, 0);
+	ck_assert_uint_eq(run_filter(insn, len, &d, &steps), SECCOMP_RET_ALLOW);
+	d = call(__NR_kill, 101, SIGTERM, 0);
+	ck_assert_uint_eq(run_filter(insn, len, &d, &steps), SECCOMP_RET_ALLOW);
+	d = call(__NR_kill, 102, SIGTERM, 0);
+	ck_assert_uint_eq(run_filter(insn, len, &d, &steps),
+			  SECCOMP_RET_ERRNO | EPERM);
+	d = call(__NR_renameat2, 0, 0, 0);
+	ck_assert_uint_eq(run_filter(insn, len, &d, &steps), SECCOMP_RET_ALLOW);
+	d = call(__NR_openat2, 0, 0, 0);
+	ck_assert_uint_eq(run_filter(insn, len, &d, &steps), SECCOMP_RET_ALLOW);
+	d = call(__NR_execveat, 0, 0, 0);
+	ck_assert_uint_eq(run_filter(insn, len, &d, &steps),
+			  SECCOMP_RET_ERRNO | EPERM);
+}
+END_TEST
+
 static Suite *seccomp_suite(void)
 {
 	Suite *s = suite_create("seccomp");
@@ -515,6 +614,7 @@ static Suite *seccomp_suite(void)
 	tcase_add_test(tc, test_seccomp_read_write);
 	tcase_add_test(tc, test_seccomp_p9);
 	tcase_add_test(tc, test_seccomp_program_order);
+	tcase_add_test(tc, test_seccomp_program_search);
 #ifdef __X32_SYSCALL_BIT
 	tcase_add_test(tc, test_seccomp_bad_arch);
 #endif
