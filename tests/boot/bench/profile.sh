@@ -11,6 +11,8 @@ for p in /rig/bin/pocvm.*; do
 	[ -x "$p" ] && vmms="$vmms ${p#/rig/bin/}"
 done
 [ -x /rig/bin/lkvm ] && vmms="$vmms lkvm"
+# The least VMM (tests/boot/kvm-floor.c): the floor under both.
+vmms="$vmms kvm-floor"
 O="--nodefaults --network mode=none -m 256 -c 1"
 
 for v in $vmms; do
@@ -29,7 +31,7 @@ for v in $vmms; do
 		sort -rn | head -n 8 | sed 's/^/  /'
 done
 # The whole trace of pocvm and of lkvm, long calls cut in the middle.
-for v in pocvm lkvm; do
+for v in pocvm lkvm kvm-floor; do
 	[ -s st.$v ] || continue
 	echo "=== $v: the whole strace -f -r -T"
 	sed -E 's/^(.{70}).*( = [^=]*<[0-9.]+>)$/\1...\2/; s/^/  /' st.$v
@@ -41,14 +43,14 @@ RUNS=9
 i=0
 while [ $i -lt $RUNS ]; do
 	for v in $vmms; do
-		case $v in lkvm) continue ;; esac
+		case $v in lkvm | kvm-floor) continue ;; esac
 		/rig/bin/$v run $O -k $GUEST/off.bin --boot-report \
 			2>&1 < /dev/null | grep '^pocvm: *[0-9]' >> phases.$v
 	done
 	i=$((i + 1))
 done
 for v in $vmms; do
-	case $v in lkvm) continue ;; esac
+	case $v in lkvm | kvm-floor) continue ;; esac
 	echo "=== $v --boot-report, payload that powers off, median of $RUNS"
 	awk '{ t = $2; $1 = $2 = ""; sub(/^ +/, ""); n[$0]++;
 		v[$0, n[$0]] = t; if (!($0 in seen)) { seen[$0] = 1;
@@ -88,6 +90,29 @@ for w in "$@"; do
 	k=$((k + 1))
 	printf '  %-58s %8s\n' "$w" "$(sort -n variant.$k | awk '{ v[NR] = $1 }
 		END { if (NR) printf "%.1f", v[int((NR + 1) / 2)] / 1000 }')"
+done
+
+# The floor's phases (tests/boot/kvm-floor.c), -c 1 and -c 2: what its
+# exec to exit takes beyond them is the exec and the exit.
+for c in 1 2; do
+	i=0
+	while [ $i -lt $RUNS ]; do
+		FLOOR_TIMES=1 /rig/bin/walltime /rig/bin/kvm-floor run \
+			-m 256 -c $c -k $GUEST/off.bin 2>&1 < /dev/null |
+			sed -n 's/^FLOOR //p; s/^walltime us=\([0-9]*\) .*/exec-to-exit \1/p' \
+			>> floor.$c
+		i=$((i + 1))
+	done
+	echo "=== kvm-floor -c $c, payload that powers off, median of $RUNS (us)"
+	awk '{ n[$1]++; v[$1, n[$1]] = $2; if (!($1 in seen)) {
+		seen[$1] = 1; order[++k] = $1 } }
+		END { for (i = 1; i <= k; i++) { p = order[i]; c = n[p];
+			for (a = 2; a <= c; a++) { x = v[p, a];
+				for (b = a - 1; b >= 1 && v[p, b] > x; b--)
+					v[p, b + 1] = v[p, b];
+				v[p, b + 1] = x }
+			printf "  %-14s %8d\n", p, v[p, int((c + 1) / 2)] } }' \
+		floor.$c
 done
 
 for v in $vmms; do

@@ -30,6 +30,10 @@ every() {
 	return 1
 }
 [ -x /rig/bin/lkvm ] && vmms="$vmms lkvm"
+# The least VMM that runs the payload (tests/boot/kvm-floor.c): its
+# start-up is the floor under every VMM's on this host, so its ratio
+# says how far under lkvm's any VMM could go. Payload parts only.
+vmms="$vmms kvm-floor"
 echo "L1: $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs," \
 	"$(sed -n 's/MemTotal: *//p' /proc/meminfo); VMMs: $vmms"
 echo "THP: $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null)"
