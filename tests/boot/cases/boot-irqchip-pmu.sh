@@ -11,6 +11,12 @@ if [ "$pocvm_gic" = 3 ]; then
 	expect_exit 0 v3.log $POCVM run -k $IMAGE -i $INITRD --irqchip gicv3 \
 		-p "quiet guest_action=info"
 	expect_line v3.log '^POCVM-GUEST-ITS 0'
+	# auto, the default: a GICv3 without an ITS (nothing of pocvm's
+	# sends an MSI for one to translate).
+	expect_exit 0 auto.log $POCVM run -k $IMAGE -i $INITRD \
+		-p "quiet guest_action=info"
+	expect_line auto.log '^POCVM-GUEST-GIC GICv3'
+	expect_line auto.log '^POCVM-GUEST-ITS 0'
 	# Without --pmu the guest has no PMU.
 	grep -q '^POCVM-GUEST-PMU .*armv8_pmuv3' v3.log && fail "PMU without --pmu"
 	expect_exit 2 v2.log $POCVM run -k $IMAGE --irqchip gicv2 \
