@@ -31,10 +31,13 @@ int arm64_gic_probe(struct vm *vm)
 	 * has no ITS: it translates MSIs, and no device of pocvm's sends
 	 * one (no PCI), so it would only cost the run its creation and
 	 * teardown and the guest its driver's tables. kvmtool's auto takes
-	 * one for its virtio-pci; gicv3-its asks for it here.
+	 * one for its virtio-pci; gicv3-its asks for it here. A --dtb tree
+	 * may describe one (QEMU's virt, lkvm's): auto then keeps it.
 	 */
 	bool v3 = kvm_has_device(vm, KVM_DEV_TYPE_ARM_VGIC_V3);
-	bool its = v3 && vm->cfg->irqchip == IRQCHIP_GICV3_ITS &&
+	bool want_its = vm->cfg->irqchip == IRQCHIP_GICV3_ITS ||
+			(vm->cfg->irqchip == IRQCHIP_AUTO && vm->cfg->dtb);
+	bool its = v3 && want_its &&
 		   kvm_has_device(vm, KVM_DEV_TYPE_ARM_VGIC_ITS);
 	bool v2 = (vm->cfg->irqchip == IRQCHIP_GICV2 ||
 		   (vm->cfg->irqchip == IRQCHIP_AUTO && !v3)) &&
@@ -42,7 +45,9 @@ int arm64_gic_probe(struct vm *vm)
 
 	switch (vm->cfg->irqchip) {
 	case IRQCHIP_AUTO:
-		if (v3)
+		if (its)
+			vm->gic = IRQCHIP_GICV3_ITS;
+		else if (v3)
 			vm->gic = IRQCHIP_GICV3;
 		else if (v2)
 			vm->gic = IRQCHIP_GICV2;
