@@ -56,4 +56,14 @@ bool seccomp_available(void);
 int seccomp_filter_build(const struct seccomp_policy *pol,
 			 struct sock_filter *insn, unsigned int max);
 
+/*
+ * The same program in another layout, for the tests: leaf_calls calls
+ * tested one after another at each leaf of the search (the whole list:
+ * a plain walk), and conditional jumps of at most jump_max before a JA
+ * takes over. Every layout gives every call the same answer.
+ */
+int seccomp_filter_layout(const struct seccomp_policy *pol,
+			  struct sock_filter *insn, unsigned int max,
+			  unsigned int leaf_calls, unsigned int jump_max);
+
 #endif

@@ -246,10 +246,17 @@ static int build_rules(struct rule_list *t, const struct seccomp_policy *pol)
 	return ret;
 }
 
-/* The classic BPF program, as it is assembled. */
+/*
+ * The classic BPF program, as it is assembled, and its layout: how many
+ * calls a leaf of the search tests one after another, and the longest
+ * conditional jump the search takes before it jumps with a JA instead
+ * (at most 255, what jt and jf hold; the tests shorten both to try
+ * every shape on today's list).
+ */
 struct bpf_prog {
 	unsigned int len, max;
 	struct sock_filter *insn;
+	unsigned int leaf_calls, jump_max;
 };
 
 static int emit(struct bpf_prog *p, uint16_t code, uint32_t jt, uint32_t jf,
@@ -395,23 +402,24 @@ static int emit_call(struct bpf_prog *p, const struct rule_list *t,
  * milliseconds of a short run's start-up under nested emulation. A
  * search is a handful of tests for any number, listed or not.
  */
-#define LEAF_CALLS	4	/* calls a leaf tests one after another */
 
 /* The calls' first rules, calls[lo..hi) sorted by number: the length. */
-static unsigned int tree_len(const struct rule_list *t,
+static unsigned int tree_len(const struct bpf_prog *p,
+			     const struct rule_list *t,
 			     const unsigned int *calls, unsigned int lo,
 			     unsigned int hi)
 {
 	unsigned int i, n = 1, mid = lo + (hi - lo) / 2, left;
 
-	if (hi - lo <= LEAF_CALLS) {
+	if (hi - lo <= p->leaf_calls) {
 		for (i = lo; i < hi; i++)
 			n += call_len(t, calls[i]);
 		return n;	/* and the leaf's EPERM */
 	}
-	left = tree_len(t, calls, lo, mid);
+	left = tree_len(p, t, calls, lo, mid);
 	/* A left side longer than a jump reaches takes a JA over it. */
-	return (left > 255 ? 2 : 1) + left + tree_len(t, calls, mid, hi);
+	return (left > p->jump_max ? 2 : 1) + left +
+	       tree_len(p, t, calls, mid, hi);
 }
 
 static int emit_tree(struct bpf_prog *p, const struct rule_list *t,
@@ -421,14 +429,14 @@ static int emit_tree(struct bpf_prog *p, const struct rule_list *t,
 	unsigned int i, mid = lo + (hi - lo) / 2, left;
 	int ret = 0;
 
-	if (hi - lo <= LEAF_CALLS) {
+	if (hi - lo <= p->leaf_calls) {
 		for (i = lo; i < hi && !ret; i++)
 			ret = emit_call(p, t, calls[i]);
 		return ret ?: emit(p, BPF_RET | BPF_K, 0, 0, RET_ERRNO(EPERM));
 	}
 	/* A >= the middle call's number: the right side. */
-	left = tree_len(t, calls, lo, mid);
-	if (left <= 255) {
+	left = tree_len(p, t, calls, lo, mid);
+	if (left <= p->jump_max) {
 		ret = emit(p, BPF_JMP | BPF_JGE | BPF_K, left, 0,
 			   t->r[calls[mid]].nr);
 	} else {
@@ -445,11 +453,15 @@ static int assemble(struct bpf_prog *p, const struct rule_list *t)
 	unsigned int calls[MAX_RULES], n = 0, i, j;
 	int ret;
 
-	/* Each call's first rule; after the first call, by number. */
+	/*
+	 * Each call's first rule; after the first call, by number, compared
+	 * unsigned as the program's JGE compares it.
+	 */
 	for (i = 0; i < t->n; i++) {
 		if (!first_of_call(t, i))
 			continue;
-		for (j = n; j > 1 && t->r[calls[j - 1]].nr > t->r[i].nr; j--)
+		for (j = n; j > 1 && (uint32_t)t->r[calls[j - 1]].nr >
+				     (uint32_t)t->r[i].nr; j--)
 			calls[j] = calls[j - 1];
 		calls[j] = i;
 		n++;
@@ -474,10 +486,15 @@ static int assemble(struct bpf_prog *p, const struct rule_list *t)
 	return ret ?: emit_tree(p, t, calls, 1, n);
 }
 
-int seccomp_filter_build(const struct seccomp_policy *pol,
-			 struct sock_filter *insn, unsigned int max)
+int seccomp_filter_layout(const struct seccomp_policy *pol,
+			  struct sock_filter *insn, unsigned int max,
+			  unsigned int leaf_calls, unsigned int jump_max)
 {
-	struct bpf_prog prog = { .max = max, .insn = insn };
+	struct bpf_prog prog = {
+		.max = max, .insn = insn,
+		.leaf_calls = leaf_calls ?: 1,
+		.jump_max = jump_max < 255 ? jump_max : 255,
+	};
 	/* Static: some 10 KiB, more than a stack frame should take. */
 	static struct rule_list rules;
 	int ret;
@@ -485,6 +502,13 @@ int seccomp_filter_build(const struct seccomp_policy *pol,
 	ret = build_rules(&rules, pol);
 	ret = ret ?: assemble(&prog, &rules);
 	return ret ?: (int)prog.len;
+}
+
+int seccomp_filter_build(const struct seccomp_policy *pol,
+			 struct sock_filter *insn, unsigned int max)
+{
+	/* Leaves of 4 calls: the shortest program, ~14 tests a number. */
+	return seccomp_filter_layout(pol, insn, max, 4, 255);
 }
 
 bool seccomp_available(void)
