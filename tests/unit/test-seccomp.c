@@ -404,13 +404,20 @@ START_TEST(test_seccomp_bad_arch)
 END_TEST
 #endif
 
+/* Not an action the assembler emits: the walk stopped at an argument. */
+#define WALK_STOPPED	0xffffffffU
+
 /*
  * The program as the kernel's interpreter runs it (the rig's kernel has
  * no BPF JIT): what it answers for one call, and after how many
  * instructions. Knows the instructions the assembler emits, no more.
+ * With const_only, as the kernel runs it for every call number when the
+ * filter is attached (seccomp_cache_prepare, to find the calls always
+ * allowed): the walk stops at the first load of an argument.
  */
-static uint32_t run_filter(const struct sock_filter *insn, unsigned int len,
-			   const struct seccomp_data *d, unsigned int *steps)
+static uint32_t interpret(const struct sock_filter *insn, unsigned int len,
+			  const struct seccomp_data *d, unsigned int *steps,
+			  bool const_only)
 {
 	const uint8_t *data = (const uint8_t *)d;
 	unsigned int pc = 0;
@@ -423,6 +430,10 @@ static uint32_t run_filter(const struct sock_filter *insn, unsigned int len,
 		(*steps)++;
 		switch (f->code) {
 		case BPF_LD | BPF_W | BPF_ABS:
+			if (const_only &&
+			    f->k != offsetof(struct seccomp_data, nr) &&
+			    f->k != offsetof(struct seccomp_data, arch))
+				return WALK_STOPPED;
 			/* no ck_assert: each records a point, a system call */
 			if (f->k + 4 > sizeof(*d))
 				ck_abort_msg("instruction %u: load at %u",
@@ -452,49 +463,20 @@ static uint32_t run_filter(const struct sock_filter *insn, unsigned int len,
 	return 0;
 }
 
-/*
- * What attaching the filter costs the kernel: it runs the program for
- * every call number of the arch, up to the first load of an argument,
- * to find the calls always allowed (seccomp_cache_prepare). The
- * instructions that walk takes for number nr.
- */
+static uint32_t run_filter(const struct sock_filter *insn, unsigned int len,
+			   const struct seccomp_data *d, unsigned int *steps)
+{
+	return interpret(insn, len, d, steps, false);
+}
+
+/* What attaching the filter costs the kernel for number d->nr. */
 static unsigned int cache_steps(const struct sock_filter *insn,
 				unsigned int len, const struct seccomp_data *d)
 {
-	unsigned int pc = 0, steps = 0;
-	uint32_t a = 0;
+	unsigned int steps;
 
-	while (pc < len) {
-		const struct sock_filter *f = &insn[pc++];
-
-		steps++;
-		switch (f->code) {
-		case BPF_LD | BPF_W | BPF_ABS:
-			if (f->k == offsetof(struct seccomp_data, nr))
-				a = d->nr;
-			else if (f->k == offsetof(struct seccomp_data, arch))
-				a = d->arch;
-			else
-				return steps;	/* an argument: not constant */
-			break;
-		case BPF_ALU | BPF_AND | BPF_K:
-			a &= f->k;
-			break;
-		case BPF_JMP | BPF_JEQ | BPF_K:
-			pc += a == f->k ? f->jt : f->jf;
-			break;
-		case BPF_JMP | BPF_JGE | BPF_K:
-			pc += a >= f->k ? f->jt : f->jf;
-			break;
-		case BPF_JMP | BPF_JA:
-			pc += f->k;
-			break;
-		default:
-			return steps;	/* a return */
-		}
-	}
-	ck_abort_msg("ran off the end of the program");
-	return 0;
+	interpret(insn, len, d, &steps, true);
+	return steps;
 }
 
 static struct seccomp_data call(int nr, uint64_t a0, uint64_t a1,
