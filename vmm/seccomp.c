@@ -398,12 +398,12 @@ static int emit_call(struct bpf_prog *p, const struct rule_list *t,
  * The calls after the first are found by a binary search on their
  * numbers, not a list walked top to bottom: when the filter is attached
  * the kernel runs it for every system call number (its cache of calls
- * always allowed), and a walk of some hundred tests per number took
- * milliseconds of a short run's start-up under nested emulation. A
- * search is a handful of tests for any number, listed or not.
+ * always allowed), and a walk took 74 to 90 instructions for each
+ * number not listed, where a search takes about 14 for any number.
+ *
+ * tree_len: the length of the search over calls[lo..hi), the calls'
+ * first rules sorted by number.
  */
-
-/* The calls' first rules, calls[lo..hi) sorted by number: the length. */
 static unsigned int tree_len(const struct bpf_prog *p,
 			     const struct rule_list *t,
 			     const unsigned int *calls, unsigned int lo,
