@@ -401,30 +401,30 @@ static int emit_call(struct bpf_prog *p, const struct rule_list *t,
  * always allowed), and a walk took 74 to 90 instructions for each
  * number not listed, where a search takes about 14 for any number.
  *
- * tree_len: the length of the search over calls[lo..hi), the calls'
- * first rules sorted by number.
+ * tree_len: the length of the search over calls lo..hi-1, given each
+ * call's length (call_len(), counted once per call).
  */
 static unsigned int tree_len(const struct bpf_prog *p,
-			     const struct rule_list *t,
-			     const unsigned int *calls, unsigned int lo,
+			     const unsigned int *lens, unsigned int lo,
 			     unsigned int hi)
 {
 	unsigned int i, n = 1, mid = lo + (hi - lo) / 2, left;
 
 	if (hi - lo <= p->leaf_calls) {
 		for (i = lo; i < hi; i++)
-			n += call_len(t, calls[i]);
+			n += lens[i];
 		return n;	/* and the leaf's EPERM */
 	}
-	left = tree_len(p, t, calls, lo, mid);
+	left = tree_len(p, lens, lo, mid);
 	/* A left side longer than a jump reaches takes a JA over it. */
 	return (left > p->jump_max ? 2 : 1) + left +
-	       tree_len(p, t, calls, mid, hi);
+	       tree_len(p, lens, mid, hi);
 }
 
+/* The search over calls[lo..hi), the calls' first rules by number. */
 static int emit_tree(struct bpf_prog *p, const struct rule_list *t,
-		     const unsigned int *calls, unsigned int lo,
-		     unsigned int hi)
+		     const unsigned int *calls, const unsigned int *lens,
+		     unsigned int lo, unsigned int hi)
 {
 	unsigned int i, mid = lo + (hi - lo) / 2, left;
 	int ret = 0;
@@ -435,7 +435,7 @@ static int emit_tree(struct bpf_prog *p, const struct rule_list *t,
 		return ret ?: emit(p, BPF_RET | BPF_K, 0, 0, RET_ERRNO(EPERM));
 	}
 	/* A >= the middle call's number: the right side. */
-	left = tree_len(p, t, calls, lo, mid);
+	left = tree_len(p, lens, lo, mid);
 	if (left <= p->jump_max) {
 		ret = emit(p, BPF_JMP | BPF_JGE | BPF_K, left, 0,
 			   t->r[calls[mid]].nr);
@@ -444,13 +444,13 @@ static int emit_tree(struct bpf_prog *p, const struct rule_list *t,
 			   t->r[calls[mid]].nr);
 		ret = ret ?: emit(p, BPF_JMP | BPF_JA, 0, 0, left);
 	}
-	ret = ret ?: emit_tree(p, t, calls, lo, mid);
-	return ret ?: emit_tree(p, t, calls, mid, hi);
+	ret = ret ?: emit_tree(p, t, calls, lens, lo, mid);
+	return ret ?: emit_tree(p, t, calls, lens, mid, hi);
 }
 
 static int assemble(struct bpf_prog *p, const struct rule_list *t)
 {
-	unsigned int calls[MAX_RULES], n = 0, i, j;
+	unsigned int calls[MAX_RULES], lens[MAX_RULES], n = 0, i, j;
 	int ret;
 
 	/*
@@ -466,6 +466,8 @@ static int assemble(struct bpf_prog *p, const struct rule_list *t)
 		calls[j] = i;
 		n++;
 	}
+	for (i = 0; i < n; i++)
+		lens[i] = call_len(t, calls[i]);
 	p->len = 0;
 	/* Another arch's numbers mean other calls: refuse them all. */
 	ret = emit(p, BPF_LD | BPF_W | BPF_ABS, 0, 0,
@@ -483,7 +485,7 @@ static int assemble(struct bpf_prog *p, const struct rule_list *t)
 		return ret ?: emit(p, BPF_RET | BPF_K, 0, 0, RET_ERRNO(EPERM));
 	/* The list's first call (ioctl: KVM_RUN) is tested before any. */
 	ret = emit_call(p, t, calls[0]);
-	return ret ?: emit_tree(p, t, calls, 1, n);
+	return ret ?: emit_tree(p, t, calls, lens, 1, n);
 }
 
 int seccomp_filter_layout(const struct seccomp_policy *pol,
