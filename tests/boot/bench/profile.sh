@@ -16,6 +16,24 @@ done
 vmms="$vmms kvm-floor"
 O="--nodefaults --network mode=none -m 256 -c 1"
 
+# medians FORMAT FILE: FILE's lines are "VALUE NAME..."; for each NAME,
+# in the order first seen, printf FORMAT with NAME and its median VALUE
+# (NAME_FIRST=0 in the environment: the median first).
+medians() {
+	awk -v fmt="$1" -v name_first="${NAME_FIRST:-1}" '{ t = $1; $1 = "";
+		sub(/^ +/, ""); n[$0]++; v[$0, n[$0]] = t
+		if (!($0 in seen)) { seen[$0] = 1; order[++k] = $0 } }
+		END { for (i = 1; i <= k; i++) { p = order[i]; c = n[p];
+			# insertion sort of the values
+			for (a = 2; a <= c; a++) { x = v[p, a];
+				for (b = a - 1; b >= 1 && v[p, b] > x; b--)
+					v[p, b + 1] = v[p, b];
+				v[p, b + 1] = x }
+			m = v[p, int((c + 1) / 2)]
+			if (name_first) printf fmt, p, m
+			else printf fmt, m, p } }' "$2"
+}
+
 for v in $vmms; do
 	echo "=== $v: strace -f -r -T, payload that powers off, 256 MiB"
 	strace -f -r -T -o st.$v /rig/bin/$v run $O -k $GUEST/off.bin \
@@ -46,24 +64,15 @@ while [ $i -lt $RUNS ]; do
 	for v in $vmms; do
 		case $v in lkvm | kvm-floor) continue ;; esac
 		/rig/bin/$v run $O -k $GUEST/off.bin --boot-report \
-			2>&1 < /dev/null | grep '^pocvm: *[0-9]' >> phases.$v
+			2>&1 < /dev/null |
+			sed -n 's/^pocvm: *\([0-9]\)/\1/p' >> phases.$v
 	done
 	i=$((i + 1))
 done
 for v in $vmms; do
 	case $v in lkvm | kvm-floor) continue ;; esac
 	echo "=== $v --boot-report, payload that powers off, median of $RUNS"
-	awk '{ t = $2; $1 = $2 = ""; sub(/^ +/, ""); n[$0]++;
-		v[$0, n[$0]] = t; if (!($0 in seen)) { seen[$0] = 1;
-		order[++k] = $0 } }
-		END { for (i = 1; i <= k; i++) { p = order[i]; c = n[p];
-			# insertion sort of the phase values
-			for (a = 2; a <= c; a++) { x = v[p, a];
-				for (b = a - 1; b >= 1 && v[p, b] > x; b--)
-					v[p, b + 1] = v[p, b];
-				v[p, b + 1] = x }
-			printf "  %10.3f  %s\n", v[p, int((c + 1) / 2)], p } }' \
-		phases.$v
+	NAME_FIRST=0 medians '  %10.3f  %s\n' phases.$v
 done
 
 # What each optional piece of a run costs pocvm: the stub run with one
@@ -101,21 +110,13 @@ for c in 1 2; do
 	while [ $i -lt $RUNS ]; do
 		FLOOR_TIMES=1 /rig/bin/walltime /rig/bin/kvm-floor run \
 			-m 256 -c $c -k $GUEST/off.bin 2>&1 < /dev/null |
-			sed -n -e 's/^FLOOR //p' -e \
-			's/^walltime us=\([0-9]*\) status=0 .*/exec-to-exit \1/p' \
+			sed -n -e 's/^FLOOR \([^ ]*\) \(.*\)/\2 \1/p' -e \
+			's/^walltime us=\([0-9]*\) status=0 .*/\1 exec-to-exit/p' \
 			>> floor.$c
 		i=$((i + 1))
 	done
 	echo "=== kvm-floor -c $c, payload that powers off, median of $RUNS (us)"
-	awk '{ n[$1]++; v[$1, n[$1]] = $2; if (!($1 in seen)) {
-		seen[$1] = 1; order[++k] = $1 } }
-		END { for (i = 1; i <= k; i++) { p = order[i]; c = n[p];
-			for (a = 2; a <= c; a++) { x = v[p, a];
-				for (b = a - 1; b >= 1 && v[p, b] > x; b--)
-					v[p, b + 1] = v[p, b];
-				v[p, b + 1] = x }
-			printf "  %-14s %8d\n", p, v[p, int((c + 1) / 2)] } }' \
-		floor.$c
+	medians '  %-14s %8d\n' floor.$c
 done
 
 for v in $vmms; do
